@@ -1,0 +1,92 @@
+# Roll Call: `make run` to try it, `make test` to check it. See README.md.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# make run is a development server on a laptop: DEBUG on, the SQLite file under var/.
+RUN_ENV := DEBUG=true
+TEST_ENV := DJANGO_SETTINGS_MODULE=rollcall.settings_test
+PYTEST_WORKERS ?= 2
+
+.PHONY: help setup assets run worker sweep test lint typecheck migrations-check pytest test-postgres test-browser bench clean
+
+help:
+	@echo "make run            set everything up, load the demo council and serve it on http://$(HOST):$(PORT)"
+	@echo "make test           set everything up and run ruff, mypy, the migration check and the tests (SQLite)"
+	@echo "make test-postgres  the same tests on PostgreSQL (DATABASE_URL, or a local server on 127.0.0.1:5432)"
+	@echo "make test-browser   the browser suite in Debian's Chromium, with axe accessibility checks"
+	@echo "make bench          the benchmarks under bench/"
+
+# ---- set-up -------------------------------------------------------------------------------
+$(VENV)/.installed: pyproject.toml requirements.lock
+	@command -v $(PYTHON) >/dev/null || { echo "Roll Call needs Python 3.11 or newer ($(PYTHON) not found)."; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c requirements.lock -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "Roll Call needs Node.js and npm to build GOV.UK Frontend."; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# GOV.UK Frontend from npm, compiled into build/static (git-ignored, never committed).
+build/static/govuk/app.css: node_modules/.installed frontend/app.scss
+	mkdir -p build/static/govuk
+	npm run --silent build:css
+	cp -r node_modules/govuk-frontend/dist/govuk/assets build/static/govuk/
+	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js build/static/govuk/
+
+assets: build/static/govuk/app.css
+
+setup: $(VENV)/.installed assets
+
+# ---- run ----------------------------------------------------------------------------------
+run: setup
+	mkdir -p var
+	$(RUN_ENV) $(MANAGE) migrate --no-input
+	$(RUN_ENV) $(MANAGE) collectstatic --no-input --verbosity 0
+	$(RUN_ENV) $(MANAGE) seed_demo --if-empty
+	@$(RUN_ENV) $(MANAGE) demo_sign_ins --address http://$(HOST):$(PORT)/
+	@trap 'kill 0' EXIT; \
+	  $(RUN_ENV) $(MANAGE) db_worker --interval 2 & \
+	  $(RUN_ENV) $(MANAGE) rollcall_scheduler & \
+	  $(RUN_ENV) $(MANAGE) runserver $(HOST):$(PORT)
+
+# ---- checks -------------------------------------------------------------------------------
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: $(VENV)/.installed
+	$(TEST_ENV) $(VENV)/bin/mypy
+
+migrations-check: $(VENV)/.installed
+	$(TEST_ENV) $(MANAGE) makemigrations --check --dry-run
+
+pytest: setup
+	$(TEST_ENV) $(VENV)/bin/pytest -m "not browser" -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+test: lint typecheck migrations-check pytest
+
+test-postgres: setup
+	@url="$$(scripts/ensure-postgres)" || exit 1; \
+	  echo "PostgreSQL: $$url"; \
+	  $(TEST_ENV) DATABASE_URL="$$url" $(MANAGE) makemigrations --check --dry-run && \
+	  $(TEST_ENV) DATABASE_URL="$$url" $(VENV)/bin/pytest -m "not browser" -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+test-browser: setup
+	scripts/ensure-chromium
+	$(TEST_ENV) DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest -m browser -p no:xdist \
+	  --browser chromium --output test-results -W ignore::pytest.PytestRemovedIn10Warning $(PYTEST_ARGS)
+
+bench: setup
+	$(PY) bench/sweep.py
+
+clean:
+	rm -rf $(VENV) node_modules build var .pytest_cache .mypy_cache .ruff_cache test-results

@@ -1,0 +1,26 @@
+"""What every page needs: the council's name and the navigation for this person."""
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import reverse
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    items: list[tuple[str, str]] = []
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        if user.is_school_user:
+            items = [("Your school", reverse("schools:portal")), ("Tell us a pupil left", reverse("schools:removal-new"))]
+        else:
+            items = [
+                ("Caseload", reverse("casework:caseload")),
+                ("Children", reverse("people:search")),
+                ("Messages", reverse("notify:inbox")),
+            ]
+            if user.is_administrator:
+                items.append(("Audit", reverse("audit:log")))
+    path = request.path
+    nav = [{"label": label, "url": url, "active": path.startswith(url)} for label, url in items]
+    return {"council_name": settings.COUNCIL_NAME, "navigation": nav}

@@ -1,0 +1,28 @@
+"""Sign in, sign out and the home page that sends each person to their own work."""
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.decorators import method_decorator
+
+from rollcall.accounts.forms import SignInForm
+
+
+@method_decorator(login_not_required, name="dispatch")
+class SignInView(auth_views.LoginView):
+    template_name = "accounts/sign_in.html"
+    form_class = SignInForm
+    redirect_authenticated_user = True
+    extra_context = {"page_title": "Sign in"}
+
+
+class SignOutView(auth_views.LogoutView):
+    pass
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """School users go to their school's page; council staff to their caseload."""
+    if request.user.is_school_user:  # type: ignore[union-attr]
+        return redirect("schools:portal")
+    return redirect("casework:caseload")

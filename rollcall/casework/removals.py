@@ -1,0 +1,188 @@
+"""A school tells the council a pupil has left its roll (the deletion return, reg. 13(4)-(6)).
+
+The removal rule (rollcall/rules/removal.py) decides what follows: a CME case when the
+destination is unknown or the ground needs the council; a challenge when the removal looks
+unlawful (seed 002: "clearer process ... to challenge school to put back on roll").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+
+from rollcall import clock
+from rollcall.accounts.models import Team, User
+from rollcall.casework import events
+from rollcall.casework.calendar import council_calendar
+from rollcall.casework.models import Case, Flag, RuleSettings, Task
+from rollcall.casework.services import _task_create, case_open, case_refresh, flag_raise
+from rollcall.people.matching import child_match_or_create
+from rollcall.people.models import Child
+from rollcall.rules.removal import RemovalFacts, assess_removal
+from rollcall.schools.models import RemovalNotice, RollEntry, School
+
+
+@dataclass(frozen=True)
+class Pupil:
+    """The pupil as the school describes them in the notice."""
+
+    forename: str
+    surname: str
+    date_of_birth: dt.date
+    upn: str | None = None
+    gender: str = "U"
+    address_line_1: str = ""
+    town: str = ""
+    postcode: str = ""
+
+
+@dataclass(frozen=True)
+class Removal:
+    """What the school says about the removal."""
+
+    removal_date: dt.date
+    ground: str = ""
+    destination_school: School | None = None
+    destination_start_date: dt.date | None = None
+    destination_details: str = ""
+    parent_written_notice_date: dt.date | None = None
+    joint_enquiries_made: bool = False
+    continuous_absence_school_days: int | None = None
+    reason_details: str = ""
+
+
+def removal_notify(
+    *,
+    school: School,
+    actor: User,
+    pupil: Pupil,
+    removal: Removal,
+    idempotency_key: str = "",
+    at: dt.datetime | None = None,
+) -> tuple[RemovalNotice, bool]:
+    """Record a school's removal notice and open what the rules require; returns (notice, created).
+
+    The same ``idempotency_key`` from the same school returns the first notice and creates
+    nothing new, so a school system may safely retry.
+    """
+    if idempotency_key:
+        existing = RemovalNotice.objects.filter(school=school, idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing, False
+    instant = at or clock.now()
+    settings = RuleSettings.current()
+    try:
+        with transaction.atomic():
+            return _record(school, actor, pupil, removal, idempotency_key, instant, settings), True
+    except IntegrityError:
+        # A retry raced the first submission past the check above: the first one stands.
+        existing = RemovalNotice.objects.filter(school=school, idempotency_key=idempotency_key).first()
+        if existing is None or not idempotency_key:
+            raise
+        return existing, False
+
+
+def _record(
+    school: School,
+    actor: User,
+    pupil: Pupil,
+    removal: Removal,
+    idempotency_key: str,
+    instant: dt.datetime,
+    settings: RuleSettings,
+) -> RemovalNotice:
+    address = (
+        {"line_1": pupil.address_line_1, "town": pupil.town, "postcode": pupil.postcode}
+        if pupil.address_line_1 and pupil.postcode
+        else None
+    )
+    child, _match, _created = child_match_or_create(
+        upn=pupil.upn or None, forename=pupil.forename, surname=pupil.surname,
+        date_of_birth=pupil.date_of_birth, gender=pupil.gender, postcode=pupil.postcode or None,
+        address=address, actor=actor,
+    )
+    notified_on = clock.local_date(instant)
+    destination = removal.destination_school
+    facts = RemovalFacts(
+        ground=removal.ground or None,
+        removal_date=removal.removal_date,
+        notified_on=notified_on,
+        destination_school_urn=destination.urn if destination else None,
+        destination_start_date=removal.destination_start_date,
+        destination_unknown=destination is None and not removal.destination_details.strip(),
+        parent_written_notice_date=removal.parent_written_notice_date,
+        joint_enquiries_made=removal.joint_enquiries_made,
+        continuous_absence_school_days=removal.continuous_absence_school_days,
+    )
+    assessment = assess_removal(facts, min_continuous_absence_days=settings.continuous_absence_for_ground_i)
+    notice = RemovalNotice.objects.create(
+        school=school, child=child, submitted_by=actor, received_at=instant,
+        removal_date=removal.removal_date, ground=removal.ground,
+        destination_school=destination, destination_start_date=removal.destination_start_date,
+        destination_details=removal.destination_details.strip(),
+        parent_written_notice_date=removal.parent_written_notice_date,
+        joint_enquiries_made=removal.joint_enquiries_made,
+        continuous_absence_school_days=removal.continuous_absence_school_days,
+        reason_details=removal.reason_details.strip(),
+        opens_cme_case=assessment.opens_cme_case, possibly_unlawful=assessment.possibly_unlawful,
+        concerns=list(assessment.concerns), idempotency_key=idempotency_key,
+    )
+    RollEntry.objects.filter(child=child, school=school, on_roll_to__isnull=True).update(
+        on_roll_to=removal.removal_date, leaving_ground=removal.ground,
+        destination_school=destination, destination_details=removal.destination_details.strip(),
+    )
+    inclusion = Team.objects.get(kind=Team.Kind.INCLUSION)
+    events.event_record(
+        verb=events.REMOVAL_NOTIFIED, child=child, actor=actor, team=inclusion,
+        school=school.name, removal_date=removal.removal_date.isoformat(), ground=removal.ground,
+        destination=destination.name if destination else removal.destination_details.strip(),
+        concerns=list(assessment.concerns),
+    )
+    case: Case | None = None
+    if assessment.opens_cme_case:
+        case = case_open(
+            child=child, kind="cme", team=inclusion, actor=actor, removal_notice=notice, at=instant,
+            source=f"removal notice from {school.name}",
+            summary=_summary(school, removal, assessment.concerns),
+        )
+    if assessment.possibly_unlawful:
+        if case is None:
+            case = case_open(
+                child=child, kind="removal", team=inclusion, actor=actor, removal_notice=notice, at=instant,
+                source=f"possibly unlawful removal by {school.name}",
+                summary=_summary(school, removal, assessment.concerns),
+            )
+        _challenge(case, notice, settings, instant)
+    if case is not None and notice.case_id is None:
+        RemovalNotice.objects.filter(pk=notice.pk).update(case=case)
+        notice.case = case
+    return notice
+
+
+def _challenge(case: Case, notice: RemovalNotice, settings: RuleSettings, instant: dt.datetime) -> None:
+    """Flag the removal and give the owner a dated task to challenge the school."""
+    flag_raise(case=case, code=Flag.Code.POSSIBLY_UNLAWFUL_REMOVAL, details=" ".join(notice.concerns), at=instant)
+    key = f"challenge:{notice.pk}"
+    if case.kind == "cme" and not Task.objects.filter(key=key).exists():
+        calendar = council_calendar()
+        today = clock.local_date(instant)
+        assert case.owner is not None
+        _task_create(
+            case=case, code="challenge_removal", title="Challenge the school about the removal",
+            due=calendar.add_school_days(today, settings.challenge_removal_school_days),
+            assignee=case.owner, key=key,
+        )
+        case_refresh(case, calendar=calendar, settings=settings, today=today)
+
+
+def _summary(school: School, removal: Removal, concerns: tuple[str, ...] | list[str]) -> str:
+    lines = [f"{school.name} removed the pupil from its roll on {removal.removal_date:%d/%m/%Y}."]
+    lines += list(concerns)
+    if removal.reason_details.strip():
+        lines.append(f"The school says: {removal.reason_details.strip()}")
+    return "\n".join(lines)
+
+
+__all__ = ["Pupil", "Removal", "removal_notify", "Child"]

@@ -1,0 +1,429 @@
+"""Every change to casework goes through one of these functions.
+
+Each is keyword-only, runs inside one transaction, checks the rules (rollcall/rules/), writes the
+timeline event and sends messages only after the transaction commits. Views, the API, commands
+and tasks call these; none of them saves a case directly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Q
+from django.urls import reverse
+
+from rollcall import clock
+from rollcall.accounts.models import Membership, Team, User
+from rollcall.casework import events
+from rollcall.casework.calendar import council_calendar
+from rollcall.casework.models import Case, Enquiry, Flag, Note, RuleSettings, Task
+from rollcall.casework.policies import case_role
+from rollcall.notify.services import message_send, team_members
+from rollcall.people.models import Child
+from rollcall.rules.calendar import SchoolCalendar
+from rollcall.rules.deadlines import CMETimescales, enquiries_due, first_enquiry_due
+from rollcall.rules.escalation import Level, level_for, next_escalation_date, overdue_school_days
+from rollcall.rules.workflow import WORKFLOWS, Role, TransitionRefused, check_transition
+from rollcall.schools.models import RollEntry, School
+
+
+class CaseworkError(Exception):
+    """A change refused for a reason the person can act on; ``str()`` is shown to them."""
+
+
+# ---- helpers ----------------------------------------------------------------------------------
+
+
+def _when(at: dt.datetime | None) -> tuple[dt.datetime, dt.date]:
+    instant = at or clock.now()
+    return instant, clock.local_date(instant)
+
+
+def _pick_owner(team: Team) -> User:
+    """The team's officer with the fewest open cases (one query), or a manager if it has none."""
+    for roles in ([Role.OFFICER], [Role.MANAGER, Role.HEAD_OF_SERVICE]):
+        member_ids = Membership.objects.filter(
+            team=team, role__in=[r.value for r in roles], user__is_active=True
+        ).values("user_id")
+        candidate = (
+            User.objects.filter(pk__in=member_ids)
+            .annotate(load=Count("owned_cases", filter=Q(owned_cases__closed_at__isnull=True)))
+            .order_by("load", "pk")
+            .first()
+        )
+        if candidate is not None:
+            return candidate
+    raise CaseworkError(f"The {team.name} team has nobody to own the case. Ask an administrator to add an officer.")
+
+
+def _team_manager(team: Team) -> User | None:
+    managers = team_members(team, roles=[Role.MANAGER])
+    return managers[0] if managers else None
+
+
+def case_refresh(case: Case, *, calendar: SchoolCalendar, settings: RuleSettings, today: dt.date) -> None:
+    """Recompute the case's next action, its due date and when the sweep must next look at it.
+
+    Called after every change to a case's tasks. It never raises the escalation level itself
+    (that is the sweep's job, so the people above are always told); it lowers the level when the
+    overdue work is done, and sets ``next_escalation_on`` so the sweep finds the case on the
+    right day.
+    """
+    fields = ["next_action", "next_action_due", "escalation_level", "next_escalation_on"]
+    if not case.is_open:
+        case.next_action, case.next_action_due, case.next_escalation_on = "", None, None
+        case.save(update_fields=fields)
+        return
+    first = case.tasks.filter(status=Task.Status.OPEN).order_by("due", "pk").first()
+    if first is None:
+        # An open case always has a next action (DESIGN.md, the one invariant).
+        assert case.owner is not None
+        first = _task_create(
+            case=case,
+            code="next_step",
+            title="Decide the next step",
+            due=calendar.add_school_days(today, 1),
+            assignee=case.owner,
+        )
+    case.next_action = first.title
+    case.next_action_due = first.due
+    reached = level_for(settings.ladder, overdue_school_days(calendar, first.due, today))
+    case.escalation_level = min(case.escalation_level, reached)
+    case.next_escalation_on = next_escalation_date(calendar, settings.ladder, first.due, Level(case.escalation_level))
+    case.save(update_fields=fields)
+
+
+def _task_create(
+    *, case: Case, code: str, title: str, due: dt.date, assignee: User, key: str | None = None
+) -> Task:
+    return Task.objects.create(
+        case=case, code=code, title=title, due=due, assignee=assignee, created_at=clock.now(), key=key
+    )
+
+
+def _day(day: dt.date | None) -> str:
+    return f"{day.day} {day:%B %Y}" if day else "not set"
+
+
+def _case_url(case: Case) -> str:
+    return reverse("casework:case", args=[case.pk])
+
+
+# ---- opening and updating cases ---------------------------------------------------------------
+
+
+def case_open(
+    *,
+    child: Child,
+    kind: str,
+    team: Team,
+    source: str,
+    summary: str = "",
+    owner: User | None = None,
+    actor: User | None = None,
+    removal_notice: Any = None,
+    at: dt.datetime | None = None,
+) -> Case:
+    """Open a case of ``kind`` for a child, with an owner and its first tasks, and tell the team.
+
+    If the child already has an open case of that kind, the new facts join it instead (a child
+    has one open case per kind) and that case is returned.
+    """
+    workflow = WORKFLOWS[kind]
+    instant, today = _when(at)
+    with transaction.atomic():
+        existing = Case.objects.open().filter(child=child, kind=kind).first()
+        if existing is not None:
+            events.event_record(
+                verb=events.CASE_UPDATED, child=child, case=existing, actor=actor,
+                reference=existing.reference, what=source,
+            )
+            return existing
+        settings = RuleSettings.current()
+        calendar = council_calendar()
+        owner = owner or _pick_owner(team)
+        case = Case(
+            kind=kind, child=child, team=team, owner=owner, status=workflow.initial, source=source,
+            summary=summary, opened_at=instant, opened_on=today, removal_notice=removal_notice,
+            # Provisional: case_refresh sets the real next action from the first tasks below.
+            next_action="Opening", next_action_due=today,
+        )
+        case.save()
+        for code, title, due in _first_tasks(kind, calendar, settings, today):
+            _task_create(case=case, code=code, title=title, due=due, assignee=owner, key=f"{code}:{case.pk}")
+        case_refresh(case, calendar=calendar, settings=settings, today=today)
+        events.event_record(
+            verb=events.CASE_OPENED, child=child, case=case, actor=actor,
+            kind_label=workflow.label, reference=case.reference, source=source, owner=str(owner),
+        )
+        recipients = team_members(team)
+        subject = f"New {workflow.label.lower()} case {case.reference}"
+        body = f"{child.full_name} ({source}). Owner: {owner}. Next action: {case.next_action}, due {_day(case.next_action_due)}."
+        message_send(recipients=recipients, subject=subject, body=body, url=_case_url(case), key=f"case-opened:{case.pk}")
+    return case
+
+
+def _first_tasks(
+    kind: str, calendar: SchoolCalendar, settings: RuleSettings, today: dt.date
+) -> list[tuple[str, str, dt.date]]:
+    """The tasks each kind of case starts with, due by the council's timescales."""
+    if kind == "cme":
+        t = CMETimescales(
+            first_enquiry_school_days=settings.first_enquiry_school_days,
+            enquiries_complete_school_days=settings.enquiries_complete_school_days,
+        )
+        return [
+            ("first_enquiry", "Make the first enquiry", first_enquiry_due(calendar, today, t)),
+            ("enquiries_complete", "Complete reasonable enquiries", enquiries_due(calendar, today, t)),
+        ]
+    if kind == "removal":
+        due = calendar.add_school_days(today, settings.challenge_removal_school_days)
+        return [("challenge_removal", "Challenge the school about the removal", due)]
+    return [("review", "Review the case", calendar.add_school_days(today, 1))]
+
+
+def case_transition(
+    *,
+    case: Case,
+    target: str,
+    actor: User | None,
+    outcome: str = "",
+    outcome_details: Mapping[str, str] | None = None,
+    reason: str = "",
+    at: dt.datetime | None = None,
+) -> Case:
+    """Move a case to another status, as its workflow allows for the actor's role.
+
+    ``actor=None`` means Roll Call itself (e.g. the child appeared on a roll). Proposing closure
+    keeps the outcome for a manager to approve; closing cancels open tasks and clears flags.
+    Raises CaseworkError with a sentence for the person when the move is refused.
+    """
+    instant, today = _when(at)
+    details = {k: str(v).strip() for k, v in (outcome_details or {}).items() if str(v).strip()}
+    workflow = case.workflow
+    role = Role.SYSTEM if actor is None else case_role(actor, case)
+    if role is None:
+        raise CaseworkError("You cannot change this case: it belongs to another team.")
+    if target == "closed" and case.status == "awaiting_approval" and not outcome:
+        outcome, details = case.outcome, dict(case.outcome_details)
+    provided = {"reason"} if reason.strip() else set()
+    try:
+        move = check_transition(
+            workflow, case.status, target, role, provided,
+            outcome=outcome or None, outcome_details=list(details),
+        )
+    except TransitionRefused as refused:
+        raise CaseworkError(refused.message) from None
+    source = case.status
+    with transaction.atomic():
+        # Claim the move with a conditional update: if someone else moved the case first, stop.
+        changes: dict[str, Any] = {"status": target}
+        if target in workflow.closed:
+            changes.update(closed_at=instant, outcome=outcome, outcome_details=details)
+        elif source in workflow.closed:
+            changes.update(closed_at=None, outcome="", outcome_details={})
+        elif target == "awaiting_approval":
+            changes.update(outcome=outcome, outcome_details=details)
+        elif source == "awaiting_approval":
+            changes.update(outcome="", outcome_details={})
+        if not Case.objects.filter(pk=case.pk, status=source).update(**changes):
+            raise CaseworkError("Someone else changed this case while you were working on it. Check it and try again.")
+        for name, value in changes.items():
+            setattr(case, name, value)
+        settings, calendar = RuleSettings.current(), council_calendar()
+        open_tasks = case.tasks.filter(status=Task.Status.OPEN)
+        assert case.owner is not None
+        if target in workflow.closed:
+            open_tasks.update(status=Task.Status.CANCELLED, completed_at=instant)
+            case.flags.filter(cleared_at__isnull=True).update(cleared_at=instant)
+        elif target == "awaiting_approval":
+            open_tasks.update(status=Task.Status.CANCELLED, completed_at=instant)
+            approver = _team_manager(case.team) or case.owner
+            _task_create(case=case, code="approve_closure", title="Approve or return the proposed closure",
+                         due=calendar.add_school_days(today, 2), assignee=approver)
+            message_send(recipients=[approver], subject=f"Closure of {case.reference} to approve",
+                         body=f"{case.owner} proposes closing {case.reference} ({case.child.full_name}): "
+                              f"{workflow.outcomes[outcome].label}.",
+                         url=_case_url(case), key=f"approve:{case.pk}:{instant.isoformat()}")
+        elif source == "awaiting_approval" or source in workflow.closed:
+            open_tasks.filter(code="approve_closure").update(status=Task.Status.CANCELLED, completed_at=instant)
+            _task_create(case=case, code="follow_up", title=f"Follow up: {reason.strip()}"[:200],
+                         due=calendar.add_school_days(today, 1), assignee=case.owner)
+        case_refresh(case, calendar=calendar, settings=settings, today=today)
+        events.event_record(
+            verb=events.CASE_MOVED, child=case.child_id, case=case, actor=actor,
+            name=move.name, from_label=workflow.statuses[source], to_label=workflow.statuses[target],
+            outcome=outcome, outcome_label=workflow.outcomes[outcome].label if outcome else "",
+            outcome_details=details, reason=reason.strip(),
+        )
+    return case
+
+
+def case_assign(*, case: Case, owner: User, actor: User) -> Case:
+    """Give the case to another member of its team (managers and heads of service only)."""
+    if case_role(actor, case) not in {Role.MANAGER, Role.HEAD_OF_SERVICE}:
+        raise CaseworkError("Only a team manager or head of service can reassign a case.")
+    if case.team_id not in owner.team_ids:
+        raise CaseworkError(f"{owner} is not in the {case.team} team.")
+    with transaction.atomic():
+        previous = case.owner
+        case.owner = owner
+        case.save(update_fields=["owner"])
+        case.tasks.filter(status=Task.Status.OPEN, assignee=previous).update(assignee=owner)
+        events.event_record(verb=events.CASE_ASSIGNED, child=case.child_id, case=case, actor=actor,
+                            reference=case.reference, owner=str(owner), previous=str(previous))
+        message_send(recipients=[owner], subject=f"{case.reference} is now yours",
+                     body=f"{actor} gave you {case.reference} ({case.child.full_name}).",
+                     url=_case_url(case), key=f"assigned:{case.pk}:{owner.pk}:{clock.now().isoformat()}")
+    return case
+
+
+def _require_edit(actor: User, case: Case) -> Role:
+    role = case_role(actor, case)
+    if role is None:
+        raise CaseworkError("You cannot change this case: it belongs to another team.")
+    if not case.is_open:
+        raise CaseworkError("This case is closed. Reopen it first.")
+    return role
+
+
+def note_add(*, case: Case, author: User, text: str, at: dt.datetime | None = None) -> Note:
+    """Add a case note (seen only by the case's team and those above it)."""
+    _require_edit(author, case)
+    if not text.strip():
+        raise CaseworkError("Enter the note")
+    instant, _ = _when(at)
+    with transaction.atomic():
+        note = Note.objects.create(case=case, author=author, text=text.strip(), created_at=instant)
+        events.event_record(verb=events.NOTE_ADDED, child=case.child_id, case=case, actor=author,
+                            reference=case.reference)
+    return note
+
+
+def enquiry_record(
+    *,
+    case: Case,
+    actor: User,
+    party: str,
+    made_on: dt.date,
+    result: str,
+    details: str = "",
+    at: dt.datetime | None = None,
+) -> Enquiry:
+    """Log one reasonable enquiry (CME statutory guidance) and move the case on.
+
+    The first enquiry starts the enquiries stage and completes the "first enquiry" task.
+    """
+    _require_edit(actor, case)
+    instant, today = _when(at)
+    if made_on > today:
+        raise CaseworkError("The date of the enquiry must be today or in the past")
+    with transaction.atomic():
+        enquiry = Enquiry.objects.create(
+            case=case, party=party, made_on=made_on, result=result, details=details.strip(),
+            recorded_by=actor, recorded_at=instant,
+        )
+        case.tasks.filter(code="first_enquiry", status=Task.Status.OPEN).update(
+            status=Task.Status.DONE, completed_at=instant, completed_by=actor
+        )
+        events.event_record(
+            verb=events.ENQUIRY_RECORDED, child=case.child_id, case=case, actor=actor,
+            party_label=Enquiry.Party(party).label, made_on=made_on.isoformat(),
+            result_label=Enquiry.Result(result).label,
+        )
+        if case.status == case.workflow.initial and case.workflow.transition(case.status, "enquiries"):
+            case_transition(case=case, target="enquiries", actor=actor, at=at)
+        else:
+            case_refresh(case, calendar=council_calendar(), settings=RuleSettings.current(), today=today)
+    return enquiry
+
+
+def task_add(*, case: Case, actor: User, title: str, due: dt.date, assignee: User | None = None) -> Task:
+    """Add a dated task to a case; it becomes the next action if it is the earliest."""
+    _require_edit(actor, case)
+    assignee = assignee or case.owner or actor
+    with transaction.atomic():
+        task = _task_create(case=case, code="manual", title=title.strip(), due=due, assignee=assignee)
+        case_refresh(case, calendar=council_calendar(), settings=RuleSettings.current(), today=clock.today())
+        events.event_record(verb=events.TASK_ADDED, child=case.child_id, case=case, actor=actor,
+                            title=task.title, due=due.isoformat())
+    return task
+
+
+def task_complete(*, task: Task, actor: User, at: dt.datetime | None = None) -> Task:
+    """Mark a task done (idempotent: completing a done task changes nothing)."""
+    case = task.case
+    _require_edit(actor, case)
+    instant, today = _when(at)
+    with transaction.atomic():
+        if not Task.objects.filter(pk=task.pk, status=Task.Status.OPEN).update(
+            status=Task.Status.DONE, completed_at=instant, completed_by=actor
+        ):
+            return task
+        task.refresh_from_db()
+        case_refresh(case, calendar=council_calendar(), settings=RuleSettings.current(), today=today)
+        events.event_record(verb=events.TASK_COMPLETED, child=case.child_id, case=case, actor=actor,
+                            title=task.title)
+    return task
+
+
+def flag_raise(*, case: Case, code: str, details: str, at: dt.datetime | None = None) -> Flag:
+    """Raise a flag on the child for this case (once: a second raise returns the open flag)."""
+    instant, _ = _when(at)
+    flag = Flag.objects.filter(case=case, code=code, cleared_at__isnull=True).first()
+    if flag is not None:
+        return flag
+    with transaction.atomic():
+        flag = Flag.objects.create(child_id=case.child_id, case=case, code=code, details=details, raised_at=instant)
+        events.event_record(verb=events.FLAG_RAISED, child=case.child_id, case=case,
+                            label=Flag.Code(code).label, details=details)
+    return flag
+
+
+# ---- rolls --------------------------------------------------------------------------------------
+
+
+def roll_join(
+    *, child: Child, school: School, on_roll_from: dt.date, actor: User | None = None,
+    at: dt.datetime | None = None,
+) -> RollEntry:
+    """Record a child on a school's roll; open CME cases close with the outcome "back on roll"."""
+    with transaction.atomic():
+        entry = RollEntry.objects.filter(child=child, school=school, on_roll_to__isnull=True).first()
+        if entry is None:
+            entry = RollEntry.objects.create(child=child, school=school, on_roll_from=on_roll_from)
+            events.event_record(verb=events.ROLL_JOINED, child=child, actor=actor,
+                                school=school.name, on_roll_from=on_roll_from.isoformat())
+        for case in Case.objects.open().filter(child=child, kind="cme", status__in=["new", "enquiries"]):
+            case_transition(case=case, target="closed", actor=None, outcome="on_roll",
+                            outcome_details={"school": school.name}, at=at)
+    return entry
+
+
+def cases_close_for_children_on_roll(*, at: dt.datetime | None = None) -> int:
+    """Close every open CME case whose child has since joined a school roll (bulk imports)."""
+    joined = RollEntry.objects.filter(on_roll_to__isnull=True)
+    closed = 0
+    candidates = (
+        Case.objects.open()
+        .filter(kind="cme", status__in=["new", "enquiries"])
+        .filter(child__roll_entries__in=joined, child__roll_entries__on_roll_from__gte=F("opened_on"))
+        .select_related("child", "team", "owner")
+        .distinct()
+    )
+    for case in candidates:
+        entry = case.child.roll_entries.filter(on_roll_to__isnull=True).select_related("school").first()
+        if entry is None:
+            continue
+        try:
+            with transaction.atomic():
+                case_transition(case=case, target="closed", actor=None, outcome="on_roll",
+                                outcome_details={"school": entry.school.name}, at=at)
+        except (CaseworkError, IntegrityError):
+            continue
+        closed += 1
+    return closed
+

@@ -1,0 +1,60 @@
+"""Form pieces shared by every app: the GOV.UK date input and error wording."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from rollcall import clock
+
+
+class GovukDateInput(forms.MultiWidget):
+    """Day, month and year boxes (GOV.UK date input pattern); widget type "govukdate"."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__([forms.TextInput(), forms.TextInput(), forms.TextInput()], attrs)
+
+    def decompress(self, value: Any) -> list[Any]:
+        if isinstance(value, dt.date):
+            return [value.day, value.month, value.year]
+        return [None, None, None]
+
+
+class DateField(forms.MultiValueField):
+    """A date entered as day, month and year, with the GOV.UK error messages.
+
+    ``past_only`` refuses dates after today (a removal cannot be in the future).
+    """
+
+    widget = GovukDateInput
+
+    def __init__(self, *, past_only: bool = False, **kwargs: Any) -> None:
+        self.past_only = past_only
+        fields = (forms.CharField(), forms.CharField(), forms.CharField())
+        super().__init__(fields, require_all_fields=False, **kwargs)
+
+    def compress(self, data_list: list[Any]) -> dt.date | None:
+        if not data_list or not any(data_list):
+            return None
+        day, month, year = (str(part or "").strip() for part in (list(data_list) + ["", "", ""])[:3])
+        label = str(self.label or "Date")
+        missing = [name for name, part in (("day", day), ("month", month), ("year", year)) if not part]
+        if missing:
+            raise ValidationError(f"{label} must include a {' and '.join(missing)}")
+        if not (day.isdigit() and month.isdigit() and year.isdigit()) or len(year) != 4:
+            raise ValidationError(f"{label} must be a real date, like 27 3 2026")
+        try:
+            value = dt.date(int(year), int(month), int(day))
+        except ValueError:
+            raise ValidationError(f"{label} must be a real date") from None
+        if self.past_only and value > clock.today():
+            raise ValidationError(f"{label} must be today or in the past")
+        return value
+
+    def clean(self, value: Any) -> dt.date | None:
+        if self.required and (not value or not any(str(v or "").strip() for v in value)):
+            raise ValidationError(f"Enter {str(self.label or 'the date').lower()}", code="required")
+        return super().clean(value)  # type: ignore[no-any-return]

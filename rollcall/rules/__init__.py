@@ -1,0 +1,18 @@
+"""Pure domain rules for Roll Call.
+
+Everything in this package is plain Python over plain values: dates, strings, frozen dataclasses,
+enums and tuples. Nothing here imports Django or touches a database, and nothing reads the clock:
+"today" is always a parameter. The Django side stores each council's settings (term dates,
+timescales) and passes them in.
+
+Modules:
+
+- ``calendar``: the school-day calendar (term dates, INSET days, bank holidays).
+- ``deadlines``: statutory and local deadlines counted in school days.
+- ``escalation``: the escalation ladder for overdue work.
+- ``removal``: the 15 grounds for deleting a pupil from the admission register and the
+  lawfulness check a council runs on each deletion return.
+- ``upn``: Unique Pupil Number validation.
+- ``age``: compulsory school age.
+- ``workflow``: each case kind's statuses and transitions, as data, and one transition check.
+"""

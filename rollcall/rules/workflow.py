@@ -1,0 +1,393 @@
+"""Case workflows as data, and the one check every status change goes through.
+
+Each case kind declares its statuses, the moves between them, who may make each move and what
+each move needs (an outcome, a reason, an approval), in the style of django-oscar's status
+pipelines (STYLE.md, "Workflows as data"). :func:`check_transition` is the only place the rules
+are enforced; it raises :class:`TransitionRefused` with a sentence an officer can read.
+
+To add a case kind, declare one more :class:`Workflow` below and add it to :data:`WORKFLOWS`.
+Declarations are checked when the module is imported, so a typo fails at start-up, not in use.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+__all__ = [
+    "CME",
+    "OUTCOME_NEEDS",
+    "REMOVAL",
+    "REQUIREMENTS",
+    "WORKFLOWS",
+    "Outcome",
+    "Role",
+    "Transition",
+    "TransitionRefused",
+    "Workflow",
+    "check_transition",
+]
+
+
+class Role(enum.StrEnum):
+    """Who is acting. SYSTEM is Roll Call itself (the sweep, an import)."""
+
+    OFFICER = "officer"
+    MANAGER = "manager"
+    HEAD_OF_SERVICE = "head_of_service"
+    ADMINISTRATOR = "administrator"
+    SCHOOL = "school"
+    SYSTEM = "system"
+
+    @property
+    def label(self) -> str:
+        """The role's name as an officer reads it."""
+        return _ROLE_LABELS[self][0]
+
+    @property
+    def with_article(self) -> str:
+        """The role's name inside a sentence: "an officer", "the system"."""
+        return _ROLE_LABELS[self][1]
+
+
+_ROLE_LABELS: dict[Role, tuple[str, str]] = {
+    Role.OFFICER: ("Officer", "an officer"),
+    Role.MANAGER: ("Team manager", "a team manager"),
+    Role.HEAD_OF_SERVICE: ("Head of service", "a head of service"),
+    Role.ADMINISTRATOR: ("Administrator", "an administrator"),
+    Role.SCHOOL: ("School", "a school"),
+    Role.SYSTEM: ("System", "the system"),
+}
+
+# What a transition may require from whoever makes it.
+REQUIREMENTS = frozenset({"outcome", "reason", "approval"})
+
+# What an outcome may need recorded with it, and how a refusal names each.
+_NEED_PHRASES: Mapping[str, str] = MappingProxyType(
+    {
+        "school": "the name of the school",
+        "details": "details",
+        "council": "the receiving council's name",
+        "council_told_on": "the date it was told",
+        "evidence": "evidence",
+    }
+)
+OUTCOME_NEEDS = frozenset(_NEED_PHRASES)
+
+_OFFICERS = frozenset({Role.OFFICER, Role.MANAGER, Role.HEAD_OF_SERVICE})
+_MANAGERS = frozenset({Role.MANAGER, Role.HEAD_OF_SERVICE})
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How a case ended, and what must be recorded with it."""
+
+    code: str
+    label: str
+    needs: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One allowed move from ``source`` to ``target`` status.
+
+    ``name`` is the button an officer presses ("Start enquiries"). ``requires`` lists what the
+    person must supply, among "outcome", "reason" and "approval". ``outcomes``, when not empty,
+    limits the move to those outcomes (the system may close a case only because the child is on a
+    school roll).
+    """
+
+    source: str
+    target: str
+    name: str
+    roles: frozenset[Role]
+    requires: frozenset[str] = frozenset()
+    outcomes: frozenset[str] = frozenset()
+
+
+class TransitionRefused(Exception):
+    """A status change the workflow does not allow; ``str(error)`` is a sentence for the user."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Workflow:
+    """The statuses and transitions of one case kind."""
+
+    kind: str
+    label: str
+    statuses: Mapping[str, str] = field(hash=False)
+    """Status code -> label, in the order a screen lists them."""
+    initial: str
+    closed: frozenset[str]
+    transitions: tuple[Transition, ...]
+    outcomes: Mapping[str, Outcome] = field(hash=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "statuses", MappingProxyType(dict(self.statuses)))
+        object.__setattr__(self, "outcomes", MappingProxyType(dict(self.outcomes)))
+        object.__setattr__(self, "transitions", tuple(self.transitions))
+        problems = list(_declaration_problems(self))
+        if problems:
+            msg = f"Workflow {self.kind!r} is declared wrongly: " + "; ".join(problems)
+            raise ValueError(msg)
+
+    @property
+    def noun(self) -> str:
+        """The case kind inside a sentence: "child missing education case"."""
+        return f"{self.label[0].lower()}{self.label[1:]} case"
+
+    def status_label(self, status: str) -> str:
+        """Return the label of ``status``, or the code itself if it is not a status."""
+        return self.statuses.get(status, status)
+
+    def is_closed(self, status: str) -> bool:
+        """Say whether ``status`` is a closed status."""
+        return status in self.closed
+
+    def allowed(self, source: str, role: Role) -> list[Transition]:
+        """List the moves ``role`` may make from ``source``, in declaration order."""
+        return [t for t in self.transitions if t.source == source and role in t.roles]
+
+    def transition(self, source: str, target: str, role: Role | None = None) -> Transition | None:
+        """Return the transition from ``source`` to ``target`` (for ``role``, if given), or None.
+
+        A move can be declared twice for different roles (a manager closes a case with any
+        outcome; the system only because the child is on roll); without ``role`` the first
+        declared is returned.
+        """
+        for t in self.transitions:
+            if t.source == source and t.target == target and (role is None or role in t.roles):
+                return t
+        return None
+
+
+def _declaration_problems(w: Workflow) -> Iterable[str]:
+    """Yield every inconsistency in a workflow's declaration."""
+    if w.initial not in w.statuses:
+        yield f"initial status {w.initial!r} is not a status"
+    for status in sorted(w.closed - set(w.statuses)):
+        yield f"closed status {status!r} is not a status"
+    for code, outcome in w.outcomes.items():
+        if code != outcome.code:
+            yield f"outcome {code!r} is declared with code {outcome.code!r}"
+        for need in sorted(outcome.needs - OUTCOME_NEEDS):
+            yield f"outcome {code!r} needs {need!r}, which is not one of {sorted(OUTCOME_NEEDS)}"
+    seen: set[tuple[str, str, Role]] = set()
+    for t in w.transitions:
+        move = f"{t.name!r} ({t.source} -> {t.target})"
+        for status in (t.source, t.target):
+            if status not in w.statuses:
+                yield f"{move} uses {status!r}, which is not a status"
+        if t.source == t.target:
+            yield f"{move} goes nowhere"
+        if not t.roles:
+            yield f"{move} has no roles"
+        for item in sorted(t.requires - REQUIREMENTS):
+            yield f"{move} requires {item!r}, which is not one of {sorted(REQUIREMENTS)}"
+        for code in sorted(t.outcomes - set(w.outcomes)):
+            yield f"{move} allows outcome {code!r}, which is not an outcome"
+        if t.outcomes and "outcome" not in t.requires:
+            yield f"{move} limits outcomes but does not require one"
+        for role in t.roles:
+            key = (t.source, t.target, role)
+            if key in seen:
+                yield f"{move} is declared twice for {role.value}"
+            seen.add(key)
+
+
+def _either(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
+
+
+def _both(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def check_transition(
+    workflow: Workflow,
+    source: str,
+    target: str,
+    role: Role,
+    provided: Collection[str],
+    outcome: str | None = None,
+    outcome_details: Collection[str] = (),
+) -> Transition:
+    """Check that ``role`` may move a case from ``source`` to ``target``, and return the move.
+
+    ``provided`` lists what the person supplied among "reason" and "approval"; an outcome counts
+    as supplied when ``outcome`` (its code) is given. ``outcome_details`` lists what was recorded
+    with the outcome among "school", "details", "council", "council_told_on" and "evidence".
+
+    Raises :class:`TransitionRefused`, with a sentence for the user, when the statuses are unknown,
+    the move does not exist, the role may not make it, something it requires is missing, the
+    outcome is unknown or not allowed for this move, or the outcome lacks what it needs.
+    """
+    for status in (source, target):
+        if status not in workflow.statuses:
+            msg = f"'{status}' is not a status of a {workflow.noun}"
+            raise TransitionRefused(msg)
+    source_label, target_label = workflow.status_label(source), workflow.status_label(target)
+
+    candidates = [t for t in workflow.transitions if t.source == source and t.target == target]
+    if not candidates:
+        msg = f"A {workflow.noun} cannot go from {source_label} to {target_label}"
+        raise TransitionRefused(msg)
+    move = next((t for t in candidates if role in t.roles), None)
+    if move is None:
+        verb = candidates[0].name.lower()
+        allowed = sorted({r for t in candidates for r in t.roles} - {Role.SYSTEM}, key=_role_order)
+        who = f"only {_either([r.with_article for r in allowed])} can" if allowed else "nobody can"
+        msg = f"You cannot {verb} from {source_label} to {target_label} as {role.with_article}: {who}"
+        raise TransitionRefused(msg)
+
+    verb = move.name.lower()
+    if "reason" in move.requires and "reason" not in provided:
+        msg = f"A reason is needed to {verb}"
+        raise TransitionRefused(msg)
+    if "approval" in move.requires and "approval" not in provided:
+        msg = f"Approval is needed to {verb}"
+        raise TransitionRefused(msg)
+
+    if "outcome" not in move.requires:
+        if outcome is not None:
+            msg = f"'{move.name}' does not take an outcome"
+            raise TransitionRefused(msg)
+        return move
+    if outcome is None:
+        msg = f"An outcome is needed to {verb}"
+        raise TransitionRefused(msg)
+    chosen = workflow.outcomes.get(outcome)
+    if chosen is None:
+        msg = f"'{outcome}' is not an outcome of a {workflow.noun}"
+        raise TransitionRefused(msg)
+    if move.outcomes and outcome not in move.outcomes:
+        labels = [f"'{workflow.outcomes[code].label}'" for code in sorted(move.outcomes)]
+        msg = (
+            f"{role.with_article[0].upper()}{role.with_article[1:]} can {verb} only with the "
+            f"outcome {_either(labels)}"
+        )
+        raise TransitionRefused(msg)
+    missing = [need for need in _NEED_PHRASES if need in chosen.needs and need not in outcome_details]
+    if missing:
+        msg = f"Outcome '{chosen.label}' needs {_both([_NEED_PHRASES[n] for n in missing])}"
+        raise TransitionRefused(msg)
+    return move
+
+
+def _role_order(role: Role) -> int:
+    return list(Role).index(role)
+
+
+# --------------------------------------------------------------------------------------------
+# Child missing education. DfE *Children missing education* (2024): a case closes only when the
+# child is found in education, or located elsewhere and handed over (DOMAIN.md: "the case closes
+# only when [the other council] confirms the child is known to it").
+
+CME = Workflow(
+    kind="cme",
+    label="Child missing education",
+    statuses={
+        "new": "New",
+        "enquiries": "Enquiries under way",
+        "awaiting_approval": "Closure awaiting approval",
+        "closed": "Closed",
+    },
+    initial="new",
+    closed=frozenset({"closed"}),
+    transitions=(
+        Transition("new", "enquiries", "Start enquiries", _OFFICERS),
+        Transition(
+            "new",
+            "awaiting_approval",
+            "Propose closure",
+            _OFFICERS,
+            requires=frozenset({"outcome"}),
+        ),
+        Transition(
+            "enquiries",
+            "awaiting_approval",
+            "Propose closure",
+            _OFFICERS,
+            requires=frozenset({"outcome"}),
+        ),
+        # The manager's role is the approval: nothing more to supply.
+        Transition("awaiting_approval", "closed", "Approve closure", _MANAGERS),
+        Transition(
+            "awaiting_approval",
+            "enquiries",
+            "Return for more enquiries",
+            _MANAGERS,
+            requires=frozenset({"reason"}),
+        ),
+        Transition("new", "closed", "Close", _MANAGERS, requires=frozenset({"outcome"})),
+        Transition("enquiries", "closed", "Close", _MANAGERS, requires=frozenset({"outcome"})),
+        # Roll Call closes a case itself when the child appears on a school roll (an import or a
+        # new pupil return), and only then.
+        Transition(
+            "new",
+            "closed",
+            "Close",
+            frozenset({Role.SYSTEM}),
+            requires=frozenset({"outcome"}),
+            outcomes=frozenset({"on_roll"}),
+        ),
+        Transition(
+            "enquiries",
+            "closed",
+            "Close",
+            frozenset({Role.SYSTEM}),
+            requires=frozenset({"outcome"}),
+            outcomes=frozenset({"on_roll"}),
+        ),
+        Transition("closed", "enquiries", "Reopen", _MANAGERS, requires=frozenset({"reason"})),
+    ),
+    outcomes={
+        o.code: o
+        for o in (
+            Outcome("on_roll", "Back on roll at a school", frozenset({"school"})),
+            Outcome("other_suitable_education", "In other suitable education", frozenset({"details"})),
+            Outcome(
+                "other_council",
+                "Located in another council's area, that council told",
+                frozenset({"council", "council_told_on"}),
+            ),
+            Outcome("left_country", "Left the country, with evidence", frozenset({"evidence"})),
+            Outcome("ehe_registered", "Elective home education registered"),
+            Outcome("other", "Other", frozenset({"details"})),
+        )
+    },
+)
+
+# --------------------------------------------------------------------------------------------
+# A removal from roll the council checks (Pupil Registration Regulations 2024, reg. 9 and 13): it
+# is challenged with the school when possibly unlawful, and closes when the school reinstates the
+# pupil, the removal is confirmed lawful, or a CME case takes the child over.
+
+REMOVAL = Workflow(
+    kind="removal",
+    label="Removal from roll",
+    statuses={"new": "New", "challenged": "Challenged with the school", "closed": "Closed"},
+    initial="new",
+    closed=frozenset({"closed"}),
+    transitions=(
+        Transition("new", "challenged", "Challenge the school", _OFFICERS),
+        Transition("new", "closed", "Close", _OFFICERS, requires=frozenset({"outcome"})),
+        Transition("challenged", "closed", "Close", _OFFICERS, requires=frozenset({"outcome"})),
+    ),
+    outcomes={
+        o.code: o
+        for o in (
+            Outcome("reinstated", "School reinstated the pupil"),
+            Outcome("lawful", "Removal confirmed lawful, destination confirmed", frozenset({"details"})),
+            Outcome("cme_opened", "Child missing education case took over"),
+        )
+    },
+)
+
+WORKFLOWS: Mapping[str, Workflow] = MappingProxyType({w.kind: w for w in (CME, REMOVAL)})

@@ -1,0 +1,19 @@
+"""Roll Call's URLs. Every page needs sign-in unless marked with @login_not_required
+(tests/test_urls.py walks this list to prove it)."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from rollcall.accounts.views import home
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("accounts/", include("rollcall.accounts.urls")),
+    path("cases/", include("rollcall.casework.urls")),
+    path("children/", include("rollcall.people.urls")),
+    path("schools/", include("rollcall.schools.urls")),
+    path("messages/", include("rollcall.notify.urls")),
+    path("audit/", include("rollcall.audit.urls")),
+    path("api/", include("rollcall.api.urls")),
+    path("django-admin/", admin.site.urls),
+]
