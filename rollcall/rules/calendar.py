@@ -257,7 +257,8 @@ def calendar_for(
     """Build a calendar from term dates and closure days, filling in England's bank holidays.
 
     Bank holidays are loaded for every year the terms touch, one year either side (for the
-    fallback just outside the term dates), and ``extra_years``.
+    fallback just outside the term dates), and ``extra_years``. With no terms and no extra years
+    there are no bank holidays at all, so pass ``extra_years`` when building a term-less calendar.
     """
     term_tuple = tuple(terms)
     years = set(extra_years)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 from datetime import date, timedelta
 
@@ -80,9 +81,7 @@ def reference_add(calendar: SchoolCalendar, start: date, n: int) -> date:
 
 def reference_between(calendar: SchoolCalendar, start: date, end: date) -> int:
     low, high = sorted((start, end))
-    count = sum(
-        reference_is_school_day(calendar, low + ONE_DAY * i) for i in range(1, (high - low).days + 1)
-    )
+    count = sum(reference_is_school_day(calendar, low + ONE_DAY * i) for i in range(1, (high - low).days + 1))
     return count if end >= start else -count
 
 
@@ -464,7 +463,7 @@ def test_the_demo_terms_for_2026_look_like_an_english_school_year() -> None:
 def test_the_demo_terms_are_ordered_weekday_terms_of_a_plausible_length(year: int) -> None:
     terms = default_terms(year)
     assert len(terms) == 6
-    for earlier, later in zip(terms, terms[1:], strict=False):
+    for earlier, later in itertools.pairwise(terms):
         assert earlier.end < later.start
     for term in terms:
         assert term.start.weekday() < 5
@@ -605,9 +604,7 @@ AROUND = st.dates(min_value=date(2025, 11, 1), max_value=date(2027, 3, 1))
 
 @settings(max_examples=200)
 @given(calendars(), AROUND, st.integers(min_value=-40, max_value=40))
-def test_any_calendar_adds_like_the_slow_reference(
-    calendar: SchoolCalendar, start: date, n: int
-) -> None:
+def test_any_calendar_adds_like_the_slow_reference(calendar: SchoolCalendar, start: date, n: int) -> None:
     assert calendar.add_school_days(start, n) == reference_add(calendar, start, n)
     if n >= 0:
         assert calendar.school_days_between(start, calendar.add_school_days(start, n)) == n
