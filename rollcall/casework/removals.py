@@ -19,7 +19,6 @@ from rollcall.casework.calendar import council_calendar
 from rollcall.casework.models import Case, Flag, RuleSettings, Task
 from rollcall.casework.services import _task_create, case_open, case_refresh, flag_raise
 from rollcall.people.matching import child_match_or_create
-from rollcall.people.models import Child
 from rollcall.rules.removal import RemovalFacts, assess_removal
 from rollcall.schools.models import RemovalNotice, RollEntry, School
 
@@ -155,9 +154,6 @@ def _record(
                 summary=_summary(school, removal, assessment.concerns),
             )
         _challenge(case, notice, settings, instant)
-    if case is not None and notice.case_id is None:
-        RemovalNotice.objects.filter(pk=notice.pk).update(case=case)
-        notice.case = case
     return notice
 
 
@@ -184,5 +180,3 @@ def _summary(school: School, removal: Removal, concerns: tuple[str, ...] | list[
         lines.append(f"The school says: {removal.reason_details.strip()}")
     return "\n".join(lines)
 
-
-__all__ = ["Pupil", "Removal", "removal_notify", "Child"]

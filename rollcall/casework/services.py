@@ -207,8 +207,6 @@ def case_transition(
     role = Role.SYSTEM if actor is None else case_role(actor, case)
     if role is None:
         raise CaseworkError("You cannot change this case: it belongs to another team.")
-    if target == "closed" and case.status == "awaiting_approval" and not outcome:
-        outcome, details = case.outcome, dict(case.outcome_details)
     provided = {"reason"} if reason.strip() else set()
     try:
         move = check_transition(
@@ -217,6 +215,9 @@ def case_transition(
         )
     except TransitionRefused as refused:
         raise CaseworkError(refused.message) from None
+    if target in workflow.closed and case.status == "awaiting_approval":
+        # Approving closes the case with the outcome the officer proposed.
+        outcome, details = case.outcome, dict(case.outcome_details)
     source = case.status
     with transaction.atomic():
         # Claim the move with a conditional update: if someone else moved the case first, stop.

@@ -108,7 +108,11 @@ def escalate(*, today: dt.date, calendar: SchoolCalendar, settings: RuleSettings
         Membership.objects.filter(role=Role.HEAD_OF_SERVICE.value, user__is_active=True)
         .values_list("user_id", flat=True).distinct()
     )
-    rows = list(due_cases)
+    rows: list[tuple[int, int, dt.date, int, int, int, str, str, str]] = [
+        (pk, level, due, team, owner, child, kind, forename, surname)
+        for pk, level, due, team, owner, child, kind, forename, surname in due_cases
+        if due is not None
+    ]
     for start in range(0, len(rows), CHUNK):
         chunk = rows[start : start + CHUNK]
         with transaction.atomic():
@@ -139,14 +143,14 @@ def _escalate_chunk(
     reached: list[tuple[int, Level, dt.date]] = []
     info = {}
     for pk, level, due, team_id, owner_id, child_id, kind, forename, surname in chunk:
-        new = max(Level(level), level_for(settings.ladder, overdue_school_days(calendar, due, today)))
+        new = Level(max(level, level_for(settings.ladder, overdue_school_days(calendar, due, today))))
         groups[(level, new, next_escalation_date(calendar, settings.ladder, due, new))].append(pk)
         reached += [(pk, Level(lvl), due) for lvl in range(level + 1, new + 1)]
         info[pk] = (team_id, owner_id, child_id, f"{kind.upper()}-{pk:06d}", f"{forename} {surname}", due)
     # Claim each group with a conditional update on the level read above, so a concurrent run
     # or an officer's change in between is never overwritten.
-    for (old, new, next_on), ids in groups.items():
-        Case.objects.filter(pk__in=ids, escalation_level=old).update(escalation_level=new, next_escalation_on=next_on)
+    for (old, target, next_on), ids in groups.items():
+        Case.objects.filter(pk__in=ids, escalation_level=old).update(escalation_level=target, next_escalation_on=next_on)
     if not reached:
         return
     already = set(

@@ -1,0 +1,75 @@
+"""Shared fixtures: the council's teams, term dates around "today", and people in each role."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+
+from rollcall.accounts.models import Team, User
+from rollcall.schools.models import School
+from rollcall.rules.workflow import Role
+from tests import factories
+
+# Tests run on a fixed school day so school-day arithmetic is predictable: Monday 16 Nov 2026.
+TODAY = dt.date(2026, 11, 16)
+
+
+@pytest.fixture
+def today() -> dt.date:
+    return TODAY
+
+
+@pytest.fixture
+def frozen_clock():
+    """Freeze the clock at 10:00 on TODAY (Europe/London)."""
+    with time_machine.travel(dt.datetime(2026, 11, 16, 10, 0, tzinfo=dt.UTC), tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def terms(db: None) -> None:
+    """Term dates for 2025/26, 2026/27 and 2027/28."""
+    for year in (2025, 2026, 2027):
+        factories.academic_year_terms(year)
+
+
+@pytest.fixture
+def teams(db: None) -> dict[str, Team]:
+    return {kind: factories.TeamFactory.create(kind=kind) for kind in Team.Kind.values}
+
+
+@pytest.fixture
+def inclusion_officer(teams: dict[str, Team]) -> User:
+    return factories.staff(Role.OFFICER, Team.Kind.INCLUSION, username="inclusion.officer")
+
+
+@pytest.fixture
+def inclusion_manager(teams: dict[str, Team]) -> User:
+    return factories.staff(Role.MANAGER, Team.Kind.INCLUSION, username="inclusion.manager")
+
+
+@pytest.fixture
+def head_of_service(teams: dict[str, Team]) -> User:
+    return factories.staff(Role.HEAD_OF_SERVICE, Team.Kind.HEADS, username="head.of.service")
+
+
+@pytest.fixture
+def admissions_officer(teams: dict[str, Team]) -> User:
+    return factories.staff(Role.OFFICER, Team.Kind.ADMISSIONS, username="admissions.officer")
+
+
+@pytest.fixture
+def school(db: None) -> School:
+    return factories.SchoolFactory.create(name="Moorside Academy")
+
+
+@pytest.fixture
+def school_user(school: School) -> User:
+    return factories.school_user(school, username="school.user")
+
+
+@pytest.fixture
+def council(terms: None, inclusion_officer: User, inclusion_manager: User, head_of_service: User) -> None:
+    """A working council: term dates and an Inclusion team with an officer and a manager."""
