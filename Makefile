@@ -83,7 +83,7 @@ test-postgres: setup
 test-browser: setup
 	scripts/ensure-chromium
 	$(TEST_ENV) DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest -m browser -p no:xdist \
-	  --browser chromium --output test-results -W ignore::pytest.PytestRemovedIn10Warning $(PYTEST_ARGS)
+	  --browser chromium -W ignore::pytest.PytestRemovedIn10Warning $(PYTEST_ARGS)
 
 bench: setup
 	$(PY) bench/sweep.py
