@@ -39,7 +39,7 @@ class DateField(forms.MultiValueField):
     def compress(self, data_list: list[Any]) -> dt.date | None:
         if not data_list or not any(data_list):
             return None
-        day, month, year = (str(part or "").strip() for part in (list(data_list) + ["", "", ""])[:3])
+        day, month, year = (str(part or "").strip() for part in [*data_list, "", "", ""][:3])
         label = str(self.label or "Date")
         missing = [name for name, part in (("day", day), ("month", month), ("year", year)) if not part]
         if missing:

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # the form renderer (TemplatesSetting) finds Django's widget templates here
     "django_tasks",
     "django_tasks_db",
     "simple_history",
@@ -119,9 +120,7 @@ STATICFILES_DIRS = [BASE_DIR / "rollcall" / "static", BASE_DIR / "build" / "stat
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": env_str(
-            "STATICFILES_STORAGE", "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        ),
+        "BACKEND": env_str("STATICFILES_STORAGE", "whitenoise.storage.CompressedManifestStaticFilesStorage"),
     },
 }
 MEDIA_ROOT = VAR_DIR / "media"
@@ -135,7 +134,9 @@ TASKS = {
 
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "rollcall@northmoor.example")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")

@@ -8,8 +8,8 @@ import pytest
 import time_machine
 
 from rollcall.accounts.models import Team, User
-from rollcall.schools.models import School
 from rollcall.rules.workflow import Role
+from rollcall.schools.models import School
 from tests import factories
 
 # Tests run on a fixed school day so school-day arithmetic is predictable: Monday 16 Nov 2026.

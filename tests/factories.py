@@ -79,7 +79,9 @@ class ChildFactory(DjangoModelFactory[Child]):
 
     legal_forename = factory.Faker("first_name")
     legal_surname = factory.Faker("last_name")
-    date_of_birth = factory.Faker("date_between", start_date=dt.date(2011, 9, 1), end_date=dt.date(2020, 8, 31))
+    date_of_birth = factory.Faker(
+        "date_between", start_date=dt.date(2011, 9, 1), end_date=dt.date(2020, 8, 31)
+    )
     gender = Child.Gender.NOT_KNOWN
     # Unique across 100,000 children: the year of allocation carries the thousands.
     upn = factory.Sequence(lambda n: make_upn("940", "2001", 10 + n // 1000, n % 1000))

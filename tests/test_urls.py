@@ -13,7 +13,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 ALLOW_ANONYMOUS = {"accounts:sign-in"}
 
 
-def _walk(patterns: list[URLPattern | URLResolver], prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str]]:
+def _walk(
+    patterns: list[URLPattern | URLResolver], prefix: str = "", namespace: str = ""
+) -> Iterator[tuple[str, str]]:
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
             ns = pattern.namespace or namespace

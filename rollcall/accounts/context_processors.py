@@ -12,7 +12,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         if user.is_school_user:
-            items = [("Your school", reverse("schools:portal")), ("Tell us a pupil left", reverse("schools:removal-new"))]
+            items = [
+                ("Your school", reverse("schools:portal")),
+                ("Tell us a pupil left", reverse("schools:removal-new")),
+            ]
         else:
             items = [
                 ("Caseload", reverse("casework:caseload")),

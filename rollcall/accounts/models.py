@@ -110,7 +110,9 @@ class Membership(models.Model):
     """A user's role in a team, or a school user's link to their school."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
-    team = models.ForeignKey(Team, on_delete=models.CASCADE, null=True, blank=True, related_name="memberships")
+    team = models.ForeignKey(
+        Team, on_delete=models.CASCADE, null=True, blank=True, related_name="memberships"
+    )
     school = models.ForeignKey(
         "schools.School", on_delete=models.CASCADE, null=True, blank=True, related_name="memberships"
     )
@@ -132,4 +134,4 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         where = self.school or self.team or "the council"
-        return f"{self.user} – {self.get_role_display()} – {where}"
+        return f"{self.user}: {self.get_role_display()}, {where}"

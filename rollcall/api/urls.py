@@ -1,4 +1,28 @@
-from django.urls import path  # noqa: F401
+"""The API's URLs, under /api/. Versioned paths (/api/v1/…) so a later version can sit beside this one.
+
+Every view here is ``login_not_required`` for the site's sign-in middleware, which cannot see API
+tokens, and requires authentication through DRF instead (401 with a JSON body, not a redirect).
+"""
+
+from django.contrib.auth.decorators import login_not_required
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.permissions import IsAuthenticated
+
+from rollcall.api import views
 
 app_name = "api"
-urlpatterns: list = []
+
+urlpatterns = [
+    # The OpenAPI 3 schema (YAML; ?format=json for JSON). No docs UI: the usual ones load their
+    # scripts from a CDN, which our content security and offline servers do not allow.
+    path(
+        "schema/",
+        login_not_required(SpectacularAPIView.as_view(permission_classes=[IsAuthenticated])),
+        name="schema",
+    ),
+    path("v1/removals/", views.RemovalNoticeListCreate.as_view(), name="removals"),
+    path("v1/cases/", views.CaseList.as_view(), name="cases"),
+    path("v1/cases/<int:pk>/", views.CaseDetail.as_view(), name="case"),
+    path("v1/children/<int:pk>/", views.ChildDetail.as_view(), name="child"),
+]

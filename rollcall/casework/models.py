@@ -81,7 +81,9 @@ class Case(models.Model):
         "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="owned_cases"
     )
     status = models.CharField(max_length=30)
-    source = models.CharField(max_length=100, help_text="How the council heard: a removal notice, a referral…")
+    source = models.CharField(
+        max_length=100, help_text="How the council heard: a removal notice, a referral…"
+    )
     summary = models.TextField(blank=True)
     opened_at = models.DateTimeField()
     opened_on = models.DateField(help_text="The date in England the case opened: day 0 of its deadlines.")
@@ -117,9 +119,17 @@ class Case(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["next_escalation_on"], condition=Q(closed_at__isnull=True), name="case_escalation_due"),
-            models.Index(fields=["team", "next_action_due"], condition=Q(closed_at__isnull=True), name="case_team_due"),
-            models.Index(fields=["owner", "next_action_due"], condition=Q(closed_at__isnull=True), name="case_owner_due"),
+            models.Index(
+                fields=["next_escalation_on"], condition=Q(closed_at__isnull=True), name="case_escalation_due"
+            ),
+            models.Index(
+                fields=["team", "next_action_due"], condition=Q(closed_at__isnull=True), name="case_team_due"
+            ),
+            models.Index(
+                fields=["owner", "next_action_due"],
+                condition=Q(closed_at__isnull=True),
+                name="case_owner_due",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -207,7 +217,10 @@ class Enquiry(models.Model):
     class Party(models.TextChoices):
         LAST_SCHOOL = "last_school", "The last school"
         CARERS = "carers", "Parents, carers and relatives"
-        COUNCIL_SERVICES = "council_services", "Other council services (housing, social care, council tax, youth justice)"
+        COUNCIL_SERVICES = (
+            "council_services",
+            "Other council services (housing, social care, council tax, youth justice)",
+        )
         HEALTH = "health", "Health (GP, health visitor, school nurse)"
         POLICE = "police", "Police"
         NEIGHBOURING_COUNCILS = "neighbouring_councils", "Neighbouring councils"
@@ -292,9 +305,13 @@ class Event(models.Model):
 
     child = models.ForeignKey("people.Child", on_delete=models.CASCADE, related_name="events")
     case = models.ForeignKey(Case, on_delete=models.CASCADE, null=True, blank=True, related_name="events")
-    team = models.ForeignKey("accounts.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    team = models.ForeignKey(
+        "accounts.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     verb = models.CharField(max_length=50)
-    actor = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    actor = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     at = models.DateTimeField()
     payload: models.JSONField[dict[str, Any]] = models.JSONField(default=dict, blank=True)
 

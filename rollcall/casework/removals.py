@@ -17,7 +17,7 @@ from rollcall.accounts.models import Team, User
 from rollcall.casework import events
 from rollcall.casework.calendar import council_calendar
 from rollcall.casework.models import Case, Flag, RuleSettings, Task
-from rollcall.casework.services import _task_create, case_open, case_refresh, flag_raise
+from rollcall.casework.services import CaseworkError, _task_create, case_open, case_refresh, flag_raise
 from rollcall.people.matching import child_match_or_create
 from rollcall.rules.removal import RemovalFacts, assess_removal
 from rollcall.schools.models import RemovalNotice, RollEntry, School
@@ -98,9 +98,14 @@ def _record(
         else None
     )
     child, _match, _created = child_match_or_create(
-        upn=pupil.upn or None, forename=pupil.forename, surname=pupil.surname,
-        date_of_birth=pupil.date_of_birth, gender=pupil.gender, postcode=pupil.postcode or None,
-        address=address, actor=actor,
+        upn=pupil.upn or None,
+        forename=pupil.forename,
+        surname=pupil.surname,
+        date_of_birth=pupil.date_of_birth,
+        gender=pupil.gender,
+        postcode=pupil.postcode or None,
+        address=address,
+        actor=actor,
     )
     notified_on = clock.local_date(instant)
     destination = removal.destination_school
@@ -117,39 +122,63 @@ def _record(
     )
     assessment = assess_removal(facts, min_continuous_absence_days=settings.continuous_absence_for_ground_i)
     notice = RemovalNotice.objects.create(
-        school=school, child=child, submitted_by=actor, received_at=instant,
-        removal_date=removal.removal_date, ground=removal.ground,
-        destination_school=destination, destination_start_date=removal.destination_start_date,
+        school=school,
+        child=child,
+        submitted_by=actor,
+        received_at=instant,
+        removal_date=removal.removal_date,
+        ground=removal.ground,
+        destination_school=destination,
+        destination_start_date=removal.destination_start_date,
         destination_details=removal.destination_details.strip(),
         parent_written_notice_date=removal.parent_written_notice_date,
         joint_enquiries_made=removal.joint_enquiries_made,
         continuous_absence_school_days=removal.continuous_absence_school_days,
         reason_details=removal.reason_details.strip(),
-        opens_cme_case=assessment.opens_cme_case, possibly_unlawful=assessment.possibly_unlawful,
-        concerns=list(assessment.concerns), idempotency_key=idempotency_key,
+        opens_cme_case=assessment.opens_cme_case,
+        possibly_unlawful=assessment.possibly_unlawful,
+        concerns=list(assessment.concerns),
+        idempotency_key=idempotency_key,
     )
     RollEntry.objects.filter(child=child, school=school, on_roll_to__isnull=True).update(
-        on_roll_to=removal.removal_date, leaving_ground=removal.ground,
-        destination_school=destination, destination_details=removal.destination_details.strip(),
+        on_roll_to=removal.removal_date,
+        leaving_ground=removal.ground,
+        destination_school=destination,
+        destination_details=removal.destination_details.strip(),
     )
     inclusion = Team.objects.get(kind=Team.Kind.INCLUSION)
     events.event_record(
-        verb=events.REMOVAL_NOTIFIED, child=child, actor=actor, team=inclusion,
-        school=school.name, removal_date=removal.removal_date.isoformat(), ground=removal.ground,
+        verb=events.REMOVAL_NOTIFIED,
+        child=child,
+        actor=actor,
+        team=inclusion,
+        school=school.name,
+        removal_date=removal.removal_date.isoformat(),
+        ground=removal.ground,
         destination=destination.name if destination else removal.destination_details.strip(),
         concerns=list(assessment.concerns),
     )
     case: Case | None = None
     if assessment.opens_cme_case:
         case = case_open(
-            child=child, kind="cme", team=inclusion, actor=actor, removal_notice=notice, at=instant,
+            child=child,
+            kind="cme",
+            team=inclusion,
+            actor=actor,
+            removal_notice=notice,
+            at=instant,
             source=f"removal notice from {school.name}",
             summary=_summary(school, removal, assessment.concerns),
         )
     if assessment.possibly_unlawful:
         if case is None:
             case = case_open(
-                child=child, kind="removal", team=inclusion, actor=actor, removal_notice=notice, at=instant,
+                child=child,
+                kind="removal",
+                team=inclusion,
+                actor=actor,
+                removal_notice=notice,
+                at=instant,
                 source=f"possibly unlawful removal by {school.name}",
                 summary=_summary(school, removal, assessment.concerns),
             )
@@ -159,16 +188,22 @@ def _record(
 
 def _challenge(case: Case, notice: RemovalNotice, settings: RuleSettings, instant: dt.datetime) -> None:
     """Flag the removal and give the owner a dated task to challenge the school."""
-    flag_raise(case=case, code=Flag.Code.POSSIBLY_UNLAWFUL_REMOVAL, details=" ".join(notice.concerns), at=instant)
+    flag_raise(
+        case=case, code=Flag.Code.POSSIBLY_UNLAWFUL_REMOVAL, details=" ".join(notice.concerns), at=instant
+    )
     key = f"challenge:{notice.pk}"
     if case.kind == "cme" and not Task.objects.filter(key=key).exists():
         calendar = council_calendar()
         today = clock.local_date(instant)
-        assert case.owner is not None
+        if case.owner is None:
+            raise CaseworkError(f"{case.reference} has no owner. Ask a manager to assign it.")
         _task_create(
-            case=case, code="challenge_removal", title="Challenge the school about the removal",
+            case=case,
+            code="challenge_removal",
+            title="Challenge the school about the removal",
             due=calendar.add_school_days(today, settings.challenge_removal_school_days),
-            assignee=case.owner, key=key,
+            assignee=case.owner,
+            key=key,
         )
         case_refresh(case, calendar=calendar, settings=settings, today=today)
 
@@ -179,4 +214,3 @@ def _summary(school: School, removal: Removal, concerns: tuple[str, ...] | list[
     if removal.reason_details.strip():
         lines.append(f"The school says: {removal.reason_details.strip()}")
     return "\n".join(lines)
-

@@ -56,7 +56,9 @@ def _pick_owner(team: Team) -> User:
         )
         if candidate is not None:
             return candidate
-    raise CaseworkError(f"The {team.name} team has nobody to own the case. Ask an administrator to add an officer.")
+    raise CaseworkError(
+        f"The {team.name} team has nobody to own the case. Ask an administrator to add an officer."
+    )
 
 
 def _team_manager(team: Team) -> User | None:
@@ -80,7 +82,8 @@ def case_refresh(case: Case, *, calendar: SchoolCalendar, settings: RuleSettings
     first = case.tasks.filter(status=Task.Status.OPEN).order_by("due", "pk").first()
     if first is None:
         # An open case always has a next action (DESIGN.md, the one invariant).
-        assert case.owner is not None
+        if case.owner is None:
+            raise CaseworkError(f"{case.reference} has no owner. Ask a manager to assign it.")
         first = _task_create(
             case=case,
             code="next_step",
@@ -92,7 +95,9 @@ def case_refresh(case: Case, *, calendar: SchoolCalendar, settings: RuleSettings
     case.next_action_due = first.due
     reached = level_for(settings.ladder, overdue_school_days(calendar, first.due, today))
     case.escalation_level = min(case.escalation_level, reached)
-    case.next_escalation_on = next_escalation_date(calendar, settings.ladder, first.due, Level(case.escalation_level))
+    case.next_escalation_on = next_escalation_date(
+        calendar, settings.ladder, first.due, Level(case.escalation_level)
+    )
     case.save(update_fields=fields)
 
 
@@ -138,31 +143,56 @@ def case_open(
         existing = Case.objects.open().filter(child=child, kind=kind).first()
         if existing is not None:
             events.event_record(
-                verb=events.CASE_UPDATED, child=child, case=existing, actor=actor,
-                reference=existing.reference, what=source,
+                verb=events.CASE_UPDATED,
+                child=child,
+                case=existing,
+                actor=actor,
+                reference=existing.reference,
+                what=source,
             )
             return existing
         settings = RuleSettings.current()
         calendar = council_calendar()
         owner = owner or _pick_owner(team)
         case = Case(
-            kind=kind, child=child, team=team, owner=owner, status=workflow.initial, source=source,
-            summary=summary, opened_at=instant, opened_on=today, removal_notice=removal_notice,
+            kind=kind,
+            child=child,
+            team=team,
+            owner=owner,
+            status=workflow.initial,
+            source=source,
+            summary=summary,
+            opened_at=instant,
+            opened_on=today,
+            removal_notice=removal_notice,
             # Provisional: case_refresh sets the real next action from the first tasks below.
-            next_action="Opening", next_action_due=today,
+            next_action="Opening",
+            next_action_due=today,
         )
         case.save()
         for code, title, due in _first_tasks(kind, calendar, settings, today):
             _task_create(case=case, code=code, title=title, due=due, assignee=owner, key=f"{code}:{case.pk}")
         case_refresh(case, calendar=calendar, settings=settings, today=today)
         events.event_record(
-            verb=events.CASE_OPENED, child=child, case=case, actor=actor,
-            kind_label=workflow.label, reference=case.reference, source=source, owner=str(owner),
+            verb=events.CASE_OPENED,
+            child=child,
+            case=case,
+            actor=actor,
+            kind_label=workflow.label,
+            reference=case.reference,
+            source=source,
+            owner=str(owner),
         )
         recipients = team_members(team)
         subject = f"New {workflow.label.lower()} case {case.reference}"
         body = f"{child.full_name} ({source}). Owner: {owner}. Next action: {case.next_action}, due {_day(case.next_action_due)}."
-        message_send(recipients=recipients, subject=subject, body=body, url=_case_url(case), key=f"case-opened:{case.pk}")
+        message_send(
+            recipients=recipients,
+            subject=subject,
+            body=body,
+            url=_case_url(case),
+            key=f"case-opened:{case.pk}",
+        )
     return case
 
 
@@ -210,8 +240,13 @@ def case_transition(
     provided = {"reason"} if reason.strip() else set()
     try:
         move = check_transition(
-            workflow, case.status, target, role, provided,
-            outcome=outcome or None, outcome_details=list(details),
+            workflow,
+            case.status,
+            target,
+            role,
+            provided,
+            outcome=outcome or None,
+            outcome_details=list(details),
         )
     except TransitionRefused as refused:
         raise CaseworkError(refused.message) from None
@@ -225,40 +260,70 @@ def case_transition(
         if target in workflow.closed:
             changes.update(closed_at=instant, outcome=outcome, outcome_details=details)
         elif source in workflow.closed:
-            changes.update(closed_at=None, outcome="", outcome_details={})
+            # Reopening: a provisional next action keeps the open-case check constraint true
+            # until case_refresh below sets the real one.
+            changes.update(
+                closed_at=None, outcome="", outcome_details={}, next_action="Reopened", next_action_due=today
+            )
         elif target == "awaiting_approval":
             changes.update(outcome=outcome, outcome_details=details)
         elif source == "awaiting_approval":
             changes.update(outcome="", outcome_details={})
         if not Case.objects.filter(pk=case.pk, status=source).update(**changes):
-            raise CaseworkError("Someone else changed this case while you were working on it. Check it and try again.")
+            raise CaseworkError(
+                "Someone else changed this case while you were working on it. Check it and try again."
+            )
         for name, value in changes.items():
             setattr(case, name, value)
         settings, calendar = RuleSettings.current(), council_calendar()
         open_tasks = case.tasks.filter(status=Task.Status.OPEN)
-        assert case.owner is not None
+        if case.owner is None:
+            raise CaseworkError(f"{case.reference} has no owner. Ask a manager to assign it.")
         if target in workflow.closed:
             open_tasks.update(status=Task.Status.CANCELLED, completed_at=instant)
             case.flags.filter(cleared_at__isnull=True).update(cleared_at=instant)
         elif target == "awaiting_approval":
             open_tasks.update(status=Task.Status.CANCELLED, completed_at=instant)
             approver = _team_manager(case.team) or case.owner
-            _task_create(case=case, code="approve_closure", title="Approve or return the proposed closure",
-                         due=calendar.add_school_days(today, 2), assignee=approver)
-            message_send(recipients=[approver], subject=f"Closure of {case.reference} to approve",
-                         body=f"{case.owner} proposes closing {case.reference} ({case.child.full_name}): "
-                              f"{workflow.outcomes[outcome].label}.",
-                         url=_case_url(case), key=f"approve:{case.pk}:{instant.isoformat()}")
+            _task_create(
+                case=case,
+                code="approve_closure",
+                title="Approve or return the proposed closure",
+                due=calendar.add_school_days(today, 2),
+                assignee=approver,
+            )
+            message_send(
+                recipients=[approver],
+                subject=f"Closure of {case.reference} to approve",
+                body=f"{case.owner} proposes closing {case.reference} ({case.child.full_name}): "
+                f"{workflow.outcomes[outcome].label}.",
+                url=_case_url(case),
+                key=f"approve:{case.pk}:{instant.isoformat()}",
+            )
         elif source == "awaiting_approval" or source in workflow.closed:
-            open_tasks.filter(code="approve_closure").update(status=Task.Status.CANCELLED, completed_at=instant)
-            _task_create(case=case, code="follow_up", title=f"Follow up: {reason.strip()}"[:200],
-                         due=calendar.add_school_days(today, 1), assignee=case.owner)
+            open_tasks.filter(code="approve_closure").update(
+                status=Task.Status.CANCELLED, completed_at=instant
+            )
+            _task_create(
+                case=case,
+                code="follow_up",
+                title=f"Follow up: {reason.strip()}"[:200],
+                due=calendar.add_school_days(today, 1),
+                assignee=case.owner,
+            )
         case_refresh(case, calendar=calendar, settings=settings, today=today)
         events.event_record(
-            verb=events.CASE_MOVED, child=case.child_id, case=case, actor=actor,
-            name=move.name, from_label=workflow.statuses[source], to_label=workflow.statuses[target],
-            outcome=outcome, outcome_label=workflow.outcomes[outcome].label if outcome else "",
-            outcome_details=details, reason=reason.strip(),
+            verb=events.CASE_MOVED,
+            child=case.child_id,
+            case=case,
+            actor=actor,
+            name=move.name,
+            from_label=workflow.statuses[source],
+            to_label=workflow.statuses[target],
+            outcome=outcome,
+            outcome_label=workflow.outcomes[outcome].label if outcome else "",
+            outcome_details=details,
+            reason=reason.strip(),
         )
     return case
 
@@ -274,11 +339,22 @@ def case_assign(*, case: Case, owner: User, actor: User) -> Case:
         case.owner = owner
         case.save(update_fields=["owner"])
         case.tasks.filter(status=Task.Status.OPEN, assignee=previous).update(assignee=owner)
-        events.event_record(verb=events.CASE_ASSIGNED, child=case.child_id, case=case, actor=actor,
-                            reference=case.reference, owner=str(owner), previous=str(previous))
-        message_send(recipients=[owner], subject=f"{case.reference} is now yours",
-                     body=f"{actor} gave you {case.reference} ({case.child.full_name}).",
-                     url=_case_url(case), key=f"assigned:{case.pk}:{owner.pk}:{clock.now().isoformat()}")
+        events.event_record(
+            verb=events.CASE_ASSIGNED,
+            child=case.child_id,
+            case=case,
+            actor=actor,
+            reference=case.reference,
+            owner=str(owner),
+            previous=str(previous),
+        )
+        message_send(
+            recipients=[owner],
+            subject=f"{case.reference} is now yours",
+            body=f"{actor} gave you {case.reference} ({case.child.full_name}).",
+            url=_case_url(case),
+            key=f"assigned:{case.pk}:{owner.pk}:{clock.now().isoformat()}",
+        )
     return case
 
 
@@ -299,8 +375,9 @@ def note_add(*, case: Case, author: User, text: str, at: dt.datetime | None = No
     instant, _ = _when(at)
     with transaction.atomic():
         note = Note.objects.create(case=case, author=author, text=text.strip(), created_at=instant)
-        events.event_record(verb=events.NOTE_ADDED, child=case.child_id, case=case, actor=author,
-                            reference=case.reference)
+        events.event_record(
+            verb=events.NOTE_ADDED, child=case.child_id, case=case, actor=author, reference=case.reference
+        )
     return note
 
 
@@ -324,15 +401,24 @@ def enquiry_record(
         raise CaseworkError("The date of the enquiry must be today or in the past")
     with transaction.atomic():
         enquiry = Enquiry.objects.create(
-            case=case, party=party, made_on=made_on, result=result, details=details.strip(),
-            recorded_by=actor, recorded_at=instant,
+            case=case,
+            party=party,
+            made_on=made_on,
+            result=result,
+            details=details.strip(),
+            recorded_by=actor,
+            recorded_at=instant,
         )
         case.tasks.filter(code="first_enquiry", status=Task.Status.OPEN).update(
             status=Task.Status.DONE, completed_at=instant, completed_by=actor
         )
         events.event_record(
-            verb=events.ENQUIRY_RECORDED, child=case.child_id, case=case, actor=actor,
-            party_label=Enquiry.Party(party).label, made_on=made_on.isoformat(),
+            verb=events.ENQUIRY_RECORDED,
+            child=case.child_id,
+            case=case,
+            actor=actor,
+            party_label=Enquiry.Party(party).label,
+            made_on=made_on.isoformat(),
             result_label=Enquiry.Result(result).label,
         )
         if case.status == case.workflow.initial and case.workflow.transition(case.status, "enquiries"):
@@ -349,8 +435,14 @@ def task_add(*, case: Case, actor: User, title: str, due: dt.date, assignee: Use
     with transaction.atomic():
         task = _task_create(case=case, code="manual", title=title.strip(), due=due, assignee=assignee)
         case_refresh(case, calendar=council_calendar(), settings=RuleSettings.current(), today=clock.today())
-        events.event_record(verb=events.TASK_ADDED, child=case.child_id, case=case, actor=actor,
-                            title=task.title, due=due.isoformat())
+        events.event_record(
+            verb=events.TASK_ADDED,
+            child=case.child_id,
+            case=case,
+            actor=actor,
+            title=task.title,
+            due=due.isoformat(),
+        )
     return task
 
 
@@ -366,8 +458,9 @@ def task_complete(*, task: Task, actor: User, at: dt.datetime | None = None) -> 
             return task
         task.refresh_from_db()
         case_refresh(case, calendar=council_calendar(), settings=RuleSettings.current(), today=today)
-        events.event_record(verb=events.TASK_COMPLETED, child=case.child_id, case=case, actor=actor,
-                            title=task.title)
+        events.event_record(
+            verb=events.TASK_COMPLETED, child=case.child_id, case=case, actor=actor, title=task.title
+        )
     return task
 
 
@@ -378,9 +471,16 @@ def flag_raise(*, case: Case, code: str, details: str, at: dt.datetime | None = 
     if flag is not None:
         return flag
     with transaction.atomic():
-        flag = Flag.objects.create(child_id=case.child_id, case=case, code=code, details=details, raised_at=instant)
-        events.event_record(verb=events.FLAG_RAISED, child=case.child_id, case=case,
-                            label=Flag.Code(code).label, details=details)
+        flag = Flag.objects.create(
+            child_id=case.child_id, case=case, code=code, details=details, raised_at=instant
+        )
+        events.event_record(
+            verb=events.FLAG_RAISED,
+            child=case.child_id,
+            case=case,
+            label=Flag.Code(code).label,
+            details=details,
+        )
     return flag
 
 
@@ -388,7 +488,11 @@ def flag_raise(*, case: Case, code: str, details: str, at: dt.datetime | None = 
 
 
 def roll_join(
-    *, child: Child, school: School, on_roll_from: dt.date, actor: User | None = None,
+    *,
+    child: Child,
+    school: School,
+    on_roll_from: dt.date,
+    actor: User | None = None,
     at: dt.datetime | None = None,
 ) -> RollEntry:
     """Record a child on a school's roll; open CME cases close with the outcome "back on roll"."""
@@ -396,11 +500,22 @@ def roll_join(
         entry = RollEntry.objects.filter(child=child, school=school, on_roll_to__isnull=True).first()
         if entry is None:
             entry = RollEntry.objects.create(child=child, school=school, on_roll_from=on_roll_from)
-            events.event_record(verb=events.ROLL_JOINED, child=child, actor=actor,
-                                school=school.name, on_roll_from=on_roll_from.isoformat())
+            events.event_record(
+                verb=events.ROLL_JOINED,
+                child=child,
+                actor=actor,
+                school=school.name,
+                on_roll_from=on_roll_from.isoformat(),
+            )
         for case in Case.objects.open().filter(child=child, kind="cme", status__in=["new", "enquiries"]):
-            case_transition(case=case, target="closed", actor=None, outcome="on_roll",
-                            outcome_details={"school": school.name}, at=at)
+            case_transition(
+                case=case,
+                target="closed",
+                actor=None,
+                outcome="on_roll",
+                outcome_details={"school": school.name},
+                at=at,
+            )
     return entry
 
 
@@ -421,10 +536,15 @@ def cases_close_for_children_on_roll(*, at: dt.datetime | None = None) -> int:
             continue
         try:
             with transaction.atomic():
-                case_transition(case=case, target="closed", actor=None, outcome="on_roll",
-                                outcome_details={"school": entry.school.name}, at=at)
+                case_transition(
+                    case=case,
+                    target="closed",
+                    actor=None,
+                    outcome="on_roll",
+                    outcome_details={"school": entry.school.name},
+                    at=at,
+                )
         except (CaseworkError, IntegrityError):
             continue
         closed += 1
     return closed
-

@@ -68,7 +68,9 @@ def remind(*, today: dt.date, calendar: SchoolCalendar) -> int:
     """Remind each assignee of open tasks due today or on the next school day, once per task."""
     horizon = calendar.next_school_day(today)
     tasks = list(
-        Task.objects.filter(status=Task.Status.OPEN, due__gte=today, due__lte=horizon, reminded_on__isnull=True)
+        Task.objects.filter(
+            status=Task.Status.OPEN, due__gte=today, due__lte=horizon, reminded_on__isnull=True
+        )
         .filter(case__closed_at__isnull=True)
         .values_list("pk", "assignee_id", "title", "due", "case_id", "case__kind")
     )
@@ -100,13 +102,23 @@ def escalate(*, today: dt.date, calendar: SchoolCalendar, settings: RuleSettings
         Case.objects.open()
         .filter(next_escalation_on__lte=today, next_action_due__isnull=False)
         .order_by("pk")
-        .values_list("pk", "escalation_level", "next_action_due", "team_id", "owner_id", "child_id",
-                     "kind", "child__legal_forename", "child__legal_surname")
+        .values_list(
+            "pk",
+            "escalation_level",
+            "next_action_due",
+            "team_id",
+            "owner_id",
+            "child_id",
+            "kind",
+            "child__legal_forename",
+            "child__legal_surname",
+        )
     )
     managers = _people_by_team(Role.MANAGER)
     heads = list(
         Membership.objects.filter(role=Role.HEAD_OF_SERVICE.value, user__is_active=True)
-        .values_list("user_id", flat=True).distinct()
+        .values_list("user_id", flat=True)
+        .distinct()
     )
     rows: list[tuple[int, int, dt.date, int, int, int, str, str, str]] = [
         (pk, level, due, team, owner, child, kind, forename, surname)
@@ -150,7 +162,9 @@ def _escalate_chunk(
     # Claim each group with a conditional update on the level read above, so a concurrent run
     # or an officer's change in between is never overwritten.
     for (old, target, next_on), ids in groups.items():
-        Case.objects.filter(pk__in=ids, escalation_level=old).update(escalation_level=target, next_escalation_on=next_on)
+        Case.objects.filter(pk__in=ids, escalation_level=old).update(
+            escalation_level=target, next_escalation_on=next_on
+        )
     if not reached:
         return
     already = set(
@@ -158,7 +172,10 @@ def _escalate_chunk(
     )
     fresh = [(pk, lvl, due) for pk, lvl, due in reached if (pk, lvl.value, due) not in already]
     Escalation.objects.bulk_create(
-        [Escalation(case_id=pk, level=lvl, reached_on=today, overdue_since=due, created_at=now) for pk, lvl, due in fresh],
+        [
+            Escalation(case_id=pk, level=lvl, reached_on=today, overdue_since=due, created_at=now)
+            for pk, lvl, due in fresh
+        ],
         ignore_conflicts=True,
     )
     event_rows, messages, review_tasks, flags = [], [], [], []
@@ -167,27 +184,56 @@ def _escalate_chunk(
         team_id, owner_id, child_id, reference, name, _due = info[pk]
         url = reverse("casework:case", args=[pk])
         days = overdue_school_days(calendar, due, today)
-        event_rows.append(Event(child_id=child_id, case_id=pk, team_id=team_id, verb=events.CASE_ESCALATED, at=now,
-                                payload={"reference": reference, "level": lvl.value, "level_label": lvl.label,
-                                         "overdue_since": due.isoformat()}))
+        event_rows.append(
+            Event(
+                child_id=child_id,
+                case_id=pk,
+                team_id=team_id,
+                verb=events.CASE_ESCALATED,
+                at=now,
+                payload={
+                    "reference": reference,
+                    "level": lvl.value,
+                    "level_label": lvl.label,
+                    "overdue_since": due.isoformat(),
+                },
+            )
+        )
         subject = f"{reference} escalated to {lvl.label.lower()}: {days} school days overdue"
         body = f"Work on {reference} ({name}) was due on {due:%d/%m/%Y} and is {days} school days overdue."
         if lvl is Level.MANAGER:
             counts["manager"] += 1
             recipients = managers.get(team_id, []) or heads
-            messages += [(r, subject, body, url, f"escalation:{pk}:{lvl.value}:{due}:{r}") for r in recipients]
+            messages += [
+                (r, subject, body, url, f"escalation:{pk}:{lvl.value}:{due}:{r}") for r in recipients
+            ]
             if recipients:
-                review_tasks.append(Task(case_id=pk, code="escalation_review", title="Review overdue case",
-                                         due=next_day, assignee_id=recipients[0], created_at=now,
-                                         key=f"escalation-review:{pk}:{due}"))
+                review_tasks.append(
+                    Task(
+                        case_id=pk,
+                        code="escalation_review",
+                        title="Review overdue case",
+                        due=next_day,
+                        assignee_id=recipients[0],
+                        created_at=now,
+                        key=f"escalation-review:{pk}:{due}",
+                    )
+                )
         elif lvl is Level.HEAD_OF_SERVICE:
             counts["head_of_service"] += 1
             messages += [(r, subject, body, url, f"escalation:{pk}:{lvl.value}:{due}:{r}") for r in heads]
         elif lvl is Level.EXCEPTIONS:
             counts["exceptions"] += 1
             messages += [(r, subject, body, url, f"escalation:{pk}:{lvl.value}:{due}:{r}") for r in heads]
-            flags.append(Flag(child_id=child_id, case_id=pk, code=Flag.Code.EXCEPTION, raised_at=now,
-                              details=f"{days} school days overdue"))
+            flags.append(
+                Flag(
+                    child_id=child_id,
+                    case_id=pk,
+                    code=Flag.Code.EXCEPTION,
+                    raised_at=now,
+                    details=f"{days} school days overdue",
+                )
+            )
         messages.append((owner_id, subject, body, url, f"escalation:{pk}:{lvl.value}:{due}:{owner_id}"))
     Event.objects.bulk_create(event_rows, batch_size=500)
     Task.objects.bulk_create(review_tasks, ignore_conflicts=True, batch_size=500)
@@ -200,8 +246,12 @@ def invariant_breaches(*, today: dt.date) -> list[str]:
     open case, a named officer and a next action that is not overdue past its escalation."""
     breaches: list[str] = []
     open_cases = Case.objects.open().select_related("child", "owner")
-    for case in open_cases.filter(Q(owner__isnull=True) | Q(next_action_due__isnull=True) | Q(owner__is_active=False)):
-        breaches.append(f"{case.child} ({case.reference}): open case with no active owner or no next action date")
+    for case in open_cases.filter(
+        Q(owner__isnull=True) | Q(next_action_due__isnull=True) | Q(owner__is_active=False)
+    ):
+        breaches.append(
+            f"{case.child} ({case.reference}): open case with no active owner or no next action date"
+        )
     for case in open_cases.filter(next_escalation_on__lte=today):
         breaches.append(
             f"{case.child} ({case.reference}): next action overdue since {case.next_action_due:%d/%m/%Y} "

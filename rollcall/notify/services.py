@@ -58,9 +58,7 @@ def team_members(team: Team | int, roles: Iterable[Role] | None = None) -> list[
 
 def heads_of_service() -> list[User]:
     return list(
-        User.objects.filter(
-            Q(memberships__role=Role.HEAD_OF_SERVICE.value), is_active=True
-        ).distinct()
+        User.objects.filter(Q(memberships__role=Role.HEAD_OF_SERVICE.value), is_active=True).distinct()
     )
 
 

@@ -18,14 +18,14 @@ def email_messages(keys: list[str]) -> int:
     for message in Message.objects.filter(key__in=keys, emailed_at__isnull=True).select_related("recipient"):
         if not message.recipient.email:
             continue
-        claimed = Message.objects.filter(pk=message.pk, emailed_at__isnull=True).update(emailed_at=clock.now())
+        claimed = Message.objects.filter(pk=message.pk, emailed_at__isnull=True).update(
+            emailed_at=clock.now()
+        )
         if not claimed:
             continue
         body = message.body
         if message.url:
             body += f"\n\nOpen Roll Call: {settings.SITE_URL.rstrip('/')}{message.url}"
-        EmailMessage(
-            subject=f"Roll Call: {message.subject}", body=body, to=[message.recipient.email]
-        ).send()
+        EmailMessage(subject=f"Roll Call: {message.subject}", body=body, to=[message.recipient.email]).send()
         sent += 1
     return sent

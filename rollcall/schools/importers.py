@@ -57,6 +57,7 @@ IMPORTED_FIELDS: tuple[str, ...] = tuple(COLUMNS.values())
 BATCH_SIZE = 1000
 CHANGE_REASON = "Schools register import"
 _MAX_SMALL_INT = 32767  # PositiveSmallIntegerField's ceiling on every database Django supports
+_URN_MAX = 10  # School.urn's max_length
 
 _DIGITS = re.compile(r"[0-9]+")
 # GIAS publishes DD-MM-YYYY; spreadsheets re-save as DD/MM/YYYY; ISO YYYY-MM-DD is accepted too.
@@ -214,12 +215,21 @@ def _decode(raw: bytes, report: ImportReport) -> str | None:
         return None
 
 
-def _records(reader: Any) -> Iterator[tuple[int, list[str]]]:
-    """Yield each record with the line it starts on (a quoted value may span several lines)."""
+def _records(reader: Any, report: ImportReport) -> Iterator[tuple[int, list[str]]]:
+    """Yield each record with the line it starts on (a quoted value may span several lines).
+
+    A line the csv module cannot read (a stray NUL byte, an unclosed quote) becomes an error on
+    that line and ends the reading: what follows it cannot be trusted.
+    """
     next_line = reader.line_num + 1
-    for record in reader:
-        yield next_line, record
-        next_line = reader.line_num + 1
+    try:
+        for record in reader:
+            yield next_line, record
+            next_line = reader.line_num + 1
+    except csv.Error as problem:
+        report.errors.append(
+            RowError(line=next_line, field="file", message=f"Not readable as CSV: {problem}")
+        )
 
 
 def _parse(text: str, report: ImportReport) -> list[dict[str, Any]]:
@@ -244,12 +254,10 @@ def _parse(text: str, report: ImportReport) -> list[dict[str, Any]]:
 
     rows: list[dict[str, Any]] = []
     first_line_of_urn: dict[str, int] = {}
-    for line, record in _records(reader):
+    for line, record in _records(reader, report):
         if not any(cell.strip() for cell in record):
             continue  # a blank line, e.g. at the end of a hand-edited file
-        cells = {
-            column: (record[i].strip() if i < len(record) else "") for column, i in index.items()
-        }
+        cells = {column: (record[i].strip() if i < len(record) else "") for column, i in index.items()}
         values, errors = _row(line, cells)
         report.errors.extend(errors)
         urn = cells["URN"]
@@ -307,8 +315,8 @@ def _row(line: int, cells: Mapping[str, str]) -> tuple[dict[str, Any], list[RowE
         return None
 
     urn = digits("URN", None, "URN")
-    if urn and len(urn) > School._meta.get_field("urn").max_length:  # type: ignore[operator]
-        error("URN", f"A URN has at most 10 digits; got {urn!r}")
+    if _DIGITS.fullmatch(urn) and len(urn) > _URN_MAX:
+        error("URN", f"A URN has at most {_URN_MAX} digits; got {urn!r}")
     values: dict[str, Any] = {
         "urn": urn,
         "la_code": digits("LA (code)", 3, "LA code"),

@@ -73,7 +73,9 @@ class RollEntry(models.Model):
         ]
         indexes = [
             # "Who is on this school's roll now" is the school portal's scope and the CME close check.
-            models.Index(fields=["school", "child"], condition=Q(on_roll_to__isnull=True), name="roll_current"),
+            models.Index(
+                fields=["school", "child"], condition=Q(on_roll_to__isnull=True), name="roll_current"
+            ),
         ]
 
     def __str__(self) -> str:

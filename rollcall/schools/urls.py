@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from rollcall.schools import views
 
 app_name = "schools"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.portal, name="portal"),
+    path("removals/new/", views.removal_new, name="removal-new"),
+    path("removals/<int:pk>/", views.removal_done, name="removal-done"),
+    path("<str:urn>/", views.school_detail, name="school"),
+]

@@ -59,7 +59,9 @@ class Checker:
         self.count += 1
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         slug = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
-        self.page.screenshot(path=str(SCREENSHOTS / f"{self.name}-{self.count:02d}-{slug}.png"), full_page=True)
+        self.page.screenshot(
+            path=str(SCREENSHOTS / f"{self.name}-{self.count:02d}-{slug}.png"), full_page=True
+        )
         results = self.axe.run(self.page)
         violations = [
             f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"

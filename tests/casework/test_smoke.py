@@ -11,7 +11,7 @@ from tests import factories
 
 @pytest.mark.django_db
 def test_a_cme_case_opens_escalates_and_closes(council, frozen_clock, inclusion_officer, inclusion_manager):
-    child = factories.ChildFactory()
+    child = factories.ChildFactory.create()
     case = case_open(child=child, kind="cme", team=Team.objects.get(kind="inclusion"), source="test")
     assert case.owner == inclusion_officer
     assert case.next_action == "Make the first enquiry"
@@ -21,7 +21,9 @@ def test_a_cme_case_opens_escalates_and_closes(council, frozen_clock, inclusion_
     assert run.counts["manager"] == 1
     assert case.escalation_level == 1
     assert sweep(today=dt.date(2026, 11, 30)).counts["manager"] == 0
-    enquiry_record(case=case, actor=inclusion_officer, party="carers", made_on=dt.date(2026, 11, 16), result="located")
+    enquiry_record(
+        case=case, actor=inclusion_officer, party="carers", made_on=dt.date(2026, 11, 16), result="located"
+    )
     case.refresh_from_db()
     assert case.status == "enquiries"
     case_transition(case=case, target="awaiting_approval", actor=inclusion_officer, outcome="ehe_registered")

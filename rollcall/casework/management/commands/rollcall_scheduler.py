@@ -19,10 +19,14 @@ from rollcall.casework.tasks import sweep_task
 
 
 class Command(BaseCommand):
-    help = "Enqueue the daily sweep at the given time (Europe/London), and at start-up if it has not run today."
+    help = (
+        "Enqueue the daily sweep at the given time (Europe/London), and at start-up if it has not run today."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--at", default="06:30", help="Time of day to run, HH:MM in England (default 06:30).")
+        parser.add_argument(
+            "--at", default="06:30", help="Time of day to run, HH:MM in England (default 06:30)."
+        )
         parser.add_argument("--poll", type=float, default=60.0, help="Seconds between checks.")
         parser.add_argument("--once", action="store_true", help="Check once and exit.")
 

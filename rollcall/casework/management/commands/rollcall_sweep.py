@@ -34,4 +34,6 @@ class Command(BaseCommand):
             if options["fail_on_breach"]:
                 raise SystemExit(2)
         else:
-            self.stdout.write(self.style.SUCCESS("Invariant holds: every child out of school has an owner and a date."))
+            self.stdout.write(
+                self.style.SUCCESS("Invariant holds: every child out of school has an owner and a date.")
+            )

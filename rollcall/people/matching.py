@@ -1,0 +1,200 @@
+"""Matching what arrives (a removal notice, an application, a referral) to a child we know.
+
+DESIGN.md, "How work flows", step 2: UPN first, then name, date of birth and address. Likely
+duplicates are shown to an officer as :class:`~rollcall.people.models.PossibleDuplicate` rows and
+never merged silently: a wrong automatic match would put one child's case on another child's
+record, which is worse than a second record an officer can merge.
+
+The rules, in order:
+
+1. **UPN.** A known UPN (compared without spaces, in upper case) is that child.
+2. **Name, date of birth and postcode.** Exactly one child with the same forename and surname
+   (ignoring case and surrounding spaces) and the same date of birth, and, when a postcode is
+   given, whose current address has that postcode (ignoring spaces and case), is that child.
+3. **Candidates, never matches.** Everyone else who shares the surname and date of birth: a
+   name-and-birthday twin whose postcode differs or is not known, one with another forename,
+   several equally good matches, or one holding a different UPN from the one given.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, Subquery
+
+from rollcall.accounts.models import User
+from rollcall.casework import events
+from rollcall.people.models import Address, Child, PossibleDuplicate, validate_upn
+from rollcall.rules.upn import normalise_upn
+
+__all__ = ["MatchResult", "child_match", "child_match_or_create", "normalise_postcode"]
+
+How = Literal["upn", "name_dob_postcode", "none"]
+
+_ADDRESS_FIELDS = frozenset({"line_1", "line_2", "town", "postcode", "moved_in"})
+
+
+@dataclass
+class MatchResult:
+    """The child the details belong to (or None), how it was found, and possible duplicates."""
+
+    child: Child | None
+    how: How
+    candidates: list[Child] = field(default_factory=list)
+
+
+def normalise_postcode(postcode: str | None) -> str:
+    """Return a postcode in upper case without spaces, for comparing ("ab1 2cd" == "AB12CD")."""
+    return "".join((postcode or "").split()).upper()
+
+
+def _clean(name: str) -> str:
+    return " ".join(name.split())
+
+
+def child_match(
+    *,
+    upn: str | None,
+    forename: str,
+    surname: str,
+    date_of_birth: date,
+    postcode: str | None = None,
+) -> MatchResult:
+    """Find the child these details belong to: at most two queries, whatever the data size.
+
+    Returns the matched child with ``how`` set to "upn" or "name_dob_postcode", or no child
+    (``how`` "none") with ``candidates``: children who may be the same one and need an officer to
+    decide. A matched child has no candidates.
+    """
+    wanted_upn = normalise_upn(upn) if upn else ""
+    if wanted_upn:
+        by_upn = Child.objects.filter(upn=wanted_upn).first()
+        if by_upn is not None:
+            return MatchResult(child=by_upn, how="upn")
+
+    forename, surname = _clean(forename), _clean(surname)
+    wanted_postcode = normalise_postcode(postcode)
+    current_postcode = Address.objects.filter(child=OuterRef("pk"), moved_out__isnull=True).values(
+        "postcode"
+    )[:1]
+    # Case-insensitive on every database. PostgreSQL compares UPPER(legal_surname), which the plain
+    # (legal_surname, date_of_birth) index cannot serve; an expression index on
+    # (Upper(legal_surname), date_of_birth) would, at national scale.
+    same_surname_and_dob = list(
+        Child.objects.filter(legal_surname__iexact=surname, date_of_birth=date_of_birth)
+        .annotate(current_postcode=Subquery(current_postcode))
+        .order_by("pk")
+    )
+    matches: list[Child] = []
+    candidates: list[Child] = []
+    for child in same_surname_and_dob:
+        same_name = child.legal_forename.strip().casefold() == forename.casefold()
+        child_postcode = normalise_postcode(getattr(child, "current_postcode", None))
+        postcode_fits = not wanted_postcode or child_postcode == wanted_postcode
+        # A different UPN on record means a different child (or a UPN an officer must look at).
+        upn_conflict = bool(wanted_upn and child.upn and child.upn != wanted_upn)
+        if same_name and postcode_fits and not upn_conflict:
+            matches.append(child)
+        else:
+            candidates.append(child)
+    if len(matches) == 1:
+        return MatchResult(child=matches[0], how="name_dob_postcode")
+    # Two or more equally good matches are already duplicates of each other: let an officer choose.
+    return MatchResult(child=None, how="none", candidates=sorted(matches + candidates, key=lambda c: c.pk))
+
+
+def _reason(child: Child, forename: str, postcode: str | None) -> str:
+    """Why ``child`` may be the same as the new record, in words an officer reads."""
+    child_postcode = getattr(child, "current_postcode", None)
+    if child.legal_forename.strip().casefold() != _clean(forename).casefold():
+        reason = f"Same surname and date of birth; first name {child.legal_forename!r} differs"
+    elif not postcode:
+        reason = "Same name and date of birth"
+    elif not child_postcode:
+        reason = "Same name and date of birth; no current address on record"
+    elif normalise_postcode(child_postcode) != normalise_postcode(postcode):
+        reason = f"Same name and date of birth; postcode {child_postcode} differs"
+    else:
+        reason = "Same name, date of birth and postcode"
+    if child.upn:
+        reason += f"; UPN on record {child.upn}"
+    return reason[:200]
+
+
+def child_match_or_create(
+    *,
+    upn: str | None,
+    forename: str,
+    surname: str,
+    date_of_birth: date,
+    gender: str = Child.Gender.NOT_KNOWN,
+    postcode: str | None = None,
+    address: dict[str, Any] | None = None,
+    actor: User | None = None,
+    source: str = "new details received",
+) -> tuple[Child, MatchResult, bool]:
+    """Return the matching child, or create one (with a current address) when none matches.
+
+    A new child is recorded with a :class:`PossibleDuplicate` against each candidate, for an
+    officer to review, and a "record created" event on the timeline. ``address`` holds Address
+    fields (``line_1``, ``line_2``, ``town``, ``postcode``, ``moved_in``); its postcode defaults to
+    ``postcode``. Returns ``(child, match, created)``.
+
+    Raises ``django.core.exceptions.ValidationError`` for a UPN whose shape or check letter is
+    wrong, rather than store it; ``ValueError`` for unknown address fields.
+    """
+    if address is not None and not set(address) <= _ADDRESS_FIELDS:
+        unknown = ", ".join(sorted(set(address) - _ADDRESS_FIELDS))
+        raise ValueError(f"Unknown address fields: {unknown}")
+    wanted_upn = normalise_upn(upn) if upn else ""
+    if wanted_upn:
+        validate_upn(wanted_upn)
+    with transaction.atomic():
+        match = child_match(
+            upn=wanted_upn or None,
+            forename=forename,
+            surname=surname,
+            date_of_birth=date_of_birth,
+            postcode=postcode,
+        )
+        if match.child is not None:
+            return match.child, match, False
+
+        child = Child(
+            legal_forename=_clean(forename),
+            legal_surname=_clean(surname),
+            date_of_birth=date_of_birth,
+            gender=gender,
+            upn=wanted_upn or None,
+        )
+        if actor is not None:
+            child._history_user = actor  # type: ignore[attr-defined]  # read by simple-history
+        try:
+            with transaction.atomic():
+                child.save()
+        except IntegrityError:
+            # Another request recorded this UPN between our match and our insert (two schools
+            # notifying the same pupil at once): that child is the match.
+            winner = Child.objects.filter(upn=wanted_upn).first() if wanted_upn else None
+            if winner is None:
+                raise
+            return winner, MatchResult(child=winner, how="upn"), False
+        if address is not None:
+            fields = {"postcode": postcode or "", **address}
+            fields["postcode"] = " ".join(str(fields["postcode"]).upper().split())
+            Address.objects.create(child=child, **fields)
+        PossibleDuplicate.objects.bulk_create(
+            PossibleDuplicate(child=child, other=other, reason=_reason(other, forename, postcode))
+            for other in match.candidates
+        )
+        events.event_record(
+            verb=events.CHILD_CREATED,
+            child=child,
+            actor=actor,
+            source=source,
+            possible_duplicates=[other.pk for other in match.candidates],
+        )
+    return child, match, True

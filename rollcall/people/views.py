@@ -1,0 +1,135 @@
+"""Finding a child and reading their record: what each person may see is decided by the policies.
+
+A school user sees the child's details, addresses, carers and the roll entries at their own
+school only: never cases, flags, the timeline or another school's entries (docs/access.md).
+Council staff see the cases their teams may see, the timeline of those cases and the events that
+belong to no case. Every view of a record is written to the access log.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import F, OuterRef, Q, Subquery
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from rollcall.accounts.models import User
+from rollcall.audit.services import record_view
+from rollcall.casework.events import event_text
+from rollcall.casework.models import Event, Flag
+from rollcall.casework.policies import cases_visible_to
+from rollcall.people.forms import ChildSearchForm
+from rollcall.people.models import Child, PossibleDuplicate
+from rollcall.people.policies import children_visible_to, get_child_for_user
+from rollcall.schools.models import RollEntry
+
+RESULTS_PER_PAGE = 50
+EVENTS_PER_PAGE = 50
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User):  # LoginRequiredMiddleware signs everyone in first
+        raise PermissionDenied
+    return user
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    """Search the children this user may see by UPN, or by last name and date of birth."""
+    user = _user(request)
+    searched = any(request.GET.get(name) for name in ("upn", "surname", "date_of_birth_0", "date_of_birth_2"))
+    form = ChildSearchForm(request.GET if searched else None)
+    page = None
+    if searched and form.is_valid():
+        children = children_visible_to(user)
+        if form.cleaned_data["upn"]:
+            children = children.filter(upn=form.cleaned_data["upn"])
+        else:
+            children = children.filter(legal_surname__iexact=form.cleaned_data["surname"])
+            if form.cleaned_data["date_of_birth"]:
+                children = children.filter(date_of_birth=form.cleaned_data["date_of_birth"])
+        current = RollEntry.objects.filter(child=OuterRef("pk"), on_roll_to__isnull=True)
+        if user.school is not None:
+            # A school user is told only whether the child is on their own roll.
+            current = current.filter(school=user.school)
+        children = children.annotate(
+            current_school=Subquery(current.order_by("-on_roll_from").values("school__name")[:1])
+        ).order_by("legal_surname", "legal_forename", "date_of_birth", "pk")
+        page = Paginator(children, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "people/search.html",
+        {"page_title": "Find a child", "form": form, "page_obj": page, "is_school_user": user.is_school_user},
+    )
+
+
+def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One child's record, cut to what this user may see; the view is logged."""
+    user = _user(request)
+    child = get_child_for_user(user, pk)
+    record_view(user=user, child=child, what="Child record", path=request.get_full_path())
+
+    addresses = list(
+        child.addresses.order_by(F("moved_out").desc(nulls_first=True), F("moved_in").desc(nulls_last=True))
+    )
+    carers = list(child.carers.order_by("name", "pk"))
+    roll = RollEntry.objects.filter(child=child).select_related("school", "destination_school")
+    context: dict[str, Any] = {
+        "page_title": child.full_name,
+        "child": child,
+        "addresses": addresses,
+        "carers": carers,
+        "is_school_user": user.is_school_user,
+    }
+    school = user.school
+    if school is not None:
+        context["roll_entries"] = list(roll.filter(school=school).order_by("-on_roll_from"))
+        context["school"] = school
+        return render(request, "people/child.html", context)
+
+    context["roll_entries"] = list(roll.order_by("-on_roll_from"))
+    cases = list(
+        cases_visible_to(user)
+        .filter(child=child)
+        .select_related("owner", "team")
+        .order_by("-opened_at", "-pk")
+    )
+    case_ids = {case.pk for case in cases}
+    flags = [
+        {"flag": flag, "show_details": flag.case_id is None or flag.case_id in case_ids}
+        for flag in Flag.objects.filter(child=child, cleared_at__isnull=True).order_by("-raised_at")
+    ]
+    context.update(cases=cases, flags=flags, duplicates=_duplicates(user, child))
+
+    events = (
+        Event.objects.filter(child=child)
+        .filter(Q(case__isnull=True) | Q(case_id__in=case_ids))
+        .select_related("team", "actor")
+        .order_by("-at", "-pk")
+    )
+    page = Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
+    context["page_obj"] = page
+    context["timeline"] = [{"event": event, "text": event_text(event)} for event in page]
+    return render(request, "people/child.html", context)
+
+
+def _duplicates(user: User, child: Child) -> list[dict[str, Any]]:
+    """Open possible duplicates of this child: the other record is named only if the user may see it."""
+    rows = list(
+        PossibleDuplicate.objects.filter(
+            Q(child=child) | Q(other=child), status=PossibleDuplicate.Status.OPEN
+        )
+        .select_related("child", "other")
+        .order_by("found_at", "pk")
+    )
+    others = [row.other if row.child_id == child.pk else row.child for row in rows]
+    visible = set(
+        children_visible_to(user).filter(pk__in=[other.pk for other in others]).values_list("pk", flat=True)
+    )
+    return [
+        {"row": row, "other": other if other.pk in visible else None}
+        for row, other in zip(rows, others, strict=True)
+    ]

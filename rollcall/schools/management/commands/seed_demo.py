@@ -1,0 +1,41 @@
+"""manage.py seed_demo [--children N] [--seed S] [--if-empty]: load the invented demo council.
+
+See rollcall/demo.py. With ``--if-empty`` it does nothing when any school exists, so ``make run``
+can call it every time.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from rollcall.demo import COUNCIL_NAME, DemoError, demo_build
+from rollcall.schools.models import School
+
+
+class Command(BaseCommand):
+    help = f"Load the demo council ({COUNCIL_NAME}, invented) with synthetic schools, staff and children."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--children", type=int, default=5000, help="How many children (default 5000).")
+        parser.add_argument(
+            "--seed", type=int, default=2026, help="Random seed: the same seed builds the same council."
+        )
+        parser.add_argument(
+            "--if-empty", action="store_true", help="Do nothing if the database already has any school."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["if_empty"] and School.objects.exists():
+            self.stdout.write("The database already has schools: demo not loaded.")
+            return
+        if options["children"] < 0:
+            raise CommandError("--children cannot be negative.")
+        started = time.monotonic()
+        try:
+            demo_build(children=options["children"], seed=options["seed"], stdout=self.stdout)
+        except DemoError as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(self.style.SUCCESS(f"Done in {time.monotonic() - started:.1f} s."))
