@@ -67,6 +67,7 @@ typecheck: $(VENV)/.installed
 	$(TEST_ENV) $(VENV)/bin/mypy
 
 migrations-check: $(VENV)/.installed
+	mkdir -p var
 	$(TEST_ENV) $(MANAGE) makemigrations --check --dry-run
 
 pytest: setup

@@ -49,13 +49,15 @@ def sweep(*, today: dt.date | None = None, say: Callable[[str], None] | None = N
     counts: dict[str, int] = {}
     counts["closed_on_roll"] = cases_close_for_children_on_roll()
     say(f"Closed {counts['closed_on_roll']} cases whose child is back on a roll.")
-    counts["reminders"] = remind(today=today, calendar=calendar)
-    say(f"Sent {counts['reminders']} reminders.")
+    # Escalate before reminding, so the review tasks escalation creates are reminded in this
+    # same run and a second run finds nothing left to do.
     counts.update(escalate(today=today, calendar=calendar, settings=settings))
     say(
         "Escalated {manager} to managers, {head_of_service} to heads of service, "
         "{exceptions} to the exceptions report.".format(**counts)
     )
+    counts["reminders"] = remind(today=today, calendar=calendar)
+    say(f"Sent {counts['reminders']} reminders.")
     breaches = invariant_breaches(today=today)
     run.finished_at = clock.now()
     run.counts = counts

@@ -162,7 +162,7 @@ def test_it_escalates_to_the_manager_at_exactly_five_school_days_overdue(
     case.refresh_from_db()
     assert run.counts == {
         "closed_on_roll": 0,
-        "reminders": 0,
+        "reminders": 1,  # the manager's new review task, due next school day
         "manager": 1,
         "head_of_service": 0,
         "exceptions": 0,
