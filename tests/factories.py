@@ -21,7 +21,7 @@ class SchoolFactory(DjangoModelFactory[School]):
         django_get_or_create = ("urn",)
 
     urn = factory.Sequence(lambda n: str(900000 + n))
-    la_code = "940"
+    la_code = "990"
     establishment_number = factory.Sequence(lambda n: str(2000 + n % 8000))
     name = factory.Sequence(lambda n: f"Northmoor School {n}")
     type_name = "Community school"
@@ -84,7 +84,7 @@ class ChildFactory(DjangoModelFactory[Child]):
     )
     gender = Child.Gender.NOT_KNOWN
     # Unique across 100,000 children: the year of allocation carries the thousands.
-    upn = factory.Sequence(lambda n: make_upn("940", "2001", 10 + n // 1000, n % 1000))
+    upn = factory.Sequence(lambda n: make_upn("990", "2001", 10 + n // 1000, n % 1000))
 
 
 class AddressFactory(DjangoModelFactory[Address]):

@@ -5,6 +5,7 @@ Wording lives here, not in the database, so it can be improved without migrating
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -35,9 +36,13 @@ def event_record(
     case: Case | None = None,
     actor: User | None = None,
     team: Team | None = None,
+    at: dt.datetime | None = None,
     **payload: Any,
 ) -> Event:
-    """Add one event to the child's timeline (call inside the service's transaction)."""
+    """Add one event to the child's timeline (call inside the service's transaction).
+
+    ``at`` is when it happened, if not now (the demo council and back-dated imports).
+    """
     child_id = child if isinstance(child, int) else child.pk
     return Event.objects.create(
         child_id=child_id,
@@ -45,7 +50,7 @@ def event_record(
         team=team if team is not None else (case.team if case is not None else None),
         verb=verb,
         actor=actor,
-        at=clock.now(),
+        at=at or clock.now(),
         payload=payload,
     )
 

@@ -148,6 +148,7 @@ def _record(
     )
     inclusion = Team.objects.get(kind=Team.Kind.INCLUSION)
     events.event_record(
+        at=instant,
         verb=events.REMOVAL_NOTIFIED,
         child=child,
         actor=actor,

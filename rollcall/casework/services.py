@@ -143,6 +143,7 @@ def case_open(
         existing = Case.objects.open().filter(child=child, kind=kind).first()
         if existing is not None:
             events.event_record(
+                at=instant,
                 verb=events.CASE_UPDATED,
                 child=child,
                 case=existing,
@@ -174,6 +175,7 @@ def case_open(
             _task_create(case=case, code=code, title=title, due=due, assignee=owner, key=f"{code}:{case.pk}")
         case_refresh(case, calendar=calendar, settings=settings, today=today)
         events.event_record(
+            at=instant,
             verb=events.CASE_OPENED,
             child=child,
             case=case,
@@ -254,6 +256,13 @@ def case_transition(
         # Approving closes the case with the outcome the officer proposed.
         outcome, details = case.outcome, dict(case.outcome_details)
     source = case.status
+    if source in workflow.closed and target not in workflow.closed:
+        other = Case.objects.open().filter(child_id=case.child_id, kind=case.kind).exclude(pk=case.pk).first()
+        if other is not None:
+            raise CaseworkError(
+                f"{case.child.full_name} already has an open {workflow.label.lower()} case, "
+                f"{other.reference}. Work on that case instead of reopening this one."
+            )
     with transaction.atomic():
         # Claim the move with a conditional update: if someone else moved the case first, stop.
         changes: dict[str, Any] = {"status": target}
@@ -313,6 +322,7 @@ def case_transition(
             )
         case_refresh(case, calendar=calendar, settings=settings, today=today)
         events.event_record(
+            at=instant,
             verb=events.CASE_MOVED,
             child=case.child_id,
             case=case,
@@ -376,7 +386,12 @@ def note_add(*, case: Case, author: User, text: str, at: dt.datetime | None = No
     with transaction.atomic():
         note = Note.objects.create(case=case, author=author, text=text.strip(), created_at=instant)
         events.event_record(
-            verb=events.NOTE_ADDED, child=case.child_id, case=case, actor=author, reference=case.reference
+            at=instant,
+            verb=events.NOTE_ADDED,
+            child=case.child_id,
+            case=case,
+            actor=author,
+            reference=case.reference,
         )
     return note
 
@@ -413,6 +428,7 @@ def enquiry_record(
             status=Task.Status.DONE, completed_at=instant, completed_by=actor
         )
         events.event_record(
+            at=instant,
             verb=events.ENQUIRY_RECORDED,
             child=case.child_id,
             case=case,
@@ -459,7 +475,12 @@ def task_complete(*, task: Task, actor: User, at: dt.datetime | None = None) -> 
         task.refresh_from_db()
         case_refresh(case, calendar=council_calendar(), settings=RuleSettings.current(), today=today)
         events.event_record(
-            verb=events.TASK_COMPLETED, child=case.child_id, case=case, actor=actor, title=task.title
+            at=instant,
+            verb=events.TASK_COMPLETED,
+            child=case.child_id,
+            case=case,
+            actor=actor,
+            title=task.title,
         )
     return task
 
@@ -475,6 +496,7 @@ def flag_raise(*, case: Case, code: str, details: str, at: dt.datetime | None = 
             child_id=case.child_id, case=case, code=code, details=details, raised_at=instant
         )
         events.event_record(
+            at=instant,
             verb=events.FLAG_RAISED,
             child=case.child_id,
             case=case,
@@ -501,6 +523,7 @@ def roll_join(
         if entry is None:
             entry = RollEntry.objects.create(child=child, school=school, on_roll_from=on_roll_from)
             events.event_record(
+                at=at,
                 verb=events.ROLL_JOINED,
                 child=child,
                 actor=actor,

@@ -80,9 +80,8 @@ def child_match(
     current_postcode = Address.objects.filter(child=OuterRef("pk"), moved_out__isnull=True).values(
         "postcode"
     )[:1]
-    # Case-insensitive on every database. PostgreSQL compares UPPER(legal_surname), which the plain
-    # (legal_surname, date_of_birth) index cannot serve; an expression index on
-    # (Upper(legal_surname), date_of_birth) would, at national scale.
+    # Case-insensitive on every database: PostgreSQL compares UPPER(legal_surname), which the
+    # expression index child_surname_dob (Upper(legal_surname), date_of_birth) serves.
     same_surname_and_dob = list(
         Child.objects.filter(legal_surname__iexact=surname, date_of_birth=date_of_birth)
         .annotate(current_postcode=Subquery(current_postcode))

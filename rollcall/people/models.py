@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Upper
 from simple_history.models import HistoricalRecords
 
 from rollcall.rules.upn import upn_errors
@@ -44,8 +45,9 @@ class Child(models.Model):
     class Meta:
         verbose_name_plural = "children"
         indexes = [
-            # Matching looks children up by surname and date of birth when there is no UPN.
-            models.Index(fields=["legal_surname", "date_of_birth"], name="child_surname_dob"),
+            # Matching looks children up by surname (ignoring case) and date of birth when there
+            # is no UPN; an index on the upper-cased surname serves that lookup on PostgreSQL.
+            models.Index(Upper("legal_surname"), F("date_of_birth"), name="child_surname_dob"),
         ]
 
     def __str__(self) -> str:

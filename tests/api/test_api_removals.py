@@ -17,7 +17,7 @@ from rollcall.schools.models import RemovalNotice, RollEntry, School
 from tests import factories
 
 URL = "/api/v1/removals/"
-UPN = make_upn("940", "2001", 14, 123)
+UPN = make_upn("990", "2001", 14, 123)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("council", "frozen_clock")]
 

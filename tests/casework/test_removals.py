@@ -19,7 +19,7 @@ from rollcall.schools.models import RemovalNotice, RollEntry, School
 from tests import factories
 
 TODAY = dt.date(2026, 11, 16)
-NEW_UPN = make_upn("940", "3001", 26, 7)
+NEW_UPN = make_upn("990", "3001", 26, 7)
 
 
 @pytest.fixture

@@ -575,6 +575,22 @@ def test_a_manager_reopens_a_case_closed_through_the_service_with_a_reason(
 
 
 @pytest.mark.django_db
+def test_reopening_is_refused_with_a_sentence_when_the_child_already_has_another_open_case_of_that_kind(
+    council, frozen_clock, child, inclusion, inclusion_manager
+):
+    old = _open(child, inclusion)
+    case_transition(case=old, target="closed", actor=inclusion_manager, outcome="ehe_registered")
+    case_open(child=child, kind="cme", team=inclusion, source="a new referral")
+    before = _snapshot()
+
+    with pytest.raises(CaseworkError) as refused:
+        case_transition(case=old, target="enquiries", actor=inclusion_manager, reason="Wrong closure")
+
+    assert str(refused.value)[0].isupper()
+    assert _snapshot() == before
+
+
+@pytest.mark.django_db
 def test_a_stale_move_is_refused_when_someone_else_moved_the_case_first(
     council, frozen_clock, child, inclusion, inclusion_officer, inclusion_manager
 ):

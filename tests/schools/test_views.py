@@ -21,7 +21,7 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-NEW_UPN = make_upn("940", "3001", 26, 7)
+NEW_UPN = make_upn("990", "3001", 26, 7)
 
 
 def signed_in(user: User) -> Client:
@@ -217,7 +217,7 @@ def test_the_form_offers_only_pupils_on_the_schools_own_roll(
         ),
         ({"removal_date_0": "17"}, "Date removed from roll must be today or in the past"),
         ({"removal_date_1": "13"}, "Date removed from roll must be a real date"),
-        ({"upn": "A940300126007"}, "Enter a valid UPN: the check letter should be " + NEW_UPN[0]),
+        ({"upn": "A990300126007"}, "Enter a valid UPN: the check letter should be " + NEW_UPN[0]),
         ({"upn": "A94030"}, "Enter a valid UPN: a UPN has 13 characters; this one has 6"),
         (
             {"destination": "school", "destination_urn": "999999"},
@@ -298,7 +298,7 @@ def test_a_form_sent_without_its_id_can_be_sent_again(
 
 
 def test_the_error_summary_links_to_each_field(council: None, frozen_clock: Any, school_user: User) -> None:
-    data = form_data(removal_date_0="", removal_date_1="", removal_date_2="", upn="A940300126007")
+    data = form_data(removal_date_0="", removal_date_1="", removal_date_2="", upn="A990300126007")
     page = signed_in(school_user).post(reverse("schools:removal-new"), data).content.decode()
     assert 'href="#id_removal_date_0"' in page
     assert 'href="#id_upn"' in page
