@@ -1,43 +1,21 @@
-"""Who may call which API endpoint, and which removal notices each user may read.
+"""Who may call which API endpoint.
 
-Cases and children use the same policies as the pages (rollcall/casework/policies.py and
-rollcall/people/policies.py), so the API never shows what the screens would not. Removal notices
-have no page-level policy yet; :func:`removal_notices_visible_to` is that policy for the API.
+What each user may read comes from the same policies as the pages (rollcall/casework/policies.py,
+rollcall/people/policies.py, rollcall/schools/policies.py), so the API never shows what the
+screens would not.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from rollcall.accounts.models import Team, User
-from rollcall.schools.models import RemovalNotice
+from rollcall.accounts.models import User
 
 if TYPE_CHECKING:
     from rest_framework.request import Request
     from rest_framework.views import APIView
-
-
-def can_read_all_removal_notices(user: User) -> bool:
-    """Heads of service, administrators and the Inclusion team (who act on removals) read every notice."""
-    if user.is_school_user:
-        return False
-    if user.is_administrator or user.is_head_of_service:
-        return True
-    return Team.objects.filter(kind=Team.Kind.INCLUSION, pk__in=user.team_ids).exists()
-
-
-def removal_notices_visible_to(user: User) -> QuerySet[RemovalNotice]:
-    """The removal notices this user may read: a school its own, the council's removal staff all."""
-    notices = RemovalNotice.objects.all()
-    school = user.school
-    if school is not None:
-        return notices.filter(school=school)
-    if can_read_all_removal_notices(user):
-        return notices
-    return notices.none()
 
 
 class IsSchoolUserToWrite(BasePermission):

@@ -26,7 +26,7 @@ from rest_framework.response import Response
 
 from rollcall import clock
 from rollcall.accounts.models import User
-from rollcall.api.permissions import IsSchoolUserToWrite, removal_notices_visible_to
+from rollcall.api.permissions import IsSchoolUserToWrite
 from rollcall.api.serializers import (
     CaseDetailSerializer,
     CaseFilterSerializer,
@@ -44,6 +44,7 @@ from rollcall.casework.services import CaseworkError
 from rollcall.people.models import Address, Carer
 from rollcall.people.policies import get_child_for_user
 from rollcall.schools.models import RemovalNotice, RollEntry
+from rollcall.schools.policies import removal_notices_visible_to
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 IDEMPOTENCY_KEY_MAX_LENGTH = 100  # RemovalNotice.idempotency_key

@@ -1,0 +1,28 @@
+"""Who may read which removal notices (docs/access.md): pages, the API and exports alike."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from rollcall.accounts.models import Team, User
+from rollcall.schools.models import RemovalNotice
+
+
+def can_read_all_removal_notices(user: User) -> bool:
+    """Heads of service, administrators and the Inclusion team (who act on removals) read every notice."""
+    if user.is_school_user:
+        return False
+    if user.is_administrator or user.is_head_of_service:
+        return True
+    return Team.objects.filter(kind=Team.Kind.INCLUSION, pk__in=user.team_ids).exists()
+
+
+def removal_notices_visible_to(user: User) -> QuerySet[RemovalNotice]:
+    """The removal notices this user may read: a school its own, the council's removal staff all."""
+    notices = RemovalNotice.objects.all()
+    school = user.school
+    if school is not None:
+        return notices.filter(school=school)
+    if can_read_all_removal_notices(user):
+        return notices
+    return notices.none()
