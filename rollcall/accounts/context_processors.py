@@ -24,6 +24,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             ]
             if user.is_administrator:
                 items.append(("Audit", reverse("audit:log")))
+    # The item whose address is the longest prefix of this page is the current one.
     path = request.path
-    nav = [{"label": label, "url": url, "active": path.startswith(url)} for label, url in items]
+    matches = [url for _label, url in items if path.startswith(url)]
+    current = max(matches, key=len) if matches else None
+    nav = [{"label": label, "url": url, "active": url == current} for label, url in items]
     return {"council_name": settings.COUNCIL_NAME, "navigation": nav}

@@ -67,8 +67,84 @@ def _text(label: str, *, max_length: int = 100, width: str = "", **attrs: str) -
     )
 
 
-class RemovalForm(forms.Form):
+class PupilDetailsForm(forms.Form):
+    """The pupil as a school types them: shared by the removal notice and the new-pupil return."""
+
+    first_name = _text("First name", width="20", autocomplete="off", spellcheck="false")
+    last_name = _text("Last name", width="20", autocomplete="off", spellcheck="false")
+    date_of_birth = DateField(
+        label="Date of birth", required=False, past_only=True, help_text="For example, 27 3 2015"
+    )
+    upn = _text("UPN (if known)", max_length=20, width="20", spellcheck="false")
+    address_line_1 = _text("Address line 1", max_length=200)
+    town = _text("Town or city", width="20")
+    postcode = _text("Postcode", max_length=10, width="10", autocomplete="off")
+
+    def clean_upn(self) -> str:
+        value = normalise_upn(self.cleaned_data.get("upn") or "")
+        if value:
+            message = upn_error_message(value)
+            if message:
+                raise ValidationError(message)
+        return value
+
+    def clean_postcode(self) -> str:
+        value = " ".join(str(self.cleaned_data.get("postcode") or "").upper().split())
+        if value and not _POSTCODE.match(value):
+            raise ValidationError("Enter a real postcode, like NM1 2AB")
+        return value
+
+    def _typed_any(self, cleaned: dict[str, Any]) -> bool:
+        manual = ("first_name", "last_name", "upn", "address_line_1", "town", "postcode")
+        return any(cleaned.get(name) for name in manual) or cleaned.get("date_of_birth") is not None
+
+    def _clean_typed_pupil(self, cleaned: dict[str, Any]) -> None:
+        """Name and date of birth are needed; an address needs both its first line and postcode."""
+        if not cleaned.get("first_name") and "first_name" not in self.errors:
+            self.add_error("first_name", "Enter the pupil's first name")
+        if not cleaned.get("last_name") and "last_name" not in self.errors:
+            self.add_error("last_name", "Enter the pupil's last name")
+        if cleaned.get("date_of_birth") is None and "date_of_birth" not in self.errors:
+            self.add_error("date_of_birth", "Enter the pupil's date of birth")
+        if cleaned.get("address_line_1") and not cleaned.get("postcode") and "postcode" not in self.errors:
+            self.add_error("postcode", "Enter the postcode of the pupil's address")
+        if cleaned.get("postcode") and not cleaned.get("address_line_1"):
+            self.add_error("address_line_1", "Enter the first line of the pupil's address")
+
+    def typed_pupil(self) -> Pupil:
+        """The typed details as the services' plain value (call on a valid form)."""
+        data = self.cleaned_data
+        return Pupil(
+            forename=" ".join(data["first_name"].split()),
+            surname=" ".join(data["last_name"].split()),
+            date_of_birth=data["date_of_birth"],
+            upn=data["upn"] or None,
+            address_line_1=data["address_line_1"].strip(),
+            town=data["town"].strip(),
+            postcode=data["postcode"],
+        )
+
+
+class NewPupilForm(PupilDetailsForm):
+    """The new pupil return (Pupil Registration Regulations 2024, reg. 13(1)-(3))."""
+
+    entered_on = RequiredDateField(
+        label="Date the pupil joined your roll",
+        past_only=True,
+        required_message="Enter the date the pupil joined your roll",
+        help_text="For example, 13 11 2026",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        self._clean_typed_pupil(cleaned)
+        return cleaned
+
+
+class RemovalForm(PupilDetailsForm):
     """A removal notice from one school; ``school`` limits the pupil list to that school's roll."""
+
+    field_order = ["form_id", "pupil", *PupilDetailsForm.base_fields]
 
     # One per rendered form: a double click or a resubmitted page sends the same key, and the
     # service returns the first notice instead of creating a second one.
@@ -86,16 +162,6 @@ class RemovalForm(forms.Form):
         required=False,
         help_text="Choose the pupil, or leave this and enter their details below",
     )
-    first_name = _text("First name", width="20", autocomplete="off", spellcheck="false")
-    last_name = _text("Last name", width="20", autocomplete="off", spellcheck="false")
-    date_of_birth = DateField(
-        label="Date of birth", required=False, past_only=True, help_text="For example, 27 3 2015"
-    )
-    upn = _text("UPN (if known)", max_length=20, width="20", spellcheck="false")
-    address_line_1 = _text("Address line 1", max_length=200)
-    town = _text("Town or city", width="20")
-    postcode = _text("Postcode", max_length=10, width="10", autocomplete="off")
-
     removal_date = RequiredDateField(
         label="Date removed from roll",
         past_only=True,
@@ -181,20 +247,6 @@ class RemovalForm(forms.Form):
 
     # ---- single fields ------------------------------------------------------------------------
 
-    def clean_upn(self) -> str:
-        value = normalise_upn(self.cleaned_data.get("upn") or "")
-        if value:
-            message = upn_error_message(value)
-            if message:
-                raise ValidationError(message)
-        return value
-
-    def clean_postcode(self) -> str:
-        value = " ".join(str(self.cleaned_data.get("postcode") or "").upper().split())
-        if value and not _POSTCODE.match(value):
-            raise ValidationError("Enter a real postcode, like NM1 2AB")
-        return value
-
     def clean_destination_urn(self) -> str:
         return "".join(str(self.cleaned_data.get("destination_urn") or "").split())
 
@@ -208,8 +260,7 @@ class RemovalForm(forms.Form):
         return cleaned
 
     def _clean_pupil(self, cleaned: dict[str, Any]) -> None:
-        manual = ("first_name", "last_name", "upn", "address_line_1", "town", "postcode")
-        typed = any(cleaned.get(name) for name in manual) or cleaned.get("date_of_birth") is not None
+        typed = self._typed_any(cleaned)
         if cleaned.get("pupil"):
             if typed:
                 self.add_error("pupil", "Choose a pupil on your roll or enter the pupil's details, not both")
@@ -217,16 +268,7 @@ class RemovalForm(forms.Form):
         if not typed and "date_of_birth" not in self.errors:
             self.add_error("pupil", "Choose a pupil on your roll, or enter the pupil's details")
             return
-        if not cleaned.get("first_name") and "first_name" not in self.errors:
-            self.add_error("first_name", "Enter the pupil's first name")
-        if not cleaned.get("last_name") and "last_name" not in self.errors:
-            self.add_error("last_name", "Enter the pupil's last name")
-        if cleaned.get("date_of_birth") is None and "date_of_birth" not in self.errors:
-            self.add_error("date_of_birth", "Enter the pupil's date of birth")
-        if cleaned.get("address_line_1") and not cleaned.get("postcode") and "postcode" not in self.errors:
-            self.add_error("postcode", "Enter the postcode of the pupil's address")
-        if cleaned.get("postcode") and not cleaned.get("address_line_1"):
-            self.add_error("address_line_1", "Enter the first line of the pupil's address")
+        self._clean_typed_pupil(cleaned)
 
     def _clean_destination(self, cleaned: dict[str, Any]) -> None:
         destination = cleaned.get("destination")
@@ -293,15 +335,7 @@ class RemovalForm(forms.Form):
                 postcode=address.postcode if address else "",
             )
         else:
-            pupil = Pupil(
-                forename=" ".join(data["first_name"].split()),
-                surname=" ".join(data["last_name"].split()),
-                date_of_birth=data["date_of_birth"],
-                upn=data["upn"] or None,
-                address_line_1=data["address_line_1"].strip(),
-                town=data["town"].strip(),
-                postcode=data["postcode"],
-            )
+            pupil = self.typed_pupil()
         code = data["ground"]
         destination = data["destination"]
         to_school = destination == DESTINATION_SCHOOL

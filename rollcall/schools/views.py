@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import uuid
 
-from django.core.exceptions import PermissionDenied
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from rollcall.accounts.models import User
+from rollcall.casework.new_pupils import new_pupil_notify
 from rollcall.casework.removals import removal_notify
-from rollcall.schools.forms import RemovalForm, SchoolSearchForm
+from rollcall.casework.services import CaseworkError
+from rollcall.schools.forms import NewPupilForm, RemovalForm, SchoolSearchForm
 from rollcall.schools.models import RemovalNotice, RollEntry, School
 
 PER_PAGE = 50
@@ -127,14 +130,18 @@ def removal_new(request: HttpRequest) -> HttpResponse:
         form = RemovalForm(request.POST, school=school)
         if form.is_valid():
             pupil, removal = form.pupil_and_removal()
-            notice, _created = removal_notify(
-                school=school,
-                actor=user,
-                pupil=pupil,
-                removal=removal,
-                idempotency_key=form.idempotency_key(),
-            )
-            return redirect("schools:removal-done", pk=notice.pk)
+            try:
+                notice, _created = removal_notify(
+                    school=school,
+                    actor=user,
+                    pupil=pupil,
+                    removal=removal,
+                    idempotency_key=form.idempotency_key(),
+                )
+            except CaseworkError as refused:
+                form.add_error(None, str(refused))
+            else:
+                return redirect("schools:removal-done", pk=notice.pk)
     else:
         form = RemovalForm(school=school)
     return render(
@@ -147,6 +154,41 @@ def removal_new(request: HttpRequest) -> HttpResponse:
             # A form posted without a usable id gets a new one, so sending it again works.
             "fresh_form_id": uuid.uuid4(),
         },
+    )
+
+
+def new_pupil(request: HttpRequest) -> HttpResponse:
+    """Tell the council a pupil has joined the roll (the new pupil return, reg. 13(1))."""
+    user = _user(request)
+    school = _school_of(user)
+    if request.method == "POST":
+        form = NewPupilForm(request.POST)
+        if form.is_valid():
+            try:
+                result = new_pupil_notify(
+                    school=school,
+                    actor=user,
+                    pupil=form.typed_pupil(),
+                    entered_on=form.cleaned_data["entered_on"],
+                )
+            except (CaseworkError, ValidationError) as refused:
+                form.add_error(
+                    None, refused.messages[0] if isinstance(refused, ValidationError) else str(refused)
+                )
+            else:
+                child = result.entry.child
+                joined = result.entry.on_roll_from
+                text = f"{child.full_name} is on your roll from {joined.day} {joined:%B %Y}."
+                if result.closed_cases:
+                    text += " The council's child missing education case for this pupil has closed."
+                messages.success(request, text)
+                return redirect("schools:portal")
+    else:
+        form = NewPupilForm()
+    return render(
+        request,
+        "schools/new_pupil_form.html",
+        {"page_title": "Tell the council about a new pupil", "form": form, "school": school},
     )
 
 
