@@ -137,6 +137,43 @@ class PupilSerializer(_StrictSerializer):
         return attrs
 
 
+def pupil_from(validated: Any) -> Pupil:
+    """A validated PupilSerializer's data as the services' plain value."""
+    pupil: dict[str, Any] = dict(validated)
+    return Pupil(
+        forename=pupil["forename"].strip(),
+        surname=pupil["surname"].strip(),
+        date_of_birth=pupil["date_of_birth"],
+        upn=pupil["upn"] or None,
+        gender=pupil["gender"],
+        address_line_1=pupil["address_line_1"].strip(),
+        town=pupil["town"].strip(),
+        postcode=pupil["postcode"].strip(),
+    )
+
+
+class NewPupilInputSerializer(_StrictSerializer):
+    """A school's new pupil return (Pupil Registration Regulations 2024, reg. 13(1))."""
+
+    pupil = PupilSerializer(error_messages={"required": "Enter the pupil's details"})
+    entered_on = _date("the date the pupil joined the roll")
+
+    def validate_entered_on(self, value: dt.date) -> dt.date | None:
+        return _not_after_today(value, "The date the pupil joined the roll must be today or in the past")
+
+
+class NewPupilResultSerializer(serializers.Serializer[Any]):
+    """What the council did with a new pupil return."""
+
+    child = serializers.IntegerField(help_text="The child's id in Roll Call.")
+    child_created = serializers.BooleanField(help_text="True when Roll Call did not know the child before.")
+    on_roll_from = serializers.DateField()
+    closed_cases = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="References of the cases that closed because the child is on roll.",
+    )
+
+
 class RemovalNoticeInputSerializer(_StrictSerializer):
     """A school's deletion return (Pupil Registration Regulations 2024, reg. 13(4))."""
 
@@ -224,18 +261,8 @@ class RemovalNoticeInputSerializer(_StrictSerializer):
     def pupil_and_removal(self) -> tuple[Pupil, Removal]:
         """The validated notice as the removal service takes it."""
         data: dict[str, Any] = dict(self.validated_data)
-        pupil: dict[str, Any] = dict(data["pupil"])
         return (
-            Pupil(
-                forename=pupil["forename"].strip(),
-                surname=pupil["surname"].strip(),
-                date_of_birth=pupil["date_of_birth"],
-                upn=pupil["upn"] or None,
-                gender=pupil["gender"],
-                address_line_1=pupil["address_line_1"].strip(),
-                town=pupil["town"].strip(),
-                postcode=pupil["postcode"].strip(),
-            ),
+            pupil_from(data["pupil"]),
             Removal(
                 removal_date=data["removal_date"],
                 ground=data["ground"],

@@ -22,6 +22,7 @@ urlpatterns = [
         name="schema",
     ),
     path("v1/removals/", views.RemovalNoticeListCreate.as_view(), name="removals"),
+    path("v1/new-pupils/", views.NewPupilCreate.as_view(), name="new-pupils"),
     path("v1/cases/", views.CaseList.as_view(), name="cases"),
     path("v1/cases/<int:pk>/", views.CaseDetail.as_view(), name="case"),
     path("v1/children/<int:pk>/", views.ChildDetail.as_view(), name="child"),

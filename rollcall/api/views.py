@@ -32,12 +32,16 @@ from rollcall.api.serializers import (
     CaseFilterSerializer,
     CaseSerializer,
     CouncilChildSerializer,
+    NewPupilInputSerializer,
+    NewPupilResultSerializer,
     RemovalNoticeInputSerializer,
     RemovalNoticeSerializer,
     SchoolChildSerializer,
+    pupil_from,
 )
 from rollcall.audit.services import record_view
 from rollcall.casework.models import Case, Enquiry, Task
+from rollcall.casework.new_pupils import new_pupil_notify
 from rollcall.casework.policies import cases_visible_to, get_case_for_user
 from rollcall.casework.removals import removal_notify
 from rollcall.casework.services import CaseworkError
@@ -174,6 +178,54 @@ class RemovalNoticeListCreate(ApiView):
             RemovalNoticeSerializer(recorded).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
+
+
+# ---- new pupils ---------------------------------------------------------------------------------
+
+
+class NewPupilCreate(ApiView):
+    """``POST``: a school's new pupil return. Sending it twice changes nothing the second time."""
+
+    serializer_class = NewPupilInputSerializer
+    permission_classes = [IsAuthenticated, IsSchoolUserToWrite]
+
+    @extend_schema(
+        summary="Send a new pupil return",
+        description=(
+            "A school tells the council a pupil joined its roll (Pupil Registration Regulations 2024, "
+            "reg. 13(1)). Any open child missing education case for the child closes as back on roll. "
+            "School users only; a repeat for a pupil already on the roll records nothing new."
+        ),
+        request=NewPupilInputSerializer,
+        responses={
+            201: OpenApiResponse(NewPupilResultSerializer, description="The pupil is on the school's roll."),
+            400: OpenApiResponse(description="The return has errors, keyed by field; nothing was recorded."),
+            403: OpenApiResponse(_ERROR, description="Only school users may send new pupil returns."),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        user = _user(request)
+        school = user.school
+        if school is None:
+            raise PermissionDenied(IsSchoolUserToWrite.message)
+        incoming = NewPupilInputSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        try:
+            result = new_pupil_notify(
+                school=school,
+                actor=user,
+                pupil=pupil_from(incoming.validated_data["pupil"]),
+                entered_on=incoming.validated_data["entered_on"],
+            )
+        except CaseworkError as error:
+            return Response({"detail": str(error)}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
+        body = {
+            "child": result.entry.child_id,
+            "child_created": result.child_created,
+            "on_roll_from": result.entry.on_roll_from,
+            "closed_cases": [case.reference for case in result.closed_cases],
+        }
+        return Response(NewPupilResultSerializer(body).data, status=status.HTTP_201_CREATED)
 
 
 # ---- cases ------------------------------------------------------------------------------------

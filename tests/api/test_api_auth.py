@@ -83,6 +83,7 @@ def test_the_schema_is_openapi_3_with_every_endpoint(inclusion_officer: User, to
     assert schema["info"]["title"] == "Roll Call API"
     assert set(schema["paths"]) == {
         "/api/v1/removals/",
+        "/api/v1/new-pupils/",
         "/api/v1/cases/",
         "/api/v1/cases/{id}/",
         "/api/v1/children/{id}/",
