@@ -8,8 +8,10 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# make run is a development server on a laptop: DEBUG on, the SQLite file under var/.
-RUN_ENV := DEBUG=true
+# make run is a development server on a laptop: DEBUG on, the SQLite file under var/, and
+# e-mails written as files to var/mail/ instead of being sent.
+RUN_ENV := DEBUG=true SITE_URL=http://$(HOST):$(PORT) \
+	EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend EMAIL_FILE_PATH=var/mail
 TEST_ENV := DJANGO_SETTINGS_MODULE=rollcall.settings_test
 PYTEST_WORKERS ?= 2
 
@@ -53,6 +55,7 @@ run: setup
 	$(RUN_ENV) $(MANAGE) collectstatic --no-input --verbosity 0
 	$(RUN_ENV) $(MANAGE) seed_demo --if-empty
 	@$(RUN_ENV) $(MANAGE) demo_sign_ins --address http://$(HOST):$(PORT)/
+	@echo "E-mails Roll Call sends are written to var/mail/. Press Ctrl+C to stop."
 	@trap 'kill 0' EXIT; \
 	  $(RUN_ENV) $(MANAGE) db_worker --interval 2 & \
 	  $(RUN_ENV) $(MANAGE) rollcall_scheduler & \
