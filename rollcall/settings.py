@@ -44,6 +44,9 @@ INSTALLED_APPS = [
     "rollcall.people",
     "rollcall.schools",
     "rollcall.casework",
+    "rollcall.admissions",
+    "rollcall.health",
+    "rollcall.policies",
     "rollcall.notify",
     "rollcall.audit",
     "rollcall.api",
@@ -160,6 +163,9 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
 }
+
+# Each area's daily step of the sweep: a function (*, today, calendar) -> dict of counts.
+SWEEP_STEPS: list[str] = []
 
 # The council's name as shown on every page and letter.
 COUNCIL_NAME = env_str("COUNCIL_NAME", "Northmoor County Council")

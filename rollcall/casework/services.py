@@ -130,12 +130,15 @@ def case_open(
     owner: User | None = None,
     actor: User | None = None,
     removal_notice: Any = None,
+    first_tasks: list[tuple[str, str, dt.date]] | None = None,
     at: dt.datetime | None = None,
 ) -> Case:
     """Open a case of ``kind`` for a child, with an owner and its first tasks, and tell the team.
 
-    If the child already has an open case of that kind, the new facts join it instead (a child
-    has one open case per kind) and that case is returned.
+    ``first_tasks`` (code, title, due) lets the service of each area set its own first tasks from
+    its own rules; CME and removal cases have theirs here. If the child already has an open case
+    of that kind, the new facts join it instead (a child has one open case per kind) and that
+    case is returned.
     """
     workflow = WORKFLOWS[kind]
     instant, today = _when(at)
@@ -171,7 +174,8 @@ def case_open(
             next_action_due=today,
         )
         case.save()
-        for code, title, due in _first_tasks(kind, calendar, settings, today):
+        tasks = first_tasks if first_tasks is not None else _first_tasks(kind, calendar, settings, today)
+        for code, title, due in tasks:
             _task_create(case=case, code=code, title=title, due=due, assignee=owner, key=f"{code}:{case.pk}")
         case_refresh(case, calendar=calendar, settings=settings, today=today)
         events.event_record(

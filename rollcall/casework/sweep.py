@@ -13,9 +13,11 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.conf import settings as django_settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
+from django.utils.module_loading import import_string
 
 from rollcall import clock
 from rollcall.accounts.models import Membership
@@ -56,6 +58,12 @@ def sweep(*, today: dt.date | None = None, say: Callable[[str], None] | None = N
         "Escalated {manager} to managers, {head_of_service} to heads of service, "
         "{exceptions} to the exceptions report.".format(**counts)
     )
+    # Each area's own daily work (health check-ins, admissions windows, policy circulation...),
+    # named in settings.SWEEP_STEPS, runs before the reminders so its new tasks are reminded too.
+    for path in django_settings.SWEEP_STEPS:
+        step_counts = import_string(path)(today=today, calendar=calendar)
+        counts.update(step_counts)
+        say(f"{path.rsplit('.', 1)[-1]}: " + ", ".join(f"{k} {v}" for k, v in step_counts.items()))
     counts["reminders"] = remind(today=today, calendar=calendar)
     say(f"Sent {counts['reminders']} reminders.")
     breaches = invariant_breaches(today=today)

@@ -390,4 +390,202 @@ REMOVAL = Workflow(
     },
 )
 
-WORKFLOWS: Mapping[str, Workflow] = MappingProxyType({w.kind: w for w in (CME, REMOVAL)})
+_SCHOOL_OR_OFFICERS = _OFFICERS | {Role.SCHOOL, Role.SYSTEM}
+
+# --------------------------------------------------------------------------------------------
+# Health needs. *Arranging education for children who cannot attend school because of health
+# needs* (DfE, Dec 2023) and s.19 Education Act 1996: provision as soon as it is clear the child
+# will miss 15+ school days; a named contact checking in monthly (seed 000); reintegration planned
+# with the school and family. The case closes when the child is back in school or in other
+# suitable education.
+
+HEALTH = Workflow(
+    kind="health",
+    label="Health needs",
+    statuses={
+        "new": "New",
+        "referred": "Referred to the medical-needs provision",
+        "provision": "Provision in place",
+        "reintegration": "Reintegration planned",
+        "closed": "Closed",
+    },
+    initial="new",
+    closed=frozenset({"closed"}),
+    transitions=(
+        Transition("new", "referred", "Refer to the medical-needs provision", _OFFICERS),
+        Transition("new", "provision", "Record provision in place", _OFFICERS),
+        Transition("referred", "provision", "Record provision in place", _OFFICERS),
+        Transition("provision", "reintegration", "Plan reintegration", _OFFICERS),
+        Transition(
+            "reintegration", "provision", "Return to provision", _OFFICERS, requires=frozenset({"reason"})
+        ),
+        Transition("reintegration", "closed", "Close", _OFFICERS, requires=frozenset({"outcome"})),
+        Transition("provision", "closed", "Close", _MANAGERS, requires=frozenset({"outcome"})),
+        Transition("referred", "closed", "Close", _MANAGERS, requires=frozenset({"outcome"})),
+        Transition("new", "closed", "Close", _MANAGERS, requires=frozenset({"outcome"})),
+        Transition("closed", "provision", "Reopen", _MANAGERS, requires=frozenset({"reason"})),
+    ),
+    outcomes={
+        o.code: o
+        for o in (
+            Outcome("back_in_school", "Back in school with a reintegration plan", frozenset({"school"})),
+            Outcome("other_suitable_education", "In other suitable education", frozenset({"details"})),
+            Outcome(
+                "other_council",
+                "Moved to another council's area, that council told",
+                frozenset({"council", "council_told_on"}),
+            ),
+            Outcome("other", "Other", frozenset({"details"})),
+        )
+    },
+)
+
+# --------------------------------------------------------------------------------------------
+# A vulnerable in-year applicant tracked from the offer until on roll and attending (seed 002:
+# "checked off once the school place has been confirmed"; 10 school days for the school to
+# confirm; not on roll or not attending -> referral as CME).
+
+ADMISSION = Workflow(
+    kind="admission",
+    label="In-year admission (tracked)",
+    statuses={
+        "awaiting_school": "Waiting for the school to confirm",
+        "follow_up": "Following up",
+        "on_roll": "On roll, waiting for attendance",
+        "closed": "Checked off",
+    },
+    initial="awaiting_school",
+    closed=frozenset({"closed"}),
+    transitions=(
+        Transition("awaiting_school", "follow_up", "Follow up", _OFFICERS | {Role.SYSTEM}),
+        Transition("awaiting_school", "on_roll", "Confirm on roll", _SCHOOL_OR_OFFICERS),
+        Transition("follow_up", "on_roll", "Confirm on roll", _SCHOOL_OR_OFFICERS),
+        Transition(
+            "on_roll",
+            "closed",
+            "Check off",
+            _SCHOOL_OR_OFFICERS,
+            requires=frozenset({"outcome"}),
+            outcomes=frozenset({"attending"}),
+        ),
+        Transition(
+            "awaiting_school",
+            "closed",
+            "Close",
+            _OFFICERS | {Role.SYSTEM},
+            requires=frozenset({"outcome"}),
+            outcomes=frozenset({"referred_cme", "withdrawn", "attending"}),
+        ),
+        Transition(
+            "follow_up",
+            "closed",
+            "Close",
+            _OFFICERS | {Role.SYSTEM},
+            requires=frozenset({"outcome"}),
+            outcomes=frozenset({"referred_cme", "withdrawn", "attending"}),
+        ),
+        Transition(
+            "on_roll",
+            "follow_up",
+            "Follow up",
+            _OFFICERS | {Role.SYSTEM},
+        ),
+        Transition("closed", "follow_up", "Reopen", _MANAGERS, requires=frozenset({"reason"})),
+    ),
+    outcomes={
+        o.code: o
+        for o in (
+            Outcome("attending", "On roll and attending", frozenset({"school"})),
+            Outcome("referred_cme", "Referred to Inclusion as a child missing education"),
+            Outcome("withdrawn", "Application withdrawn or place declined", frozenset({"details"})),
+        )
+    },
+)
+
+# --------------------------------------------------------------------------------------------
+# Fair Access Protocol (School Admissions Code 2021, 3.9-3.34): a place allocated within 20
+# school days of the child being taken into the protocol; a refusing school has 7 calendar days
+# to respond before the council directs (or asks the Secretary of State to, for an academy).
+
+FAIR_ACCESS = Workflow(
+    kind="fair_access",
+    label="Fair Access",
+    statuses={
+        "referred": "Referred to the panel",
+        "allocated": "School allocated",
+        "direction": "Direction requested",
+        "admitted": "Admitted, waiting for attendance",
+        "closed": "Closed",
+    },
+    initial="referred",
+    closed=frozenset({"closed"}),
+    transitions=(
+        Transition("referred", "allocated", "Record the allocation", _OFFICERS),
+        Transition("allocated", "direction", "Request a direction", _MANAGERS),
+        Transition("allocated", "admitted", "Record admission", _SCHOOL_OR_OFFICERS),
+        Transition("direction", "admitted", "Record admission", _SCHOOL_OR_OFFICERS),
+        Transition("allocated", "referred", "Return to the panel", _OFFICERS, requires=frozenset({"reason"})),
+        Transition("admitted", "closed", "Close", _OFFICERS | {Role.SYSTEM}, requires=frozenset({"outcome"})),
+        Transition("referred", "closed", "Close", _MANAGERS, requires=frozenset({"outcome"})),
+        Transition("allocated", "closed", "Close", _MANAGERS, requires=frozenset({"outcome"})),
+        Transition("direction", "closed", "Close", _MANAGERS, requires=frozenset({"outcome"})),
+        Transition("closed", "referred", "Reopen", _MANAGERS, requires=frozenset({"reason"})),
+    ),
+    outcomes={
+        o.code: o
+        for o in (
+            Outcome("placed_attending", "Placed and attending", frozenset({"school"})),
+            Outcome("other", "Other", frozenset({"details"})),
+        )
+    },
+)
+
+# --------------------------------------------------------------------------------------------
+# A child of compulsory school age with no school place (seed 002: "tracking ... extended to
+# include children without a roll and waiting for school place"). It closes only when the child
+# is on a roll, or has left the council's area and the receiving council was told.
+
+WAITING = Workflow(
+    kind="waiting",
+    label="Waiting for a place",
+    statuses={"waiting": "Waiting for a place", "offered": "Place offered", "closed": "Closed"},
+    initial="waiting",
+    closed=frozenset({"closed"}),
+    transitions=(
+        Transition("waiting", "offered", "Record an offer", _OFFICERS),
+        Transition("offered", "waiting", "Offer fell through", _OFFICERS, requires=frozenset({"reason"})),
+        # Officers (and Roll Call, on a roll entry) close only because the child is on a roll;
+        # a manager may also close it because the child moved to another council's area.
+        *(
+            Transition(
+                source,
+                "closed",
+                "Close",
+                roles,
+                requires=frozenset({"outcome"}),
+                outcomes=outcomes,
+            )
+            for source in ("waiting", "offered")
+            for roles, outcomes in (
+                (frozenset({Role.OFFICER, Role.SYSTEM}), frozenset({"on_roll"})),
+                (_MANAGERS, frozenset({"on_roll", "other_council"})),
+            )
+        ),
+        Transition("closed", "waiting", "Reopen", _MANAGERS, requires=frozenset({"reason"})),
+    ),
+    outcomes={
+        o.code: o
+        for o in (
+            Outcome("on_roll", "On roll at a school", frozenset({"school"})),
+            Outcome(
+                "other_council",
+                "Moved to another council's area, that council told",
+                frozenset({"council", "council_told_on"}),
+            ),
+        )
+    },
+)
+
+WORKFLOWS: Mapping[str, Workflow] = MappingProxyType(
+    {w.kind: w for w in (CME, REMOVAL, HEALTH, ADMISSION, FAIR_ACCESS, WAITING)}
+)

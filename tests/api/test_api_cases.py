@@ -9,6 +9,7 @@ import pytest
 from rollcall.accounts.models import Team, User
 from rollcall.casework.models import Case
 from rollcall.casework.services import case_open, enquiry_record, note_add
+from rollcall.rules.workflow import WORKFLOWS
 from tests import factories
 
 URL = "/api/v1/cases/"
@@ -116,7 +117,7 @@ def test_the_list_filters_by_kind_status_owner_and_overdue(
 @pytest.mark.parametrize(
     ("query", "errors"),
     [
-        ({"kind": "unicorn"}, {"kind": ["kind must be one of: cme, removal"]}),
+        ({"kind": "unicorn"}, {"kind": [f"kind must be one of: {', '.join(WORKFLOWS)}"]}),
         ({"owner": "them"}, {"owner": ["owner can only be 'me'"]}),
         ({"overdue": "sometimes"}, {"overdue": ["overdue must be true or false"]}),
         (

@@ -54,6 +54,68 @@ EXPECTED: dict[tuple[str, str, str], dict[Role, tuple[frozenset[str], str | None
     ("removal", "new", "challenged"): {r: (frozenset(), None) for r in (OFF, MGR, HEAD)},
     ("removal", "new", "closed"): {r: (frozenset({"outcome"}), "lawful") for r in (OFF, MGR, HEAD)},
     ("removal", "challenged", "closed"): {r: (frozenset({"outcome"}), "lawful") for r in (OFF, MGR, HEAD)},
+    # Health needs (Access to Education).
+    **{
+        ("health", source, target): {r: (frozenset(), None) for r in (OFF, MGR, HEAD)}
+        for source, target in (
+            ("new", "referred"),
+            ("new", "provision"),
+            ("referred", "provision"),
+            ("provision", "reintegration"),
+        )
+    },
+    ("health", "reintegration", "provision"): {r: (frozenset({"reason"}), None) for r in (OFF, MGR, HEAD)},
+    ("health", "reintegration", "closed"): {r: (frozenset({"outcome"}), "other") for r in (OFF, MGR, HEAD)},
+    **{
+        ("health", source, "closed"): {r: (frozenset({"outcome"}), "other") for r in (MGR, HEAD)}
+        for source in ("new", "referred", "provision")
+    },
+    ("health", "closed", "provision"): {r: (frozenset({"reason"}), None) for r in (MGR, HEAD)},
+    # A vulnerable in-year applicant tracked until on roll and attending; schools confirm.
+    ("admission", "awaiting_school", "follow_up"): {r: (frozenset(), None) for r in (OFF, MGR, HEAD, SYS)},
+    ("admission", "on_roll", "follow_up"): {r: (frozenset(), None) for r in (OFF, MGR, HEAD, SYS)},
+    ("admission", "awaiting_school", "on_roll"): {r: (frozenset(), None) for r in (OFF, MGR, HEAD, SCH, SYS)},
+    ("admission", "follow_up", "on_roll"): {r: (frozenset(), None) for r in (OFF, MGR, HEAD, SCH, SYS)},
+    ("admission", "on_roll", "closed"): {
+        r: (frozenset({"outcome"}), "attending") for r in (OFF, MGR, HEAD, SCH, SYS)
+    },
+    ("admission", "awaiting_school", "closed"): {
+        r: (frozenset({"outcome"}), "referred_cme") for r in (OFF, MGR, HEAD, SYS)
+    },
+    ("admission", "follow_up", "closed"): {
+        r: (frozenset({"outcome"}), "referred_cme") for r in (OFF, MGR, HEAD, SYS)
+    },
+    ("admission", "closed", "follow_up"): {r: (frozenset({"reason"}), None) for r in (MGR, HEAD)},
+    # Fair Access.
+    ("fair_access", "referred", "allocated"): {r: (frozenset(), None) for r in (OFF, MGR, HEAD)},
+    ("fair_access", "allocated", "direction"): {r: (frozenset(), None) for r in (MGR, HEAD)},
+    ("fair_access", "allocated", "admitted"): {r: (frozenset(), None) for r in (OFF, MGR, HEAD, SCH, SYS)},
+    ("fair_access", "direction", "admitted"): {r: (frozenset(), None) for r in (OFF, MGR, HEAD, SCH, SYS)},
+    ("fair_access", "allocated", "referred"): {r: (frozenset({"reason"}), None) for r in (OFF, MGR, HEAD)},
+    ("fair_access", "admitted", "closed"): {
+        r: (frozenset({"outcome"}), "other") for r in (OFF, MGR, HEAD, SYS)
+    },
+    **{
+        ("fair_access", source, "closed"): {r: (frozenset({"outcome"}), "other") for r in (MGR, HEAD)}
+        for source in ("referred", "allocated", "direction")
+    },
+    ("fair_access", "closed", "referred"): {r: (frozenset({"reason"}), None) for r in (MGR, HEAD)},
+    # Waiting for a place: closes only on roll (or, for a manager, moved to another council).
+    ("waiting", "waiting", "offered"): {r: (frozenset(), None) for r in (OFF, MGR, HEAD)},
+    ("waiting", "offered", "waiting"): {r: (frozenset({"reason"}), None) for r in (OFF, MGR, HEAD)},
+    ("waiting", "waiting", "closed"): {r: (frozenset({"outcome"}), "on_roll") for r in (OFF, MGR, HEAD, SYS)},
+    ("waiting", "offered", "closed"): {r: (frozenset({"outcome"}), "on_roll") for r in (OFF, MGR, HEAD, SYS)},
+    ("waiting", "closed", "waiting"): {r: (frozenset({"reason"}), None) for r in (MGR, HEAD)},
+}
+
+# An outcome each kind has, for trying moves that must be refused with everything supplied.
+ANY_OUTCOME = {
+    "cme": "other",
+    "removal": "lawful",
+    "health": "other",
+    "admission": "referred_cme",
+    "fair_access": "other",
+    "waiting": "on_roll",
 }
 
 MATRIX = [
@@ -91,7 +153,7 @@ def test_every_move_by_every_role(kind: str, source: str, target: str, role: Rol
                 target,
                 role,
                 {"reason", "approval"},
-                outcome="other" if kind == "cme" else "lawful",
+                outcome=ANY_OUTCOME[kind],
                 outcome_details=OUTCOME_NEEDS,
             )
 
@@ -236,7 +298,14 @@ def test_a_school_cannot_touch_a_case() -> None:
 # Outcomes and their details
 
 OUTCOME_CASES = [(kind, code) for kind, w in WORKFLOWS.items() for code in w.outcomes]
-CLOSING_MOVE = {"cme": ("enquiries", "closed", MGR), "removal": ("challenged", "closed", OFF)}
+CLOSING_MOVE = {
+    "cme": ("enquiries", "closed", MGR),
+    "removal": ("challenged", "closed", OFF),
+    "health": ("reintegration", "closed", OFF),
+    "admission": ("follow_up", "closed", OFF),
+    "fair_access": ("referred", "closed", MGR),
+    "waiting": ("waiting", "closed", MGR),
+}
 
 
 @pytest.mark.parametrize(
@@ -338,10 +407,19 @@ def test_what_the_system_may_do_with_a_case_under_enquiry() -> None:
 
 
 @pytest.mark.parametrize("role", [ADMIN, SCH])
-def test_administrators_and_schools_may_do_nothing_to_a_case(role: Role) -> None:
-    for workflow in WORKFLOWS.values():
+def test_administrators_and_schools_may_do_nothing_to_a_case_of_the_council(role: Role) -> None:
+    # Schools confirm admissions and Fair Access placements; every other kind is the council's.
+    for kind, workflow in WORKFLOWS.items():
+        if role is SCH and kind in {"admission", "fair_access"}:
+            continue
         for status in workflow.statuses:
             assert workflow.allowed(status, role) == []
+
+
+def test_a_school_may_only_confirm_a_pupil_on_roll_and_attending() -> None:
+    for kind in ("admission", "fair_access"):
+        targets = {t.target for s in WORKFLOWS[kind].statuses for t in WORKFLOWS[kind].allowed(s, SCH)}
+        assert targets <= {"on_roll", "admitted", "closed"}
 
 
 def test_looking_up_a_move_with_and_without_a_role() -> None:
