@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
@@ -21,6 +22,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.module_loading import import_string
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rollcall import clock
@@ -228,8 +230,20 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "actions": [{"name": t.name, "target": t.target} for t in actions],
             "can_assign": role in {Role.MANAGER, Role.HEAD_OF_SERVICE},
             "today": clock.today(),
+            # Reasonable enquiries are the CME guidance's; other kinds show their own panel.
+            "shows_enquiries": case.kind in {"cme", "removal"},
+            "kind_panel": _kind_panel(request, case),
         },
     )
+
+
+def _kind_panel(request: HttpRequest, case: Case) -> str:
+    """The section an area adds to its own kind of case (settings.CASE_PANELS), or nothing."""
+    path = settings.CASE_PANELS.get(case.kind)
+    if path is None:
+        return ""
+    panel: str = import_string(path)(request, case)
+    return panel
 
 
 def _notice(case: Case) -> RemovalNotice | None:
