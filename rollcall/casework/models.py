@@ -257,6 +257,7 @@ class Flag(models.Model):
         POSSIBLY_UNLAWFUL_REMOVAL = "possibly_unlawful_removal", "Possibly unlawful removal from roll"
         MISSING_EDUCATION = "missing_education", "Child missing education"
         EXCEPTION = "exception", "On the exceptions report"
+        VULNERABLE_APPLICANT = "vulnerable_applicant", "Vulnerable applicant"
 
     child = models.ForeignKey("people.Child", on_delete=models.CASCADE, related_name="flags")
     case = models.ForeignKey(Case, on_delete=models.CASCADE, null=True, blank=True, related_name="flags")
