@@ -211,6 +211,16 @@ def test_seed_demo_if_empty_adds_nothing_the_second_time(capsys: pytest.CaptureF
     assert "demo not loaded" in capsys.readouterr().out
 
 
+@pytest.mark.django_db(transaction=True)
+def test_seed_demo_reset_rebuilds_the_council_at_another_size() -> None:
+    call_command("seed_demo", "--children", "40")
+
+    call_command("seed_demo", "--children", "70", "--reset")
+
+    assert Child.objects.count() == 70
+    assert School.objects.count() == 40
+
+
 def test_the_same_seed_writes_the_same_schools_file(today: dt.date) -> None:
     def schools_file(seed: int) -> bytes:
         faker = Faker("en_GB")

@@ -1,7 +1,7 @@
-"""manage.py seed_demo [--children N] [--seed S] [--if-empty]: load the invented demo council.
+"""manage.py seed_demo [--children N] [--seed S] [--if-empty | --reset]: load the invented demo council.
 
 See rollcall/demo.py. With ``--if-empty`` it does nothing when any school exists, so ``make run``
-can call it every time.
+can call it every time; ``--reset`` empties the database first, to rebuild it at another size.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from rollcall.demo import COUNCIL_NAME, DemoError, demo_build
@@ -26,6 +27,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--if-empty", action="store_true", help="Do nothing if the database already has any school."
         )
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="Delete everything in the database first (for rebuilding the demo at another size).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["if_empty"] and School.objects.exists():
@@ -33,6 +39,11 @@ class Command(BaseCommand):
             return
         if options["children"] < 0:
             raise CommandError("--children cannot be negative.")
+        if options["reset"]:
+            if options["if_empty"]:
+                raise CommandError("Use --reset or --if-empty, not both.")
+            call_command("flush", interactive=False, verbosity=0)
+            self.stdout.write("Emptied the database.")
         started = time.monotonic()
         try:
             demo_build(children=options["children"], seed=options["seed"], stdout=self.stdout)
