@@ -658,7 +658,7 @@ _STORIES: tuple[_Story, ...] = (
         20,
         enquiries=3,
         outcome="other_council",
-        details=(("council", "Leicester City Council"), ("council_told_on", "{day}")),
+        details=(("council", "Southmoor Borough Council (invented)"), ("council_told_on", "{day}")),
     ),
     _Story(
         "closed",
