@@ -41,7 +41,9 @@ from rollcall.casework.models import Case
 from rollcall.casework.removals import Pupil, Removal, removal_notify
 from rollcall.casework.services import case_transition, enquiry_record, roll_join
 from rollcall.casework.sweep import sweep
+from rollcall.health.demo import demo_health
 from rollcall.people.models import Address, Carer, Child
+from rollcall.policies.demo import demo_policies
 from rollcall.rules.age import is_compulsory_school_age
 from rollcall.rules.calendar import academic_year_of, default_terms
 from rollcall.rules.escalation import Level
@@ -168,6 +170,8 @@ def demo_build(*, children: int = 5000, seed: int = 2026, stdout: _Writer | None
         _say(stdout, f"Children: {made}, each with an address, carers and a school place.")
         summary = demo_cases(rng=rng, today=today)
         _say(stdout, f"Children missing education cases: {summary}.")
+        _say(stdout, demo_policies(rng=rng, today=today))
+        _say(stdout, demo_health(rng=rng, today=today))
     _say(stdout, f"{COUNCIL_NAME} is ready.")
 
 

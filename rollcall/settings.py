@@ -165,10 +165,13 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Each area's daily step of the sweep: a function (*, today, calendar) -> dict of counts.
-SWEEP_STEPS: list[str] = []
+SWEEP_STEPS: list[str] = [
+    "rollcall.policies.sweep.policies_sweep",
+    "rollcall.health.sweep.health_sweep",
+]
 # The section each area adds to the case page for its kind of case: a function
 # (request, case) -> rendered HTML, e.g. {"health": "rollcall.health.panels.case_panel"}.
-CASE_PANELS: dict[str, str] = {}
+CASE_PANELS: dict[str, str] = {"health": "rollcall.health.panels.case_panel"}
 
 # The council's name as shown on every page and letter.
 COUNCIL_NAME = env_str("COUNCIL_NAME", "Northmoor County Council")

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
+from rollcall.health.views import can_report, can_use_sen_panel
+
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     items: list[tuple[str, str]] = []
@@ -15,13 +17,20 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             items = [
                 ("Your school", reverse("schools:portal")),
                 ("Tell us a pupil left", reverse("schools:removal-new")),
+                ("Report absence through illness", reverse("health:report-new")),
             ]
         else:
             items = [
                 ("Caseload", reverse("casework:caseload")),
                 ("Children", reverse("people:search")),
                 ("Messages", reverse("notify:inbox")),
+                ("Policies", reverse("policies:list")),
+                ("Policies to acknowledge", reverse("policies:acknowledge-list")),
             ]
+            if can_report(user):
+                items.append(("Report absence through illness", reverse("health:report-new")))
+            if can_use_sen_panel(user):
+                items.append(("SEN panel", reverse("health:sen-panel")))
             if user.is_administrator:
                 items.append(("Audit", reverse("audit:log")))
     # The item whose address is the longest prefix of this page is the current one.

@@ -86,6 +86,12 @@ _WORDS: dict[str, Callable[[Mapping[str, Any]], str]] = {
     ROLL_JOINED: _text("On roll at {school} from {on_roll_from}"),
     FLAG_RAISED: _text("Flag raised: {label}"),
     CHILD_CREATED: _text("Record created ({source})"),
+    "health.reported": _text("Reported absent through illness by {school} ({days} school days)"),
+    "health.referred": _text("Referred to {provision}"),
+    "health.contact": _text("Named contact: {officer}"),
+    "health.checkin": _text("Check-in on {done_on} ({method})"),
+    "health.reintegration": _text("Reintegration planned with {school}, return by {target}"),
+    "health.sen_panel": _text("SEN panel request on {panel_date}: not attending school"),
 }
 
 

@@ -42,6 +42,12 @@ NINETEEN_OVERDUE = dt.date(2026, 11, 24)
 TWENTY_OVERDUE = dt.date(2026, 11, 25)
 
 
+@pytest.fixture(autouse=True)
+def _only_the_casework_steps(settings):
+    """These tests count the sweep's own casework steps; other areas test their own steps."""
+    settings.SWEEP_STEPS = []
+
+
 @contextmanager
 def on(day: dt.date) -> Iterator[None]:
     """Freeze the clock at 17:00 in London on ``day`` (the sweep runs after school)."""
