@@ -238,7 +238,8 @@ def referral_make(
             provision=referral.provision_name,
         )
         if case.status == "new":
-            case_transition(case=case, target="referred", actor=actor, at=instant)
+            # The referral record is the move: Roll Call makes it (see rules/workflow.py HEALTH).
+            case_transition(case=case, target="referred", actor=None, at=instant)
     return referral
 
 
@@ -439,7 +440,8 @@ def reintegration_plan(
             target=target_return_date.isoformat(),
         )
         if case.status == "provision":
-            case_transition(case=case, target="reintegration", actor=actor, at=instant)
+            # The plan is the move: Roll Call makes it (see rules/workflow.py HEALTH).
+            case_transition(case=case, target="reintegration", actor=None, at=instant)
     return record
 
 

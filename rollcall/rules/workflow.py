@@ -412,10 +412,12 @@ HEALTH = Workflow(
     initial="new",
     closed=frozenset({"closed"}),
     transitions=(
-        Transition("new", "referred", "Refer to the medical-needs provision", _OFFICERS),
+        # Referring and planning reintegration are made by recording the referral or the plan
+        # (rollcall/health/services.py), never by a bare status change: only Roll Call moves them.
+        Transition("new", "referred", "Refer to the medical-needs provision", frozenset({Role.SYSTEM})),
         Transition("new", "provision", "Record provision in place", _OFFICERS),
         Transition("referred", "provision", "Record provision in place", _OFFICERS),
-        Transition("provision", "reintegration", "Plan reintegration", _OFFICERS),
+        Transition("provision", "reintegration", "Plan reintegration", frozenset({Role.SYSTEM})),
         Transition(
             "reintegration", "provision", "Return to provision", _OFFICERS, requires=frozenset({"reason"})
         ),

@@ -58,12 +58,13 @@ EXPECTED: dict[tuple[str, str, str], dict[Role, tuple[frozenset[str], str | None
     **{
         ("health", source, target): {r: (frozenset(), None) for r in (OFF, MGR, HEAD)}
         for source, target in (
-            ("new", "referred"),
             ("new", "provision"),
             ("referred", "provision"),
-            ("provision", "reintegration"),
         )
     },
+    # Only recording the referral or the plan makes these moves (rollcall/health/services.py).
+    ("health", "new", "referred"): {SYS: (frozenset(), None)},
+    ("health", "provision", "reintegration"): {SYS: (frozenset(), None)},
     ("health", "reintegration", "provision"): {r: (frozenset({"reason"}), None) for r in (OFF, MGR, HEAD)},
     ("health", "reintegration", "closed"): {r: (frozenset({"outcome"}), "other") for r in (OFF, MGR, HEAD)},
     **{
