@@ -275,15 +275,22 @@ def _frozen(day: dt.date) -> Iterator[None]:
 
 def phase_build(children: int, cases: int) -> dict[str, Any]:
     from django.core.management import call_command
-    from django.db import connection
 
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
     with _frozen(TODAY):
         counts = _build(children, cases)
+    _tidy()
+    return {"seconds": time.perf_counter() - started, **counts}
+
+
+def _tidy() -> None:
+    """Refresh the planner's statistics; on PostgreSQL also clear the dead rows a rolled-back
+    phase left in the tables and indexes, so each timed phase starts from the same state."""
+    from django.db import connection
+
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
-    return {"seconds": time.perf_counter() - started, **counts}
 
 
 def _build(n_children: int, n_cases: int) -> dict[str, Any]:
@@ -694,6 +701,7 @@ def phase_trace() -> dict[str, Any]:
 
     from rollcall.casework.sweep import sweep
 
+    _tidy()
     with _frozen(TODAY):
         tracemalloc.start()
         try:
@@ -715,6 +723,7 @@ def phase_run() -> dict[str, Any]:
     from rollcall.casework.calendar import council_calendar
     from rollcall.casework.sweep import sweep
 
+    _tidy()
     with _frozen(TODAY):
         next_day = council_calendar().next_school_day(TODAY)
         rss_before = _maxrss_mb()

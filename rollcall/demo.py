@@ -36,6 +36,7 @@ from faker import Faker
 
 from rollcall import clock
 from rollcall.accounts.models import Membership, Team, User
+from rollcall.admissions.demo import demo_admissions
 from rollcall.casework.calendar import council_calendar
 from rollcall.casework.models import Case
 from rollcall.casework.removals import Pupil, Removal, removal_notify
@@ -172,6 +173,7 @@ def demo_build(*, children: int = 5000, seed: int = 2026, stdout: _Writer | None
         _say(stdout, f"Children missing education cases: {summary}.")
         _say(stdout, demo_policies(rng=rng, today=today))
         _say(stdout, demo_health(rng=rng, today=today))
+        _say(stdout, demo_admissions(rng=rng, today=today))
     _say(stdout, f"{COUNCIL_NAME} is ready.")
 
 

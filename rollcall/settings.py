@@ -168,10 +168,16 @@ SPECTACULAR_SETTINGS = {
 SWEEP_STEPS: list[str] = [
     "rollcall.policies.sweep.policies_sweep",
     "rollcall.health.sweep.health_sweep",
+    "rollcall.admissions.sweep.admissions_sweep",
 ]
 # The section each area adds to the case page for its kind of case: a function
 # (request, case) -> rendered HTML, e.g. {"health": "rollcall.health.panels.case_panel"}.
-CASE_PANELS: dict[str, str] = {"health": "rollcall.health.panels.case_panel"}
+CASE_PANELS: dict[str, str] = {
+    "health": "rollcall.health.panels.case_panel",
+    "admission": "rollcall.admissions.panels.admission_panel",
+    "fair_access": "rollcall.admissions.panels.fair_access_panel",
+    "waiting": "rollcall.admissions.panels.waiting_panel",
+}
 
 # The council's name as shown on every page and letter.
 COUNCIL_NAME = env_str("COUNCIL_NAME", "Northmoor County Council")

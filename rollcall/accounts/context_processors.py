@@ -6,6 +6,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
+from rollcall.admissions.policies import can_view_admissions
 from rollcall.health.views import can_report, can_use_sen_panel
 
 
@@ -27,6 +28,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
                 ("Policies", reverse("policies:list")),
                 ("Policies to acknowledge", reverse("policies:acknowledge-list")),
             ]
+            if can_view_admissions(user):
+                items += [
+                    ("Admissions", reverse("admissions:checkoff")),
+                    ("Fair Access", reverse("admissions:fair_access")),
+                ]
             if can_report(user):
                 items.append(("Report absence through illness", reverse("health:report-new")))
             if can_use_sen_panel(user):

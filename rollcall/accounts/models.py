@@ -71,6 +71,11 @@ class User(AbstractUser):
         return {m.team_id for m in self._memberships() if m.team_id is not None}
 
     @property
+    def team_kinds(self) -> set[str]:
+        """The kinds of team this user belongs to ("inclusion", "access"…), without a query."""
+        return {m.team.kind for m in self._memberships() if m.team is not None}
+
+    @property
     def is_administrator(self) -> bool:
         return self.is_superuser or any(m.role == Role.ADMINISTRATOR for m in self._memberships())
 

@@ -1,4 +1,26 @@
-from django.urls import URLPattern
+from django.urls import URLPattern, path
+
+from rollcall.admissions import api, views
 
 app_name = "admissions"
-urlpatterns: list[URLPattern] = []
+urlpatterns: list[URLPattern] = [
+    path("", views.checkoff, name="checkoff"),
+    path("export.csv", views.checkoff_csv, name="checkoff_csv"),
+    path("export.xlsx", views.checkoff_xlsx, name="checkoff_xlsx"),
+    path("applications/new/", views.application_new, name="application_new"),
+    path("applications/<int:pk>/", views.application, name="application"),
+    path("applications/<int:pk>/offer/", views.offer_new, name="offer_new"),
+    path("applications/<int:pk>/waiting/", views.waiting_new, name="waiting_new"),
+    path("requests/<int:pk>/", views.request_print, name="request_print"),
+    path("requests/<int:pk>/letter/", views.letter_print, name="letter_print"),
+    path("requests/<int:pk>/contact/", views.contact_new, name="contact_new"),
+    path("school/", views.school_list, name="school_list"),
+    path("school/requests/<int:pk>/", views.school_request, name="school_request"),
+    path("fair-access/", views.fair_access, name="fair_access"),
+    path("fair-access/new/", views.fair_access_new, name="fair_access_new"),
+    path("fair-access/<int:pk>/", views.fair_access_detail, name="fair_access_detail"),
+    path("waiting/", views.waiting, name="waiting"),
+    path("deferred/", views.deferred, name="deferred"),
+    path("api/v1/requests/", api.RequestList.as_view(), name="api_requests"),
+    path("api/v1/requests/<int:pk>/confirm/", api.RequestConfirm.as_view(), name="api_request_confirm"),
+]

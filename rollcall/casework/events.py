@@ -92,6 +92,26 @@ _WORDS: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "health.checkin": _text("Check-in on {done_on} ({method})"),
     "health.reintegration": _text("Reintegration planned with {school}, return by {target}"),
     "health.sen_panel": _text("SEN panel request on {panel_date}: not attending school"),
+    "admission.application": _text("In-year application recorded (first preference {school}); risk {rating}"),
+    "admission.offer": _text("Place offered at {school}; school asked to confirm by {answer_due}"),
+    "admission.school_answered": lambda p: (
+        (
+            f"{p.get('school', '?')} confirmed on roll from {p.get('on_roll_from', '?')}"
+            + (f", attending from {p['attended_from']}" if p.get("attended_from") else "")
+        )
+        if p.get("on_roll")
+        else f"{p.get('school', '?')} said not on roll: {p.get('reason', '')}"
+    ),
+    "admission.contact": _text("Contact with {party_label} on {made_on}: {intent_label}"),
+    "admission.reminded": _text("{school} reminded: no answer by {answer_due}"),
+    "admission.referred_cme": _text(
+        "Place at {school} not taken up: referred to Inclusion as CME ({reference})"
+    ),
+    "admission.deferred": _text("Deferred place at {school}, due to start {due_to_start}"),
+    "fair_access.referred": _text("Fair Access referral ({category_label}); place due by {placement_due}"),
+    "fair_access.allocated": _text("Fair Access panel allocated a place at {school}"),
+    "fair_access.direction": _text("Fair Access: direction requested"),
+    "fair_access.admitted": _text("Fair Access: admitted at {school}"),
 }
 
 

@@ -56,7 +56,7 @@ def _user(request: HttpRequest) -> User:
 
 
 def _in_teams(user: User, *kinds: str) -> bool:
-    return any(m.team is not None and m.team.kind in kinds for m in user._memberships())
+    return not user.team_kinds.isdisjoint(kinds)
 
 
 def can_report(user: User) -> bool:

@@ -87,6 +87,9 @@ def test_the_schema_is_openapi_3_with_every_endpoint(inclusion_officer: User, to
         "/api/v1/cases/",
         "/api/v1/cases/{id}/",
         "/api/v1/children/{id}/",
+        # The school's answer to a "put on roll" request lives with the admissions app.
+        "/admissions/api/v1/requests/",
+        "/admissions/api/v1/requests/{id}/confirm/",
     }
     post = schema["paths"]["/api/v1/removals/"]["post"]
     header = next(p for p in post["parameters"] if p["in"] == "header")

@@ -1,0 +1,109 @@
+"""The school's side of the put-on-roll request, for school information systems.
+
+GET  /admissions/api/v1/requests/                 the school's own requests
+POST /admissions/api/v1/requests/<id>/confirm/    {"on_roll": true, "on_roll_from": "2026-11-20",
+                                                   "attended_from": "2026-11-23"} or
+                                                  {"on_roll": false, "reason": "..."}
+
+Marked ``login_not_required`` (see rollcall/api/views.py ApiView) and checked by DRF's
+IsAuthenticated; the same policy as the pages (``requests_visible_to``: a school sees only its own
+requests, 404 for another's) and the same service (``request_answer``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_not_required
+from rest_framework import generics, serializers, status
+from rest_framework.exceptions import NotAuthenticated, PermissionDenied, ValidationError
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from rollcall.accounts.models import User
+from rollcall.admissions.models import PutOnRollRequest
+from rollcall.admissions.policies import get_request_for_user, requests_visible_to
+from rollcall.admissions.services import request_answer
+from rollcall.casework.services import CaseworkError
+
+
+def _user(request: Request) -> User:
+    user = request.user
+    if not isinstance(user, User):
+        raise NotAuthenticated
+    return user
+
+
+class _ApiView(generics.GenericAPIView[Any]):
+    permission_classes = (IsAuthenticated,)
+
+    @classmethod
+    def as_view(cls, **initkwargs: Any) -> Any:
+        return login_not_required(super().as_view(**initkwargs))
+
+
+class RequestSerializer(serializers.ModelSerializer[PutOnRollRequest]):
+    child = serializers.CharField(source="child.full_name")
+    date_of_birth = serializers.DateField(source="child.date_of_birth")
+    school_urn = serializers.CharField(source="school.urn")
+    status = serializers.CharField(source="status_label")
+
+    class Meta:
+        model = PutOnRollRequest
+        fields = (
+            "id",
+            "child",
+            "date_of_birth",
+            "school_urn",
+            "sent_on",
+            "answer_due",
+            "answer",
+            "on_roll_from",
+            "attended_from",
+            "not_on_roll_reason",
+            "status",
+        )
+
+
+class ConfirmSerializer(serializers.Serializer[dict[str, Any]]):
+    on_roll = serializers.BooleanField()
+    on_roll_from = serializers.DateField(required=False, allow_null=True)
+    attended_from = serializers.DateField(required=False, allow_null=True)
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class RequestList(_ApiView):
+    serializer_class = RequestSerializer
+
+    def get(self, request: Request) -> Response:
+        user = _user(request)
+        if not user.is_school_user:
+            raise PermissionDenied("This list is for schools.")
+        requests = requests_visible_to(user).select_related("child", "school").order_by("answer_due", "pk")
+        return Response(RequestSerializer(requests, many=True).data)
+
+
+class RequestConfirm(_ApiView):
+    serializer_class = ConfirmSerializer
+
+    def post(self, request: Request, pk: int) -> Response:
+        user = _user(request)
+        if not user.is_school_user:
+            raise PermissionDenied("Only the school answers through the API.")
+        put = get_request_for_user(user, pk)
+        data = ConfirmSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        try:
+            put = request_answer(
+                request=put,
+                actor=user,
+                on_roll=values["on_roll"],
+                on_roll_from=values.get("on_roll_from"),
+                attended_from=values.get("attended_from"),
+                reason=values.get("reason", ""),
+            )
+        except CaseworkError as error:
+            raise ValidationError({"detail": str(error)}) from None
+        return Response(RequestSerializer(put).data, status=status.HTTP_200_OK)
