@@ -8,13 +8,14 @@ summary and nothing is saved).
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -47,7 +48,8 @@ from rollcall.casework.models import Case
 from rollcall.casework.policies import cases_visible_to
 from rollcall.casework.services import CaseworkError
 from rollcall.people.matching import child_match_or_create
-from rollcall.rules.admissions import days_waiting
+from rollcall.rules.admissions import academic_year_span, days_waiting, month_end
+from rollcall.rules.calendar import academic_year_of
 from rollcall.rules.vulnerability import CHARACTERISTICS
 from rollcall.schools.models import RollEntry
 
@@ -549,25 +551,38 @@ def fair_access_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def waiting(request: HttpRequest) -> HttpResponse:
-    """Children without a roll waiting for a place (the monthly report; ?format=xlsx)."""
+    """Children without a roll waiting for a place, as at the end of a month (?month=YYYY-MM,
+    default this month; ?format=xlsx). Reproducible: last March's report shows last March."""
     user = _user(request)
     require_admissions(user)
     today = clock.today()
     calendar = council_calendar()
-    on_roll = RollEntry.objects.filter(child=OuterRef("child"), on_roll_to__isnull=True)
+    months = _recent_months(today)
+    chosen = request.GET.get("month") or months[0][0]
+    if chosen not in dict(months):
+        raise Http404("Choose one of the months listed")
+    year, month = (int(part) for part in chosen.split("-"))
+    as_at = min(month_end(year, month), today)
+    # A case counts if it was open at the end of as_at (closed later, or not yet) and the child
+    # was not on a roll that day.
+    end_of_day = dt.datetime.combine(as_at + dt.timedelta(days=1), dt.time(), tzinfo=clock.LONDON)
+    on_roll = RollEntry.objects.filter(child=OuterRef("child"), on_roll_from__lte=as_at).filter(
+        Q(on_roll_to__isnull=True) | Q(on_roll_to__gt=as_at)
+    )
     cases = list(
         cases_visible_to(user)
-        .filter(kind="waiting", closed_at__isnull=True)
+        .filter(kind="waiting", opened_on__lte=as_at)
+        .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=end_of_day))
         .annotate(on_roll=Exists(on_roll))
         .filter(on_roll=False)
         .select_related("child", "owner")
         .order_by("opened_on", "pk")
     )
-    rows = [{"case": c, "days": days_waiting(calendar, c.opened_on, today)} for c in cases]
+    rows = [{"case": c, "days": days_waiting(calendar, c.opened_on, as_at)} for c in cases]
     if request.GET.get("format") == "xlsx":
         return exports.xlsx_response(
-            "waiting-for-a-place.xlsx",
-            "Waiting for a place",
+            f"waiting-for-a-place-{chosen}.xlsx",
+            f"Waiting for a place at {as_at:%d %b %Y}",
             [
                 "Case",
                 "Child",
@@ -595,8 +610,26 @@ def waiting(request: HttpRequest) -> HttpResponse:
             ],
         )
     return render(
-        request, "admissions/waiting.html", {"page_title": "Children waiting for a place", "rows": rows}
+        request,
+        "admissions/waiting.html",
+        {
+            "page_title": "Children waiting for a place",
+            "rows": rows,
+            "months": months,
+            "chosen": chosen,
+            "as_at": as_at,
+        },
     )
+
+
+def _recent_months(today: dt.date, count: int = 24) -> list[tuple[str, str]]:
+    """(YYYY-MM, "November 2026") for this month and the ones before it, newest first."""
+    months = []
+    year, month = today.year, today.month
+    for _ in range(count):
+        months.append((f"{year:04d}-{month:02d}", f"{dt.date(year, month, 1):%B %Y}"))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return months
 
 
 @require_http_methods(["GET", "POST"])
@@ -622,10 +655,20 @@ def deferred(request: HttpRequest) -> HttpResponse:
             )
             messages.success(request, "Deferred place recorded.")
             return redirect("admissions:deferred")
-    places = list(DeferredPlace.objects.select_related("child", "school").order_by("due_to_start", "pk"))
+    this_year = academic_year_of(clock.today())
+    years = [(str(y), f"{y}/{(y + 1) % 100:02d}") for y in range(this_year + 1, this_year - 5, -1)]
+    chosen = request.GET.get("year") or str(this_year)
+    if chosen not in dict(years):
+        raise Http404("Choose one of the school years listed")
+    first, last = academic_year_span(int(chosen))
+    places = list(
+        DeferredPlace.objects.filter(due_to_start__range=(first, last))
+        .select_related("child", "school")
+        .order_by("due_to_start", "pk")
+    )
     if request.GET.get("format") == "xlsx":
         return exports.xlsx_response(
-            "deferred-places.xlsx",
+            f"deferred-places-{chosen}.xlsx",
             "Deferred places",
             ["Child", "Date of birth", "School", "Due to start", "Checked on", "Started"],
             [
@@ -643,7 +686,13 @@ def deferred(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "admissions/deferred.html",
-        {"page_title": "Deferred school places", "places": places, "form": form},
+        {
+            "page_title": "Deferred school places",
+            "places": places,
+            "form": form,
+            "years": years,
+            "chosen": chosen,
+        },
     )
 
 

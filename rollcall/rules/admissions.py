@@ -26,9 +26,11 @@ from rollcall.rules.deadlines import put_on_roll_answer_due
 __all__ = [
     "DEFAULT_TIMESCALES",
     "AdmissionTimescales",
+    "academic_year_span",
     "answer_due",
     "days_waiting",
     "fair_access_placement_due",
+    "month_end",
     "needs_waiting_case",
     "school_response_due",
     "second_window_ends",
@@ -100,3 +102,17 @@ def days_waiting(calendar: SchoolCalendar, since: dt.date, today: dt.date) -> in
 def needs_waiting_case(date_of_birth: dt.date, today: dt.date, *, on_roll: bool) -> bool:
     """A child of compulsory school age with no school place is tracked as waiting for a place."""
     return not on_roll and is_compulsory_school_age(date_of_birth, today)
+
+
+def month_end(year: int, month: int) -> dt.date:
+    """The last day of a month: the date a monthly report is "as at" (seed 002: monthly reports)."""
+    if not 1 <= month <= 12:
+        msg = f"There is no month {month}"
+        raise ValueError(msg)
+    first_of_next = dt.date(year + month // 12, month % 12 + 1, 1)
+    return first_of_next - dt.timedelta(days=1)
+
+
+def academic_year_span(year: int) -> tuple[dt.date, dt.date]:
+    """1 September of ``year`` to 31 August of the next: the period of an annual report."""
+    return dt.date(year, 9, 1), dt.date(year + 1, 8, 31)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from datetime import date
 
 import pytest
@@ -11,9 +12,11 @@ from hypothesis import strategies as st
 from rollcall.rules.admissions import (
     DEFAULT_TIMESCALES,
     AdmissionTimescales,
+    academic_year_span,
     answer_due,
     days_waiting,
     fair_access_placement_due,
+    month_end,
     needs_waiting_case,
     school_response_due,
     second_window_ends,
@@ -98,3 +101,34 @@ def test_the_answer_date_is_exactly_the_window_in_school_days_after_the_request(
     if n:
         assert CAL.is_school_day(due)
         assert second_window_ends(CAL, sent, AdmissionTimescales(answer_window_school_days=n)) > due
+
+
+@pytest.mark.parametrize(
+    ("year", "month", "end"),
+    [
+        (2026, 1, dt.date(2026, 1, 31)),
+        (2026, 2, dt.date(2026, 2, 28)),
+        (2028, 2, dt.date(2028, 2, 29)),
+        (2026, 4, dt.date(2026, 4, 30)),
+        (2026, 12, dt.date(2026, 12, 31)),
+    ],
+)
+def test_a_monthly_report_is_as_at_the_last_day_of_its_month(year: int, month: int, end: dt.date) -> None:
+    assert month_end(year, month) == end
+
+
+@pytest.mark.parametrize("month", [0, 13])
+def test_there_is_no_thirteenth_month(month: int) -> None:
+    with pytest.raises(ValueError, match="no month"):
+        month_end(2026, month)
+
+
+@given(st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2099, 12, 31)))
+def test_every_day_is_on_or_before_its_months_end_and_the_next_day_is_a_new_month(day: dt.date) -> None:
+    end = month_end(day.year, day.month)
+    assert day <= end
+    assert (end + dt.timedelta(days=1)).day == 1
+
+
+def test_the_annual_report_runs_from_september_to_august() -> None:
+    assert academic_year_span(2026) == (dt.date(2026, 9, 1), dt.date(2027, 8, 31))
