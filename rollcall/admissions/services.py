@@ -32,6 +32,7 @@ from rollcall.casework import events
 from rollcall.casework.calendar import council_calendar
 from rollcall.casework.models import Case, Flag, Task
 from rollcall.casework.services import CaseworkError, case_open, case_transition, flag_raise, roll_join
+from rollcall.formats import long_date
 from rollcall.notify.services import heads_of_service, message_send, team_members
 from rollcall.people.models import Child
 from rollcall.rules import admissions as rules
@@ -51,10 +52,6 @@ FAIR_ACCESS_ALLOCATED = "fair_access.allocated"
 FAIR_ACCESS_DIRECTION = "fair_access.direction"
 FAIR_ACCESS_ADMITTED = "fair_access.admitted"
 DEFERRED_RECORDED = "admission.deferred"
-
-
-def _day(day: dt.date | None) -> str:
-    return f"{day.day} {day:%B %Y}" if day else "not set"
 
 
 def admissions_team() -> Team:
@@ -184,11 +181,11 @@ def _letter_context(request: PutOnRollRequest, settings: AdmissionSettings) -> C
     return Context(
         {
             "child": request.child.full_name,
-            "date_of_birth": _day(request.child.date_of_birth),
+            "date_of_birth": long_date(request.child.date_of_birth),
             "school": request.school.name,
-            "offered_on": _day(request.offer.offered_on),
-            "decision_date": _day(request.offer.decision_date),
-            "answer_due": _day(request.answer_due),
+            "offered_on": long_date(request.offer.offered_on),
+            "decision_date": long_date(request.offer.decision_date),
+            "answer_due": long_date(request.answer_due),
             "answer_window": settings.answer_window_school_days,
         }
     )
@@ -315,7 +312,7 @@ def offer_record(
             _refresh(case)
         message_send(
             recipients=school_users(school),
-            subject=f"Please put {application.child.full_name} on roll by {_day(request.answer_due)}",
+            subject=f"Please put {application.child.full_name} on roll by {long_date(request.answer_due)}",
             body=render_school_request(request, settings),
             url=reverse("admissions:school_request", args=[request.pk]),
             key=f"put-on-roll:{request.pk}",
@@ -431,7 +428,7 @@ def request_answer(
                     recipients=[case.owner],
                     subject=f"{request.school.name} answered about {request.child.full_name}",
                     body=(
-                        f"On roll from {_day(on_roll_from)}."
+                        f"On roll from {long_date(on_roll_from)}."
                         if on_roll
                         else f"Not on roll: {request.not_on_roll_reason}"
                     ),
@@ -484,21 +481,21 @@ def history_text(request: PutOnRollRequest) -> str:
     app = request.application
     lines = [
         f"Referred automatically by Admissions: place at {request.school.name} not taken up.",
-        f"Application received {_day(app.received_on)}; reason for move: {app.reason_for_move}.",
+        f"Application received {long_date(app.received_on)}; reason for move: {app.reason_for_move}.",
         f"Risk assessment: {app.get_rating_display()} ({'; '.join(app.reasons) or 'nothing of concern known'}).",
-        f"Offer at {request.school.name} on {_day(request.offer.offered_on)}; "
-        f"school asked to confirm by {_day(request.answer_due)}.",
+        f"Offer at {request.school.name} on {long_date(request.offer.offered_on)}; "
+        f"school asked to confirm by {long_date(request.answer_due)}.",
     ]
     if request.reminded_on:
-        lines.append(f"School reminded on {_day(request.reminded_on)}.")
+        lines.append(f"School reminded on {long_date(request.reminded_on)}.")
     if request.answer == PutOnRollRequest.Answer.ON_ROLL:
-        lines.append(f"School said on roll from {_day(request.on_roll_from)}, no attendance confirmed.")
+        lines.append(f"School said on roll from {long_date(request.on_roll_from)}, no attendance confirmed.")
     elif request.answer == PutOnRollRequest.Answer.NOT_ON_ROLL:
         lines.append(f"School said not on roll: {request.not_on_roll_reason}")
     else:
         lines.append("The school never answered.")
     lines.extend(
-        f"Contact with {c.get_party_display().lower()} on {_day(c.made_on)}: {c.get_intent_display().lower()}."
+        f"Contact with {c.get_party_display().lower()} on {long_date(c.made_on)}: {c.get_intent_display().lower()}."
         + (f" {c.details}" if c.details else "")
         for c in request.contacts.all()
     )
@@ -638,8 +635,8 @@ def fair_access_allocate(
             subject=f"Fair Access: please admit {referral.child.full_name}",
             body=(
                 f"The Fair Access panel allocated {referral.child.full_name} a place at {school.name} on "
-                f"{_day(panel_date)}. Please admit the child and tell the Admissions team by "
-                f"{_day(referral.school_response_due)}."
+                f"{long_date(panel_date)}. Please admit the child and tell the Admissions team by "
+                f"{long_date(referral.school_response_due)}."
             ),
             key=f"fair-access-allocated:{referral.pk}:{school.pk}",
         )

@@ -23,9 +23,9 @@ from rollcall import clock
 from rollcall.accounts.models import Membership
 from rollcall.admissions.models import AdmissionSettings, DeferredPlace, FairAccessReferral, PutOnRollRequest
 from rollcall.admissions.services import SCHOOL_REMINDED, admissions_members, refer_cme
-from rollcall.casework import events
 from rollcall.casework.models import Case, Event, Task
 from rollcall.casework.services import case_transition
+from rollcall.formats import long_date
 from rollcall.notify.services import heads_of_service, messages_send_bulk
 from rollcall.rules.calendar import SchoolCalendar
 from rollcall.rules.workflow import Role
@@ -64,7 +64,7 @@ def _remind_schools(today: dt.date, calendar: SchoolCalendar) -> int:
             (
                 user_id,
                 f"Reminder: is {r.child.full_name} on your roll?",
-                f"We asked you to confirm by {r.answer_due:%d %B %Y} whether {r.child.full_name} is on roll "
+                f"We asked you to confirm by {long_date(r.answer_due)} whether {r.child.full_name} is on roll "
                 f"at {r.school.name}. Please answer now.",
                 reverse("admissions:school_request", args=[r.pk]),
                 f"put-on-roll-reminder:{r.pk}:{user_id}",
@@ -166,7 +166,7 @@ def _check_deferred(today: dt.date) -> int:
             (
                 user_id,
                 f"Deferred place not started: {p.child.full_name}",
-                f"{p.child.full_name} was due to start at {p.school.name} on {p.due_to_start:%d %B %Y} "
+                f"{p.child.full_name} was due to start at {p.school.name} on {long_date(p.due_to_start)} "
                 "and is not on its roll.",
                 reverse("admissions:deferred"),
                 f"deferred-not-started:{p.pk}:{user_id}",
@@ -191,7 +191,7 @@ def _escalate_fair_access(today: dt.date) -> dict[str, int]:
         (
             user_id,
             f"Fair Access: {r.child.full_name} not yet admitted",
-            f"The 20 school days to place {r.child.full_name} ended on {r.placement_due:%d %B %Y}. "
+            f"The 20 school days to place {r.child.full_name} ended on {long_date(r.placement_due)}. "
             "Please admit the child now or tell the Admissions team why not.",
             "",
             f"fair-access-reminder:{r.pk}:{user_id}",
@@ -212,7 +212,7 @@ def _escalate_fair_access(today: dt.date) -> dict[str, int]:
             user_id,
             f"Fair Access escalation: {r.child.full_name}",
             f"{r.school_allocated} has not admitted {r.child.full_name}, placement due "
-            f"{r.placement_due:%d %B %Y}. Consider a direction (or asking the Secretary of State).",
+            f"{long_date(r.placement_due)}. Consider a direction (or asking the Secretary of State).",
             reverse("admissions:fair_access_detail", args=[r.pk]),
             f"fair-access-escalated:{r.pk}:{user_id}",
         )
@@ -235,4 +235,4 @@ def admissions_sweep(*, today: dt.date, calendar: SchoolCalendar) -> dict[str, i
     return counts
 
 
-__all__ = ["admissions_sweep", "events"]
+__all__ = ["admissions_sweep"]

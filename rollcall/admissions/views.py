@@ -35,7 +35,7 @@ from rollcall.admissions.forms import (
     FairAccessForm,
     OfferForm,
 )
-from rollcall.admissions.models import DeferredPlace, FairAccessReferral, PutOnRollRequest
+from rollcall.admissions.models import DeferredPlace, FairAccessReferral
 from rollcall.admissions.policies import (
     fair_access_visible_to,
     get_application_for_user,
@@ -47,6 +47,7 @@ from rollcall.casework.calendar import council_calendar
 from rollcall.casework.models import Case
 from rollcall.casework.policies import cases_visible_to
 from rollcall.casework.services import CaseworkError
+from rollcall.formats import long_date
 from rollcall.people.matching import child_match_or_create
 from rollcall.rules.admissions import academic_year_span, days_waiting, month_end
 from rollcall.rules.calendar import academic_year_of
@@ -242,7 +243,7 @@ def offer_new(request: HttpRequest, pk: int) -> HttpResponse:
             _refused(form, error)
         else:
             messages.success(
-                request, f"Offer recorded; {put.school.name} asked to confirm by {put.answer_due:%d %B %Y}."
+                request, f"Offer recorded; {put.school.name} asked to confirm by {long_date(put.answer_due)}."
             )
             return redirect("admissions:application", app.pk)
     return render(
@@ -489,7 +490,7 @@ def fair_access_new(request: HttpRequest) -> HttpResponse:
             _refused(form, error)
         else:
             messages.success(
-                request, f"Fair Access referral recorded; place due by {referral.placement_due:%d %B %Y}."
+                request, f"Fair Access referral recorded; place due by {long_date(referral.placement_due)}."
             )
             return redirect("admissions:fair_access_detail", referral.pk)
     return render(
@@ -694,6 +695,3 @@ def deferred(request: HttpRequest) -> HttpResponse:
             "chosen": chosen,
         },
     )
-
-
-__all__ = ["PutOnRollRequest"]

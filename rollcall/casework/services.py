@@ -21,6 +21,7 @@ from rollcall.casework import events
 from rollcall.casework.calendar import council_calendar
 from rollcall.casework.models import Case, Enquiry, Flag, Note, RuleSettings, Task
 from rollcall.casework.policies import case_role
+from rollcall.formats import long_date
 from rollcall.notify.services import message_send, team_members
 from rollcall.people.models import Child
 from rollcall.rules.calendar import SchoolCalendar
@@ -109,10 +110,6 @@ def _task_create(
     )
 
 
-def _day(day: dt.date | None) -> str:
-    return f"{day.day} {day:%B %Y}" if day else "not set"
-
-
 def _case_url(case: Case) -> str:
     return reverse("casework:case", args=[case.pk])
 
@@ -191,7 +188,7 @@ def case_open(
         )
         recipients = team_members(team)
         subject = f"New {workflow.label.lower()} case {case.reference}"
-        body = f"{child.full_name} ({source}). Owner: {owner}. Next action: {case.next_action}, due {_day(case.next_action_due)}."
+        body = f"{child.full_name} ({source}). Owner: {owner}. Next action: {case.next_action}, due {long_date(case.next_action_due)}."
         message_send(
             recipients=recipients,
             subject=subject,

@@ -9,16 +9,13 @@ from typing import Any
 from django import forms
 
 from rollcall.accounts.models import User
+from rollcall.formats import long_date
 from rollcall.forms import DateField
 from rollcall.health.models import YES_NO, CheckIn, HealthReport, ProvisionReferral, SenPanelRequest
 from rollcall.health.services import CheckInFacts, ReferralFacts, ReportFacts
 from rollcall.people.models import Child
 from rollcall.schools.forms import PupilDetailsForm
 from rollcall.schools.models import RollEntry, School
-
-
-def _day(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def _radio(
@@ -133,7 +130,7 @@ class HealthReportForm(PupilDetailsForm):
                 .order_by("child__legal_surname", "child__legal_forename", "child__pk")
             }
         self.fields["pupil"].choices = [("", "Choose a pupil")] + [  # type: ignore[attr-defined]
-            (pk, f"{c.legal_surname}, {c.legal_forename} (born {_day(c.date_of_birth)})")
+            (pk, f"{c.legal_surname}, {c.legal_forename} (born {long_date(c.date_of_birth)})")
             for pk, c in self._on_roll.items()
         ]
         if school is None:

@@ -20,6 +20,7 @@ from rollcall.casework.calendar import council_calendar
 from rollcall.casework.models import Case, RuleSettings, Task
 from rollcall.casework.policies import case_role
 from rollcall.casework.services import CaseworkError, _task_create, case_open, case_refresh, case_transition
+from rollcall.formats import long_date
 from rollcall.health.models import (
     CheckIn,
     HealthReport,
@@ -42,10 +43,6 @@ HEALTH_CONTACT = "health.contact"
 HEALTH_CHECKIN = "health.checkin"
 HEALTH_REINTEGRATION = "health.reintegration"
 HEALTH_SEN_PANEL = "health.sen_panel"
-
-
-def _day(day: dt.date | None) -> str:
-    return f"{day.day} {day:%B %Y}" if day else "not set"
 
 
 def _case_url(case: Case) -> str:
@@ -111,7 +108,7 @@ def health_report_record(
     with transaction.atomic():
         source = f"Health report from {school.name}" if school else f"Health report from {actor}"
         summary = (
-            f"Absent through illness since {_day(facts.first_day_absent)}: {facts.days_so_far} school days "
+            f"Absent through illness since {long_date(facts.first_day_absent)}: {facts.days_so_far} school days "
             f"so far ({HealthReport.Pattern(facts.pattern).label.lower()})."
         )
         case = case_open(
@@ -157,7 +154,7 @@ def health_report_record(
         )
         body = (
             f"{child.full_name}: {facts.days_so_far} school days absent through illness "
-            f"since {_day(facts.first_day_absent)}. Case {case.reference}, owner {case.owner}."
+            f"since {long_date(facts.first_day_absent)}. Case {case.reference}, owner {case.owner}."
         )
         message_send(
             recipients=team_members(team),
@@ -482,7 +479,7 @@ def sen_panel_request_record(
             kind="health",
             team=team,
             source="SEN panel request: not attending school",
-            summary=f"Not attending school (SEN panel on {_day(panel_date)}).",
+            summary=f"Not attending school (SEN panel on {long_date(panel_date)}).",
             actor=actor,
             at=instant,
             first_tasks=[
@@ -514,7 +511,7 @@ def sen_panel_request_record(
             recipients=team_members(team),
             subject=f"SEN panel: {child.full_name} is not attending school",
             body=(
-                f"{actor} recorded a request to the SEN panel on {_day(panel_date)} for {child.full_name}, "
+                f"{actor} recorded a request to the SEN panel on {long_date(panel_date)} for {child.full_name}, "
                 f"who is not attending school. Case {case.reference}."
             ),
             url=_case_url(case),

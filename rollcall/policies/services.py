@@ -18,6 +18,7 @@ from django.utils.text import slugify
 
 from rollcall import clock
 from rollcall.accounts.models import Membership, Team, User
+from rollcall.formats import long_date
 from rollcall.notify.services import message_send, messages_send_bulk
 from rollcall.policies.models import CirculationCampaign, Policy, PolicyVersion, Recipient
 from rollcall.rules import circulation
@@ -266,7 +267,7 @@ def campaign_send(
     subject = f"Please read and acknowledge: {policy.title}"
     body = (
         f"Version {version.number} of {policy.title} has been sent to you. Please read it and "
-        f"confirm you have understood it by {acknowledge_by.day} {acknowledge_by:%B %Y}."
+        f"confirm you have understood it by {long_date(acknowledge_by)}."
     )
     messages_send_bulk((pk, subject, body, url, f"policy-campaign:{campaign.pk}:{pk}") for pk in user_ids)
     return campaign

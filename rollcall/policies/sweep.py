@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from rollcall import clock
+from rollcall.formats import long_date
 from rollcall.notify.services import message_send, messages_send_bulk
 from rollcall.policies import services
 from rollcall.policies.models import CirculationCampaign, Policy, PolicyVersion, Recipient
@@ -59,7 +60,7 @@ def remind_outstanding(*, today: dt.date) -> int:
         day, campaign = due[campaign_id]
         policy = campaign.version.policy
         deadline = campaign.acknowledge_by
-        when = "today" if deadline == today else f"by {deadline.day} {deadline:%B %Y}"
+        when = "today" if deadline == today else f"by {long_date(deadline)}"
         items.append(
             (
                 user_id,
@@ -147,7 +148,7 @@ def review_notices(*, today: dt.date) -> int:
         (
             owner_id,
             f"{title} is due for review",
-            f"{title} was due for review on {review.day} {review:%B %Y}. Review it, add a new "
+            f"{title} was due for review on {long_date(review)}. Review it, add a new "
             "version and publish it, then set the next review date.",
             reverse("policies:policy", args=[pk]),
             f"policy-review:{pk}:{review.isoformat()}",

@@ -8,7 +8,6 @@ whether the removal looks unlawful, so a school can always send what it knows.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import uuid
 from typing import Any
@@ -17,6 +16,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from rollcall.casework.removals import Pupil, Removal
+from rollcall.formats import long_date
 from rollcall.forms import DateField
 from rollcall.people.forms import upn_error_message
 from rollcall.people.models import Address, Child
@@ -53,10 +53,6 @@ class RequiredDateField(DateField):
         if not value or not any(str(part or "").strip() for part in value):
             raise ValidationError(self.required_message, code="required")
         return super().clean(value)
-
-
-def _day(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def _text(label: str, *, max_length: int = 100, width: str = "", **attrs: str) -> forms.CharField:
@@ -239,7 +235,7 @@ class RemovalForm(PupilDetailsForm):
             .order_by("child__legal_surname", "child__legal_forename", "child__date_of_birth", "child__pk")
         }
         choices = [("", "Choose a pupil")] + [
-            (pk, f"{child.legal_surname}, {child.legal_forename} (born {_day(child.date_of_birth)})")
+            (pk, f"{child.legal_surname}, {child.legal_forename} (born {long_date(child.date_of_birth)})")
             for pk, child in self._on_roll.items()
         ]
         self.fields["pupil"].choices = choices  # type: ignore[attr-defined]

@@ -19,6 +19,7 @@ from rollcall.accounts.models import User
 from rollcall.casework.new_pupils import new_pupil_notify
 from rollcall.casework.removals import removal_notify
 from rollcall.casework.services import CaseworkError
+from rollcall.formats import long_date
 from rollcall.schools.forms import NewPupilForm, RemovalForm, SchoolSearchForm
 from rollcall.schools.models import RemovalNotice, RollEntry, School
 
@@ -178,7 +179,7 @@ def new_pupil(request: HttpRequest) -> HttpResponse:
             else:
                 child = result.entry.child
                 joined = result.entry.on_roll_from
-                text = f"{child.full_name} is on your roll from {joined.day} {joined:%B %Y}."
+                text = f"{child.full_name} is on your roll from {long_date(joined)}."
                 if result.closed_cases:
                     text += " The council's child missing education case for this pupil has closed."
                 messages.success(request, text)
