@@ -253,7 +253,7 @@ def case_transition(
         )
     except TransitionRefused as refused:
         raise CaseworkError(refused.message) from None
-    if target in workflow.closed and case.status == "awaiting_approval":
+    if target in workflow.closed and case.status == "awaiting_approval" and not outcome:
         # Approving closes the case with the outcome the officer proposed.
         outcome, details = case.outcome, dict(case.outcome_details)
     source = case.status
@@ -531,7 +531,7 @@ def roll_join(
                 school=school.name,
                 on_roll_from=on_roll_from.isoformat(),
             )
-        for case in Case.objects.open().filter(child=child, kind="cme", status__in=["new", "enquiries"]):
+        for case in Case.objects.open().filter(child=child, kind="cme"):
             case_transition(
                 case=case,
                 target="closed",
@@ -549,7 +549,7 @@ def cases_close_for_children_on_roll(*, at: dt.datetime | None = None) -> int:
     closed = 0
     candidates = (
         Case.objects.open()
-        .filter(kind="cme", status__in=["new", "enquiries"])
+        .filter(kind="cme")
         .filter(child__roll_entries__in=joined, child__roll_entries__on_roll_from__gte=F("opened_on"))
         .select_related("child", "team", "owner")
         .distinct()

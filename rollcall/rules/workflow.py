@@ -345,6 +345,16 @@ CME = Workflow(
             requires=frozenset({"outcome"}),
             outcomes=frozenset({"on_roll"}),
         ),
+        # A child who joins a roll while a closure awaits approval is back in school whatever
+        # was proposed: Roll Call closes the case as back on roll.
+        Transition(
+            "awaiting_approval",
+            "closed",
+            "Close",
+            frozenset({Role.SYSTEM}),
+            requires=frozenset({"outcome"}),
+            outcomes=frozenset({"on_roll"}),
+        ),
         Transition("closed", "enquiries", "Reopen", _MANAGERS, requires=frozenset({"reason"})),
     ),
     outcomes={

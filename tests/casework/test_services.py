@@ -994,3 +994,20 @@ def test_a_second_open_case_of_the_same_kind_cannot_be_saved(
             opened_on=dt.date(2026, 11, 16),
             next_action_due=dt.date(2026, 11, 17),
         )
+
+
+@pytest.mark.django_db
+def test_a_child_who_joins_a_roll_while_closure_awaits_approval_closes_as_back_on_roll(
+    council, frozen_clock, child, inclusion, inclusion_officer
+):
+    case = _open(child, inclusion)
+    case_transition(case=case, target="awaiting_approval", actor=inclusion_officer, outcome="ehe_registered")
+    school = factories.SchoolFactory.create(name="Fellbeck Academy")
+
+    roll_join(child=child, school=school, on_roll_from=dt.date(2026, 11, 16))
+
+    case.refresh_from_db()
+    assert case.closed_at is not None
+    assert case.outcome == "on_roll"
+    assert case.outcome_details == {"school": "Fellbeck Academy"}
+    assert not case.tasks.filter(status=Task.Status.OPEN).exists()

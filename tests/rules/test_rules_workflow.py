@@ -38,7 +38,11 @@ EXPECTED: dict[tuple[str, str, str], dict[Role, tuple[frozenset[str], str | None
     ("cme", "enquiries", "awaiting_approval"): {
         r: (frozenset({"outcome"}), "other") for r in (OFF, MGR, HEAD)
     },
-    ("cme", "awaiting_approval", "closed"): {r: (frozenset(), None) for r in (MGR, HEAD)},
+    ("cme", "awaiting_approval", "closed"): {
+        MGR: (frozenset(), None),
+        HEAD: (frozenset(), None),
+        SYS: (frozenset({"outcome"}), "on_roll"),
+    },
     ("cme", "awaiting_approval", "enquiries"): {r: (frozenset({"reason"}), None) for r in (MGR, HEAD)},
     ("cme", "new", "closed"): {
         MGR: (frozenset({"outcome"}), "other"),
@@ -274,9 +278,16 @@ def test_the_system_closes_a_case_only_because_the_child_is_on_roll() -> None:
     assert str(refused.value) == ("The system can close only with the outcome 'Back on roll at a school'")
 
 
-def test_the_system_cannot_approve_or_reopen() -> None:
-    with pytest.raises(TransitionRefused, match="as the system"):
+def test_the_system_cannot_approve_a_proposed_closure_or_reopen() -> None:
+    # It may close a case awaiting approval only because the child joined a roll.
+    with pytest.raises(TransitionRefused):
         check_transition(CME, "awaiting_approval", "closed", SYS, ())
+    with pytest.raises(TransitionRefused):
+        check_transition(CME, "awaiting_approval", "closed", SYS, (), outcome="ehe_registered")
+    move = check_transition(
+        CME, "awaiting_approval", "closed", SYS, (), outcome="on_roll", outcome_details={"school"}
+    )
+    assert move.roles == {SYS}
     with pytest.raises(TransitionRefused, match="as the system"):
         check_transition(CME, "closed", "enquiries", SYS, {"reason"})
 
