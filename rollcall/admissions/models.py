@@ -10,6 +10,7 @@ from django.db import models
 
 from rollcall.rules.admissions import AdmissionTimescales
 from rollcall.rules.vulnerability import CHARACTERISTICS, Answer, Rating
+from rollcall.singletons import SettingsRow
 
 ANSWER_CHOICES = [(Answer.YES.value, "Yes"), (Answer.NO.value, "No"), (Answer.NOT_KNOWN.value, "Not known")]
 RATING_CHOICES = [(r.value, r.value.capitalize()) for r in Rating]
@@ -32,7 +33,7 @@ Yours faithfully,
 The Admissions Team"""
 
 
-class AdmissionSettings(models.Model):
+class AdmissionSettings(SettingsRow):
     """The council's admission timescales (one row; an administrator edits it)."""
 
     answer_window_school_days = models.PositiveSmallIntegerField(
@@ -66,11 +67,6 @@ class AdmissionSettings(models.Model):
 
     def __str__(self) -> str:
         return "Admission settings"
-
-    @classmethod
-    def current(cls) -> AdmissionSettings:
-        settings, _ = cls.objects.get_or_create(pk=1)
-        return settings
 
     def timescales(self) -> AdmissionTimescales:
         return AdmissionTimescales(

@@ -10,12 +10,13 @@ from simple_history.models import HistoricalRecords
 
 from rollcall.rules.escalation import Ladder, Level
 from rollcall.rules.workflow import WORKFLOWS, Workflow
+from rollcall.singletons import SettingsRow
 
 KIND_CHOICES = [(kind, wf.label) for kind, wf in WORKFLOWS.items()]
 LEVEL_CHOICES = [(level.value, level.label) for level in Level]
 
 
-class RuleSettings(models.Model):
+class RuleSettings(SettingsRow):
     """The council's timescales. One row; each default is the statutory or seed value (DOMAIN.md)."""
 
     first_enquiry_school_days = models.PositiveSmallIntegerField(
@@ -48,11 +49,6 @@ class RuleSettings(models.Model):
 
     def __str__(self) -> str:
         return "Council timescales"
-
-    @classmethod
-    def current(cls) -> RuleSettings:
-        settings, _ = cls.objects.get_or_create(pk=1)
-        return settings
 
     @property
     def ladder(self) -> Ladder:

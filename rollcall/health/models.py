@@ -7,10 +7,12 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from rollcall.singletons import SettingsRow
+
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
-class HealthSettings(models.Model):
+class HealthSettings(SettingsRow):
     """The council's health-needs settings. One row."""
 
     threshold_school_days = models.PositiveSmallIntegerField(
@@ -35,11 +37,6 @@ class HealthSettings(models.Model):
 
     def __str__(self) -> str:
         return "Health-needs settings"
-
-    @classmethod
-    def current(cls) -> HealthSettings:
-        settings, _ = cls.objects.get_or_create(pk=1)
-        return settings
 
 
 class HealthReport(models.Model):
