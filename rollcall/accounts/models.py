@@ -20,6 +20,7 @@ ROLE_CHOICES = [
     (Role.HEAD_OF_SERVICE.value, "Head of service"),
     (Role.ADMINISTRATOR.value, "Administrator"),
     (Role.SCHOOL.value, "School user"),
+    (Role.READER.value, "Reports reader (director, management team, scrutiny committee)"),
 ]
 
 
@@ -82,6 +83,11 @@ class User(AbstractUser):
     @property
     def is_head_of_service(self) -> bool:
         return any(m.role == Role.HEAD_OF_SERVICE for m in self._memberships())
+
+    @property
+    def is_report_reader(self) -> bool:
+        """A director, management-team or scrutiny-committee member: reports, never a child."""
+        return any(m.role == Role.READER for m in self._memberships())
 
     @property
     def school(self) -> School | None:

@@ -254,6 +254,8 @@ class Flag(models.Model):
         MISSING_EDUCATION = "missing_education", "Child missing education"
         EXCEPTION = "exception", "On the exceptions report"
         VULNERABLE_APPLICANT = "vulnerable_applicant", "Vulnerable applicant"
+        PERSISTENT_ABSENCE = "persistent_absence", "Persistent absence (10% or more of sessions missed)"
+        SEVERE_ABSENCE = "severe_absence", "Severe absence (50% or more of sessions missed)"
 
     child = models.ForeignKey("people.Child", on_delete=models.CASCADE, related_name="flags")
     case = models.ForeignKey(Case, on_delete=models.CASCADE, null=True, blank=True, related_name="flags")

@@ -39,6 +39,9 @@ class Role(enum.StrEnum):
     HEAD_OF_SERVICE = "head_of_service"
     ADMINISTRATOR = "administrator"
     SCHOOL = "school"
+    # Directors, the management team and scrutiny committee members: reports and action plans,
+    # never a child's record.
+    READER = "reader"
     SYSTEM = "system"
 
     @property
@@ -58,6 +61,7 @@ _ROLE_LABELS: dict[Role, tuple[str, str]] = {
     Role.HEAD_OF_SERVICE: ("Head of service", "a head of service"),
     Role.ADMINISTRATOR: ("Administrator", "an administrator"),
     Role.SCHOOL: ("School", "a school"),
+    Role.READER: ("Reports reader", "a reports reader"),
     Role.SYSTEM: ("System", "the system"),
 }
 

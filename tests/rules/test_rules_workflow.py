@@ -465,6 +465,7 @@ def test_role_labels() -> None:
         "Head of service",
         "Administrator",
         "School",
+        "Reports reader",
         "System",
     ]
     assert Role("head_of_service") is HEAD
