@@ -36,6 +36,7 @@ from faker import Faker
 
 from rollcall import clock
 from rollcall.accounts.models import Membership, Team, User
+from rollcall.actionplans.demo import actionplans_demo
 from rollcall.admissions.demo import demo_admissions
 from rollcall.casework.calendar import council_calendar
 from rollcall.casework.models import Case
@@ -133,6 +134,7 @@ DEMO_STAFF: tuple[StaffSeat, ...] = (
     StaffSeat("sen.manager", Team.Kind.SEN, Role.MANAGER, "SEN team manager"),
     StaffSeat("head.of.service", Team.Kind.HEADS, Role.HEAD_OF_SERVICE, "Head of Education Services"),
     StaffSeat("admin", None, Role.ADMINISTRATOR, "Systems administrator"),
+    StaffSeat("committee.member", None, Role.READER, "Member, children and young people scrutiny committee"),
 )
 
 
@@ -174,6 +176,8 @@ def demo_build(*, children: int = 5000, seed: int = 2026, stdout: _Writer | None
         _say(stdout, demo_policies(rng=rng, today=today))
         _say(stdout, demo_health(rng=rng, today=today))
         _say(stdout, demo_admissions(rng=rng, today=today))
+        # After demo_policies: actions link to the policies that deliver them.
+        _say(stdout, actionplans_demo(today=today))
     _say(stdout, f"{COUNCIL_NAME} is ready.")
 
 

@@ -172,6 +172,7 @@ SWEEP_STEPS: list[str] = [
     "rollcall.policies.sweep.policies_sweep",
     "rollcall.health.sweep.health_sweep",
     "rollcall.admissions.sweep.admissions_sweep",
+    "rollcall.actionplans.sweep.actionplans_sweep",
 ]
 # The section each area adds to the case page for its kind of case: a function
 # (request, case) -> rendered HTML, e.g. {"health": "rollcall.health.panels.case_panel"}.

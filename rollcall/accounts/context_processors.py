@@ -6,6 +6,8 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
+from rollcall.actionplans.policies import can_read as can_read_action_plans
+from rollcall.actionplans.policies import can_read_scrutiny
 from rollcall.admissions.policies import can_view_admissions
 from rollcall.health.views import can_report, can_use_sen_panel
 
@@ -37,6 +39,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
                 items.append(("Report absence through illness", reverse("health:report-new")))
             if can_use_sen_panel(user):
                 items.append(("SEN panel", reverse("health:sen-panel")))
+            if can_read_action_plans(user):
+                items.append(("Action plans", reverse("actionplans:list")))
+            elif can_read_scrutiny(user):
+                items.append(("Action plans", reverse("actionplans:scrutiny")))
             if user.is_administrator:
                 items.append(("Audit", reverse("audit:log")))
     # The item whose address is the longest prefix of this page is the current one.

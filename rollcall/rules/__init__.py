@@ -15,6 +15,7 @@ Modules:
 - ``upn``: Unique Pupil Number validation.
 - ``age``: compulsory school age.
 - ``workflow``: each case kind's statuses and transitions, as data, and one transition check.
+- ``actionplans``: ombudsman action-plan statuses, risk ratings, overdue and escalation days.
 - ``attendance``: the national attendance codes, the compact marks string, and the facts and
   triggers (illness, missing, ground (i), possibly left, persistent/severe) derived from it.
 """
