@@ -173,6 +173,7 @@ SWEEP_STEPS: list[str] = [
     "rollcall.health.sweep.health_sweep",
     "rollcall.admissions.sweep.admissions_sweep",
     "rollcall.actionplans.sweep.actionplans_sweep",
+    "rollcall.attendance.sweep.attendance_sweep",
 ]
 # The section each area adds to the case page for its kind of case: a function
 # (request, case) -> rendered HTML, e.g. {"health": "rollcall.health.panels.case_panel"}.

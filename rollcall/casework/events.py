@@ -26,6 +26,7 @@ TASK_COMPLETED = "task.completed"
 REMOVAL_NOTIFIED = "removal.notified"
 ROLL_JOINED = "roll.joined"
 FLAG_RAISED = "flag.raised"
+FLAG_CLEARED = "flag.cleared"
 CHILD_CREATED = "child.created"
 
 
@@ -85,6 +86,10 @@ _WORDS: dict[str, Callable[[Mapping[str, Any]], str]] = {
     ),
     ROLL_JOINED: _text("On roll at {school} from {on_roll_from}"),
     FLAG_RAISED: _text("Flag raised: {label}"),
+    FLAG_CLEARED: _text("Flag cleared: {label} ({details})"),
+    "attendance.possibly_left": _text(
+        "{school} asked whether the pupil has left: no marks since {since} ({days} school days)"
+    ),
     CHILD_CREATED: _text("Record created ({source})"),
     "health.reported": _text("Reported absent through illness by {school} ({days} school days)"),
     "health.referred": _text("Referred to {provision}"),

@@ -270,6 +270,12 @@ class Flag(models.Model):
             models.UniqueConstraint(
                 fields=["case", "code"], condition=Q(cleared_at__isnull=True), name="flag_once_per_case"
             ),
+            # A child-level flag (no case: persistent or severe absence) is raised once until cleared.
+            models.UniqueConstraint(
+                fields=["child", "code"],
+                condition=Q(case__isnull=True, cleared_at__isnull=True),
+                name="child_flag_once",
+            ),
         ]
 
     def __str__(self) -> str:
