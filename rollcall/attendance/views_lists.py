@@ -20,6 +20,7 @@ from rollcall import clock
 from rollcall.accounts.models import User
 from rollcall.attendance import selectors
 from rollcall.casework.calendar import council_calendar
+from rollcall.people.policies import children_visible_to
 from rollcall.rules.attendance import Thresholds
 from rollcall.rules.calendar import academic_year_of
 from rollcall.schools.models import School
@@ -92,6 +93,7 @@ def absence_pupils(request: HttpRequest, school_pk: int | None = None) -> HttpRe
             raise Http404("No such list")
         return redirect("attendance:absence-school", school_pk=user.school.pk)
     records = selectors.absence_records(user, year=year, level=level, school=school)
+    page = Paginator(records, PER_PAGE).get_page(request.GET.get("page"))
     rates = selectors.school_rates(user, year=year, school=school) if school is not None else []
     where = school.name if school is not None else "all schools"
     return render(
@@ -107,9 +109,19 @@ def absence_pupils(request: HttpRequest, school_pk: int | None = None) -> HttpRe
             "year": year,
             "year_label": _year_label(year),
             "sees_every_school": selectors.sees_every_school(user),
-            "page_obj": Paginator(records, PER_PAGE).get_page(request.GET.get("page")),
+            "page_obj": page,
+            "linkable": _linkable(user, [r.child_id for r in page]),
         },
     )
+
+
+def _linkable(user: User, child_ids: list[int]) -> set[int]:
+    """The children on this page whose record the user may open (one query).
+
+    Attendance lists show council teams every school's pupils, as the attendance duties need;
+    a child's record stays for those whose team has a case about them (people.policies).
+    """
+    return set(children_visible_to(user).filter(pk__in=child_ids).values_list("pk", flat=True))
 
 
 def possibly_left(request: HttpRequest) -> HttpResponse:
@@ -146,6 +158,7 @@ def possibly_left(request: HttpRequest) -> HttpResponse:
             "year_label": _year_label(year),
             "rows": rows,
             "page_obj": page,
+            "linkable": _linkable(user, [row["record"].child_id for row in rows]),
         },
     )
 

@@ -15,6 +15,7 @@ from rollcall import clock
 from rollcall.accounts.models import Membership, Team, User
 from rollcall.attendance.models import PupilMarks
 from rollcall.audit.models import RecordView
+from rollcall.casework.services import case_open
 from rollcall.people.models import Child
 from rollcall.rules.attendance import blank_marks
 from rollcall.rules.workflow import Role
@@ -172,6 +173,21 @@ def test_a_pupils_name_leads_to_the_child_page_which_logs_the_view(
 
     assert client.get(link).status_code == 200
     assert RecordView.objects.get().child_id == council_pupils["a_severe"].pk
+
+
+def test_an_officer_sees_every_name_but_opens_only_the_records_of_children_their_team_works_with(
+    client: Client, inclusion_officer: User, council_pupils: dict[str, Child]
+) -> None:
+    worked_with = council_pupils["a_severe"]
+    case_open(child=worked_with, kind="cme", team=inclusion_officer.memberships.get().team, source="test")
+    page = signed_in(client, inclusion_officer).get(reverse("attendance:absence-pupils")).content.decode()
+
+    for name, child in council_pupils.items():
+        if name not in {"a_severe", "b_persistent", "a_persistent"}:
+            continue
+        assert child.full_name in page
+        linked = f'href="{reverse("people:child", args=[child.pk])}"' in page
+        assert linked == (child == worked_with), name
 
 
 @pytest.mark.parametrize("kind", [Team.Kind.ACCESS, Team.Kind.ADMISSIONS])
