@@ -36,13 +36,11 @@ from rollcall.casework.calendar import council_calendar
 from rollcall.casework.models import Case, Event, Flag, RuleSettings, Task
 from rollcall.casework.services import BulkCaseItem, CaseworkError, _first_tasks, cases_open_bulk
 from rollcall.formats import long_date
-from rollcall.health.models import HealthSettings
-from rollcall.health.services import access_team
+from rollcall.health.services import access_team, health_first_tasks
 from rollcall.notify.services import messages_send_bulk
 from rollcall.people.models import Child
 from rollcall.rules.calendar import SchoolCalendar
 from rollcall.rules.escalation import Level, level_for, next_escalation_date, overdue_school_days
-from rollcall.rules.health import provision_start_due
 from rollcall.rules.workflow import Role
 from rollcall.schools.models import School
 
@@ -288,22 +286,6 @@ def absence_flags_sync(
 # ---- illness: health-needs cases for Access to Education ------------------------------------------
 
 
-def health_first_tasks(calendar: SchoolCalendar, today: dt.date) -> tuple[tuple[str, str, dt.date], ...]:
-    """A health-needs case's first tasks, as ``health.services.health_report_record`` sets them.
-
-    Due dates come from the health rules and the council's health settings; the codes and titles
-    are the ones the health-needs pages and sweep look for (a test checks they stay the same).
-    """
-    return (
-        (
-            "arrange_provision",
-            "Arrange provision",
-            provision_start_due(calendar, today, HealthSettings.current().provision_start_school_days),
-        ),
-        ("named_contact", "Assign a named contact", calendar.next_school_day(today)),
-    )
-
-
 def illness_prompts(
     findings: Sequence[Finding], *, at: dt.datetime, calendar: SchoolCalendar | None = None
 ) -> PromptCounts:
@@ -318,7 +300,7 @@ def illness_prompts(
     if not fresh:
         return counts
     team = access_team()
-    first_tasks = health_first_tasks(calendar or council_calendar(), clock.local_date(at))
+    first_tasks = tuple(health_first_tasks(calendar or council_calendar(), clock.local_date(at)))
     already_open = _open_cases("health", {f.child_id for f in fresh})
     items = [
         BulkCaseItem(

@@ -32,6 +32,7 @@ from rollcall.health.models import (
 )
 from rollcall.notify.services import message_send, team_members
 from rollcall.people.models import Child
+from rollcall.rules.calendar import SchoolCalendar
 from rollcall.rules.health import next_checkin_due, provision_start_due
 from rollcall.rules.workflow import Role
 from rollcall.schools.models import School
@@ -43,6 +44,23 @@ HEALTH_CONTACT = "health.contact"
 HEALTH_CHECKIN = "health.checkin"
 HEALTH_REINTEGRATION = "health.reintegration"
 HEALTH_SEN_PANEL = "health.sen_panel"
+
+
+def health_first_tasks(
+    calendar: SchoolCalendar, today: dt.date, settings: HealthSettings | None = None
+) -> list[tuple[str, str, dt.date]]:
+    """Every health-needs case starts with these, however the council heard (a school's report,
+    the SEN panel, attendance marks): arrange provision by the provision start deadline (a
+    setting), and assign a named contact by the next school day."""
+    settings = settings or HealthSettings.current()
+    return [
+        (
+            "arrange_provision",
+            "Arrange provision",
+            provision_start_due(calendar, today, settings.provision_start_school_days),
+        ),
+        ("named_contact", "Assign a named contact", calendar.next_school_day(today)),
+    ]
 
 
 def _case_url(case: Case) -> str:
@@ -119,14 +137,7 @@ def health_report_record(
             summary=summary,
             actor=actor,
             at=instant,
-            first_tasks=[
-                (
-                    "arrange_provision",
-                    "Arrange provision",
-                    provision_start_due(calendar, today, settings.provision_start_school_days),
-                ),
-                ("named_contact", "Assign a named contact", calendar.next_school_day(today)),
-            ],
+            first_tasks=health_first_tasks(calendar, today, settings),
         )
         report = HealthReport.objects.create(
             child=child,
@@ -482,22 +493,7 @@ def sen_panel_request_record(
             summary=f"Not attending school (SEN panel on {long_date(panel_date)}).",
             actor=actor,
             at=instant,
-            first_tasks=[
-                (
-                    "arrange_provision",
-                    "Arrange provision",
-                    provision_start_due(
-                        council_calendar(),
-                        clock.local_date(instant),
-                        HealthSettings.current().provision_start_school_days,
-                    ),
-                ),
-                (
-                    "named_contact",
-                    "Assign a named contact",
-                    council_calendar().next_school_day(clock.local_date(instant)),
-                ),
-            ],
+            first_tasks=health_first_tasks(council_calendar(), clock.local_date(instant)),
         )
         events.event_record(
             at=instant,
