@@ -10,6 +10,7 @@ from rollcall.actionplans.policies import can_read as can_read_action_plans
 from rollcall.actionplans.policies import can_read_scrutiny
 from rollcall.admissions.policies import can_view_admissions
 from rollcall.health.views import can_report, can_use_sen_panel
+from rollcall.reports.policies import reports_visible_to
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -22,6 +23,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
                 ("Tell us a pupil left", reverse("schools:removal-new")),
                 ("Report absence through illness", reverse("health:report-new")),
             ]
+        elif user.is_report_reader and not user.team_ids:
+            # Directors, the management team and committee members: figures, never a child.
+            items = [("Reports", reverse("reports:index"))]
+            if can_read_scrutiny(user):
+                items.append(("Action plans", reverse("actionplans:scrutiny")))
         else:
             items = [
                 ("Caseload", reverse("casework:caseload")),
@@ -43,6 +49,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
                 items.append(("Action plans", reverse("actionplans:list")))
             elif can_read_scrutiny(user):
                 items.append(("Action plans", reverse("actionplans:scrutiny")))
+            if reports_visible_to(user):
+                items.append(("Reports", reverse("reports:index")))
             if user.is_administrator:
                 items.append(("Audit", reverse("audit:log")))
     # The item whose address is the longest prefix of this page is the current one.

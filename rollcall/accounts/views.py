@@ -22,7 +22,10 @@ class SignOutView(auth_views.LogoutView):
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """School users go to their school's page; council staff to their caseload."""
+    """School users go to their school's page; reports readers (directors, committee members)
+    to the dashboard; council staff to their caseload."""
     if request.user.is_school_user:  # type: ignore[union-attr]
         return redirect("schools:portal")
+    if request.user.is_report_reader and not request.user.team_ids:  # type: ignore[union-attr]
+        return redirect("reports:dashboard")
     return redirect("casework:caseload")
