@@ -38,6 +38,7 @@ from rollcall import clock
 from rollcall.accounts.models import Membership, Team, User
 from rollcall.actionplans.demo import actionplans_demo
 from rollcall.admissions.demo import demo_admissions
+from rollcall.attendance.demo import demo_attendance
 from rollcall.casework.calendar import council_calendar
 from rollcall.casework.models import Case
 from rollcall.casework.removals import Pupil, Removal, removal_notify
@@ -178,6 +179,7 @@ def demo_build(*, children: int = 5000, seed: int = 2026, stdout: _Writer | None
         _say(stdout, demo_admissions(rng=rng, today=today))
         # After demo_policies: actions link to the policies that deliver them.
         _say(stdout, actionplans_demo(today=today))
+        _say(stdout, demo_attendance(rng=rng, today=today))
     _say(stdout, f"{COUNCIL_NAME} is ready.")
 
 

@@ -162,9 +162,13 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Roll Call API",
-    "DESCRIPTION": "Removal-from-roll notices, cases and children for council and school systems.",
+    "DESCRIPTION": "Removal-from-roll notices, new pupils, attendance imports, cases and children "
+    "for council and school systems.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "ENUM_NAME_OVERRIDES": {
+        "AttendanceImportStatusEnum": "rollcall.attendance.models.AttendanceImport.Status",
+    },
 }
 
 # Each area's daily step of the sweep: a function (*, today, calendar) -> dict of counts.

@@ -58,6 +58,23 @@ class TestTheDemoCouncil:
             yield
             transaction.set_rollback(True)
 
+    def test_both_source_action_plans_are_loaded(self) -> None:
+        from rollcall.actionplans.models import Action, Complaint
+
+        assert sorted(Complaint.objects.values_list("reference", flat=True)) == ["19017034", "22 014 644"]
+        assert Action.objects.count() == 19
+
+    def test_this_terms_marks_come_through_the_attendance_import_and_open_cases(self) -> None:
+        from rollcall.attendance.models import AttendanceImport, PupilMarks
+        from rollcall.casework.models import Case, Flag
+
+        imp = AttendanceImport.objects.get()
+        assert imp.status == AttendanceImport.Status.IMPORTED
+        assert PupilMarks.objects.count() == imp.summary["pupils"] > 150
+        sources = set(Case.objects.filter(source__startswith="Attendance marks").values_list("kind", flat=True))
+        assert sources == {"cme", "health"}
+        assert Flag.objects.filter(code="persistent_absence", cleared_at__isnull=True).exists()
+
     def test_the_schools_come_through_the_importer_with_one_closed(self) -> None:
         schools = list(School.objects.all())
         assert 35 <= len(schools) <= 45

@@ -9,6 +9,8 @@ from django.urls import reverse
 from rollcall.actionplans.policies import can_read as can_read_action_plans
 from rollcall.actionplans.policies import can_read_scrutiny
 from rollcall.admissions.policies import can_view_admissions
+from rollcall.attendance.selectors import can_see_attendance_lists
+from rollcall.attendance.services import can_import
 from rollcall.health.views import can_report, can_use_sen_panel
 from rollcall.reports.policies import reports_visible_to
 
@@ -22,6 +24,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
                 ("Your school", reverse("schools:portal")),
                 ("Tell us a pupil left", reverse("schools:removal-new")),
                 ("Report absence through illness", reverse("health:report-new")),
+                ("Send attendance marks", reverse("attendance:imports")),
+                ("Absence", reverse("attendance:absence")),
+                ("Pupils without marks", reverse("attendance:possibly-left")),
             ]
         elif user.is_report_reader and not user.team_ids:
             # Directors, the management team and committee members: figures, never a child.
@@ -41,6 +46,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
                     ("Admissions", reverse("admissions:checkoff")),
                     ("Fair Access", reverse("admissions:fair_access")),
                 ]
+            if can_import(user):
+                items.append(("Attendance imports", reverse("attendance:imports")))
+            if can_see_attendance_lists(user):
+                items.append(("Absence", reverse("attendance:absence")))
             if can_report(user):
                 items.append(("Report absence through illness", reverse("health:report-new")))
             if can_use_sen_panel(user):

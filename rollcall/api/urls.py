@@ -10,6 +10,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import IsAuthenticated
 
 from rollcall.api import views
+from rollcall.attendance import api as attendance_api
 
 app_name = "api"
 
@@ -26,4 +27,6 @@ urlpatterns = [
     path("v1/cases/", views.CaseList.as_view(), name="cases"),
     path("v1/cases/<int:pk>/", views.CaseDetail.as_view(), name="case"),
     path("v1/children/<int:pk>/", views.ChildDetail.as_view(), name="child"),
+    path("v1/attendance/imports/", attendance_api.ImportListCreate.as_view(), name="attendance-imports"),
+    path("v1/attendance/imports/<int:pk>/", attendance_api.ImportDetail.as_view(), name="attendance-import"),
 ]

@@ -14,7 +14,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
 
 from rollcall import clock
 from rollcall.accounts.models import User
@@ -161,13 +160,3 @@ def possibly_left(request: HttpRequest) -> HttpResponse:
             "linkable": _linkable(user, [row["record"].child_id for row in rows]),
         },
     )
-
-
-# Included by rollcall/attendance/urls.py (``*views_lists.urlpatterns``), so the list pages'
-# addresses live beside their views.
-urlpatterns = [
-    path("absence/", absence_overview, name="absence"),
-    path("absence/pupils/", absence_pupils, name="absence-pupils"),
-    path("absence/schools/<int:school_pk>/", absence_pupils, name="absence-school"),
-    path("possibly-left/", possibly_left, name="possibly-left"),
-]

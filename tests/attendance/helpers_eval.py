@@ -8,14 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from typing import Any
-
-from django.urls import URLPattern, URLResolver, include, path
 
 from rollcall import clock
-from rollcall import urls as root_urls
-from rollcall.attendance import urls as attendance_urls
-from rollcall.attendance import views_lists
 from rollcall.attendance.models import PupilMarks
 from rollcall.casework.calendar import council_calendar
 from rollcall.people.models import Child
@@ -60,24 +54,3 @@ def record(child: Child, school: School, text: str, year: int = YEAR) -> PupilMa
     return PupilMarks.objects.create(
         child=child, school=school, academic_year=year, marks=text, updated_at=clock.now()
     )
-
-
-def _without_attendance(patterns: list[Any]) -> list[Any]:
-    return [p for p in patterns if not (isinstance(p, URLResolver) and str(p.pattern) == "attendance/")]
-
-
-# The site's URLs with the list pages in the attendance namespace, whether or not
-# rollcall/attendance/urls.py includes them yet (tests set ROOT_URLCONF to this module).
-_wired = {p.name for p in attendance_urls.urlpatterns if isinstance(p, URLPattern)}
-urlpatterns = [
-    *_without_attendance(root_urls.urlpatterns),
-    path(
-        "attendance/",
-        include(
-            (
-                [*attendance_urls.urlpatterns, *(p for p in views_lists.urlpatterns if p.name not in _wired)],
-                "attendance",
-            )
-        ),
-    ),
-]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import pytest
 from django.db import connection
@@ -25,11 +24,6 @@ from tests import factories
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("council", "frozen_clock")]
 
 AS_OF = dt.date(2026, 11, 13)
-
-
-@pytest.fixture(autouse=True)
-def _list_urls(settings: Any) -> None:
-    settings.ROOT_URLCONF = "tests.attendance.helpers_eval"
 
 
 @pytest.fixture
@@ -179,7 +173,7 @@ def test_an_officer_sees_every_name_but_opens_only_the_records_of_children_their
     client: Client, inclusion_officer: User, council_pupils: dict[str, Child]
 ) -> None:
     worked_with = council_pupils["a_severe"]
-    case_open(child=worked_with, kind="cme", team=inclusion_officer.memberships.get().team, source="test")
+    case_open(child=worked_with, kind="cme", team=Team.objects.get(kind=Team.Kind.INCLUSION), source="test")
     page = signed_in(client, inclusion_officer).get(reverse("attendance:absence-pupils")).content.decode()
 
     for name, child in council_pupils.items():

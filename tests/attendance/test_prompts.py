@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import pytest
 
@@ -23,11 +22,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("council", "frozen_
 
 NOW = dt.datetime(2026, 11, 16, 10, 0, tzinfo=dt.UTC)
 AS_OF = dt.date(2026, 11, 13)
-
-
-@pytest.fixture(autouse=True)
-def _list_urls(settings: Any) -> None:
-    settings.ROOT_URLCONF = "tests.attendance.helpers_eval"
 
 
 @pytest.fixture
