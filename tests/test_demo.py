@@ -71,7 +71,9 @@ class TestTheDemoCouncil:
         imp = AttendanceImport.objects.get()
         assert imp.status == AttendanceImport.Status.IMPORTED
         assert PupilMarks.objects.count() == imp.summary["pupils"] > 150
-        sources = set(Case.objects.filter(source__startswith="Attendance marks").values_list("kind", flat=True))
+        sources = set(
+            Case.objects.filter(source__startswith="Attendance marks").values_list("kind", flat=True)
+        )
         assert sources == {"cme", "health"}
         assert Flag.objects.filter(code="persistent_absence", cleared_at__isnull=True).exists()
 
