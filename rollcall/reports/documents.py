@@ -551,7 +551,10 @@ def unknown_destinations_document(f: UnknownDestinationsFigures) -> ReportDocume
             Headline("unknown", "With no known destination", f.unknown),
             Headline("back-on-roll", "Back on a school roll", f.back_on_roll, _sentence(at_end)),
             Headline("open-case", "Not on a roll, with an open case", f.with_open_case),
-            Headline("neither", "Not on a roll and no open case", f.neither, "This should be zero."),
+            Headline("case-closed", "Not on a roll, case closed since (see its outcome)", f.case_closed),
+            Headline(
+                "neither", "Not on a roll, no case open or closed since", f.neither, "This should be zero."
+            ),
         ),
         tables=(
             Table(
@@ -561,7 +564,8 @@ def unknown_destinations_document(f: UnknownDestinationsFigures) -> ReportDocume
                 (
                     ("Back on a school roll", f.back_on_roll),
                     ("Not on a roll, with an open case", f.with_open_case),
-                    ("Not on a roll and no open case", f.neither),
+                    ("Not on a roll, case closed since", f.case_closed),
+                    ("Not on a roll, no case open or closed since", f.neither),
                 ),
                 ("Total", f.unknown),
             ),

@@ -801,6 +801,8 @@ class UnknownDestinationRow:
     ground: str
     on_roll_at_end: bool
     open_case_at_end: bool
+    case_closed_since: bool
+    """A case about the child was closed after the notice arrived (e.g. home education)."""
 
 
 @dataclass(frozen=True)
@@ -812,8 +814,10 @@ class UnknownDestinationsFigures:
     unknown: int
     back_on_roll: int
     with_open_case: int
+    case_closed: int
+    """Not on a roll, no open case, but a case about them closed since the notice (with its outcome)."""
     neither: int
-    """No roll and no open case at the end: each one is a breach of the invariant."""
+    """No roll, no open case and no case closed since the notice: nobody has followed them up."""
     by_school: tuple[tuple[str, int], ...]
     rows: tuple[UnknownDestinationRow, ...]
 
@@ -822,7 +826,8 @@ def unknown_destinations_figures(
     period: Period, *, today: dt.date | None = None
 ) -> UnknownDestinationsFigures:
     """Deletion returns received in ``period`` that named no destination, and where each child
-    was at the end of the period: back on a roll, with an open case, or neither. Two queries."""
+    was at the end of the period: back on a roll, with an open case, with a case closed since the
+    notice (its outcome says where they went), or none of these. Two queries."""
     today = today or clock.today()
     as_at = period.as_at(today)
     received = RemovalNotice.objects.filter(
@@ -830,10 +835,13 @@ def unknown_destinations_figures(
     )
     total = received.count()
     open_case = Case.objects.filter(Q(child=OuterRef("child")) & open_at(as_at))
+    closed_since = Case.objects.filter(
+        child=OuterRef("child"), closed_at__gte=OuterRef("received_at"), closed_at__lt=_after(as_at)
+    )
     rows = []
-    for pk, forename, surname, school, removal_date, received_at, ground, on_roll, has_case in (
+    for pk, forename, surname, school, removal_date, received_at, ground, on_roll, has_case, closed in (
         received.filter(_no_destination())
-        .annotate(on_roll=_on_roll_at(as_at), has_case=Exists(open_case))
+        .annotate(on_roll=_on_roll_at(as_at), has_case=Exists(open_case), closed=Exists(closed_since))
         .order_by("received_at", "pk")
         .values_list(
             "child_id",
@@ -845,6 +853,7 @@ def unknown_destinations_figures(
             "ground",
             "on_roll",
             "has_case",
+            "closed",
         )
     ):
         rows.append(
@@ -857,9 +866,11 @@ def unknown_destinations_figures(
                 ground=f"({ground}) {GROUNDS[ground].summary}" if ground in GROUNDS else "No ground given",
                 on_roll_at_end=bool(on_roll),
                 open_case_at_end=bool(has_case),
+                case_closed_since=bool(closed),
             )
         )
     schools = Counter(r.school for r in rows)
+    followed_elsewhere = [r for r in rows if not r.on_roll_at_end and not r.open_case_at_end]
     return UnknownDestinationsFigures(
         period=period,
         as_at=as_at,
@@ -868,7 +879,8 @@ def unknown_destinations_figures(
         unknown=len(rows),
         back_on_roll=sum(1 for r in rows if r.on_roll_at_end),
         with_open_case=sum(1 for r in rows if r.open_case_at_end and not r.on_roll_at_end),
-        neither=sum(1 for r in rows if not r.on_roll_at_end and not r.open_case_at_end),
+        case_closed=sum(1 for r in followed_elsewhere if r.case_closed_since),
+        neither=sum(1 for r in followed_elsewhere if not r.case_closed_since),
         by_school=tuple(sorted(schools.items(), key=lambda item: (-item[1], item[0]))),
         rows=tuple(rows),
     )
@@ -1089,7 +1101,7 @@ def hub_profile_figures(period: Period, *, today: dt.date | None = None) -> HubP
         Address.objects.filter(child=OuterRef("pk"))
         .filter(Q(moved_in__isnull=True) | Q(moved_in__lte=as_at))
         .filter(Q(moved_out__isnull=True) | Q(moved_out__gt=as_at))
-        .order_by("-moved_in", "-pk")
+        .order_by(F("moved_in").desc(nulls_last=True), "-pk")
         .values("postcode")[:1]
     )
     children = list(

@@ -275,9 +275,32 @@ def test_exceptions_follow_the_team_scope(council: Council) -> None:
 
 def test_unknown_destinations_in_march(council: Council) -> None:
     f = figures.unknown_destinations_figures(MARCH, today=TODAY)
-    assert (f.notices, f.unknown, f.back_on_roll, f.with_open_case, f.neither) == (3, 2, 0, 1, 1)
+    assert (f.notices, f.unknown, f.back_on_roll, f.with_open_case, f.case_closed, f.neither) == (
+        3,
+        2,
+        0,
+        1,
+        0,
+        1,
+    )
     assert [r.child for r in f.rows] == ["Yan Testchild", "Dee Testchild"]
     assert f.by_school == (("Moorside Academy", 2),)
+
+
+def test_a_child_whose_case_closed_after_the_notice_is_followed_up_not_lost(council: Council) -> None:
+    from rollcall.casework.models import Case
+
+    followed = next(
+        r for r in figures.unknown_destinations_figures(MARCH, today=TODAY).rows if r.open_case_at_end
+    )
+    Case.objects.filter(child_id=followed.child_id).update(closed_at=at(D(2026, 3, 31), 23, 30), outcome="ehe")
+
+    f = figures.unknown_destinations_figures(MARCH, today=TODAY)
+    assert (f.with_open_case, f.case_closed, f.neither) == (0, 1, 1)
+    # A case closed before the notice arrived does not count as following it up.
+    Case.objects.filter(child_id=followed.child_id).update(closed_at=at(D(2026, 1, 5)))
+    f = figures.unknown_destinations_figures(MARCH, today=TODAY)
+    assert (f.case_closed, f.neither) == (0, 2)
 
 
 def test_unknown_destinations_in_february_are_where_the_children_were_at_the_end_of_february(
