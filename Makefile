@@ -91,6 +91,8 @@ test-browser: setup
 
 bench: setup
 	$(PY) bench/sweep.py
+	$(PY) bench/attendance.py --database both
+	$(PY) bench/reports.py --database both
 
 clean:
 	rm -rf $(VENV) node_modules build var .pytest_cache .mypy_cache .ruff_cache test-results
