@@ -293,7 +293,9 @@ def test_a_child_whose_case_closed_after_the_notice_is_followed_up_not_lost(coun
     followed = next(
         r for r in figures.unknown_destinations_figures(MARCH, today=TODAY).rows if r.open_case_at_end
     )
-    Case.objects.filter(child_id=followed.child_id).update(closed_at=at(D(2026, 3, 31), 23, 30), outcome="ehe")
+    Case.objects.filter(child_id=followed.child_id).update(
+        closed_at=at(D(2026, 3, 31), 23, 30), outcome="ehe"
+    )
 
     f = figures.unknown_destinations_figures(MARCH, today=TODAY)
     assert (f.with_open_case, f.case_closed, f.neither) == (0, 1, 1)
