@@ -152,11 +152,13 @@ class Reference:
     roll_from: npt.NDArray[np.datetime64]
     roll_to: npt.NDArray[np.datetime64]
     only_school_id: int | None = None
-    _upn_set: pa.Array = field(init=False, repr=False)
+    _upn_index: dict[str, int] = field(init=False, repr=False)
     _school_index: dict[str, int] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self._upn_set = pa.array(list(self.upns), type=pa.string())
+        # Built once per file: a block's few thousand distinct UPNs are looked up here, so the
+        # cost of a block does not grow with the number of children in the council.
+        self._upn_index = {upn: i for i, upn in enumerate(self.upns)}
         index: dict[str, int] = {}
         # URNs first, so a number that is somebody's URN is never read as another's LAESTAB.
         for i, laestab in enumerate(self.school_laestabs):
@@ -171,9 +173,15 @@ class Reference:
         return len(self.school_urns)
 
     def pupil_indexes(self, upns: pa.Array) -> Int64s:
-        """The index of each UPN among the known ones; -1 for an unknown UPN."""
-        found = pc.index_in(upns, value_set=self._upn_set)
-        return np.asarray(found.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
+        """The index of each UPN among the known ones; -1 for an unknown (or missing) UPN."""
+        encoded = pc.dictionary_encode(upns)
+        if isinstance(encoded, pa.ChunkedArray):
+            encoded = encoded.combine_chunks()
+        lookup = self._upn_index
+        distinct = encoded.dictionary.to_pylist()
+        known = np.fromiter((lookup.get(u, -1) for u in distinct), dtype=np.int64, count=len(distinct))
+        codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+        return np.where(codes >= 0, known[np.maximum(codes, 0)] if known.size else -1, -1)
 
     def school_index(self, number: str) -> int:
         """The index of the school with this URN or LA establishment number; -1 if none."""
