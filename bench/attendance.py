@@ -37,7 +37,6 @@ import math
 import os
 import resource
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -52,7 +51,16 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 if str(BASE_DIR) not in sys.path:  # run as a script: make ``rollcall`` and ``bench`` importable
     sys.path.insert(0, str(BASE_DIR))
 
-from bench.sweep import FORENAMES, SURNAMES  # noqa: E402  (after the path is set)
+from bench.harness import (  # noqa: E402  (after the path is set)
+    FORENAMES,
+    SURNAMES,
+    frozen,
+    maxrss_mb,
+    pg_admin,
+    phase_env,
+    run_phase,
+    setup_django,
+)
 
 SEED = 2026
 GENERATOR = 2  # bump when the generated files change, so a --workdir's old files are not reused
@@ -62,7 +70,6 @@ AS_OF = dt.date(2026, 7, 21)  # the last school day of the year in the demo term
 LA_CODE = "990"
 PUPILS_PER_SCHOOL = 400
 PUPILS_PER_AREA = 100_000  # one CSV per area: each import is a bounded, per-file transaction
-PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 PG_BENCH_DB = "rollcall_bench_attendance"
 PG_CTF_DB = "rollcall_bench_attendance_ctf"  # the copy the CTF import runs on
 # Disk per pupil: the CSV (~15 KB) and CTF (~1 KB), the import's stored copy of the CSV (deleted
@@ -475,32 +482,10 @@ def write_files(pupils: int, school_days: list[dt.date], files: Path) -> dict[st
 # ---- the orchestrator -----------------------------------------------------------------------
 
 
-def _phase_env(database_url: str, var_dir: Path) -> dict[str, str]:
-    """Production settings with a throwaway database, tasks that do nothing and e-mail in memory."""
-    env = dict(os.environ)
-    env.update(
-        DJANGO_SETTINGS_MODULE="rollcall.settings",
-        DEBUG="false",
-        SECRET_KEY="bench-only-secret-key-" + "x" * 40,
-        SECURE_SSL_REDIRECT="false",
-        ALLOWED_HOSTS="localhost",
-        DATABASE_URL=database_url,
-        TASKS_BACKEND="django_tasks.backends.dummy.DummyBackend",
-        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-        ROLLCALL_VAR_DIR=str(var_dir),
-        LOG_LEVEL="WARNING",
-    )
-    return env
-
-
 def _run_phase(
     phase: str, env: dict[str, str] | None, args: argparse.Namespace, *extra: str
 ) -> dict[str, Any]:
-    command = [
-        sys.executable,
-        str(Path(__file__).resolve()),
-        "--phase",
-        phase,
+    options = [
         "--pupils",
         str(args.pupils),
         "--workdir",
@@ -508,22 +493,7 @@ def _run_phase(
         *(["--ctf-areas", str(args.ctf_areas)] if args.ctf_areas else []),
         *extra,
     ]
-    started = time.perf_counter()
-    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # noqa: S603
-    if done.returncode != 0:
-        sys.stderr.write(done.stdout[-20_000:] + done.stderr[-20_000:])
-        raise SystemExit(f"The {phase} phase failed (exit {done.returncode}).")
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    result["wall_seconds"] = time.perf_counter() - started
-    return result
-
-
-def _pg_admin(*statements: str) -> None:
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
-        for statement in statements:
-            admin.execute(statement)
+    return run_phase(__file__, phase, env, options)
 
 
 @contextmanager
@@ -540,14 +510,14 @@ def _databases(kind: str, folder: Path) -> Iterator[tuple[str, str]]:
         yield f"sqlite:///{folder}/bench.sqlite3", f"sqlite:///{folder}/ctf.sqlite3"
         return
     drop = [f"DROP DATABASE IF EXISTS {name} WITH (FORCE)" for name in (PG_BENCH_DB, PG_CTF_DB)]
-    _pg_admin(*drop, f"CREATE DATABASE {PG_BENCH_DB}")
+    pg_admin(*drop, f"CREATE DATABASE {PG_BENCH_DB}")
     try:
         yield (
             f"postgres://postgres@127.0.0.1:5432/{PG_BENCH_DB}",
             f"postgres://postgres@127.0.0.1:5432/{PG_CTF_DB}",
         )
     finally:
-        _pg_admin(*drop)
+        pg_admin(*drop)
 
 
 def _copy_database(kind: str, folder: Path) -> None:
@@ -558,7 +528,7 @@ def _copy_database(kind: str, folder: Path) -> None:
             if source.exists():
                 shutil.copyfile(source, folder / f"ctf.sqlite3{suffix}")
     else:
-        _pg_admin(f"CREATE DATABASE {PG_CTF_DB} TEMPLATE {PG_BENCH_DB}")
+        pg_admin(f"CREATE DATABASE {PG_CTF_DB} TEMPLATE {PG_BENCH_DB}")
 
 
 def _var_dir(folder: Path) -> Path:
@@ -598,7 +568,7 @@ def orchestrate(args: argparse.Namespace) -> None:
         for kind in kinds:
             folder = args.workdir / kind
             with _databases(kind, folder) as (url, ctf_url):
-                env = _phase_env(url, _var_dir(folder))
+                env = phase_env(url, _var_dir(folder))
                 print(f"[{kind}] building the council of {args.pupils:,} pupils…", flush=True)
                 build = _run_phase("build", env, args)
                 built_files = build["files"]
@@ -620,7 +590,7 @@ def orchestrate(args: argparse.Namespace) -> None:
                 )
                 print(f"[{kind}] {_line(csv_import)}", flush=True)
                 print(f"[{kind}] importing the CTFs (into a copy of the database as built)…", flush=True)
-                ctf_env = _phase_env(ctf_url, _var_dir(args.workdir / f"{kind}-ctf"))
+                ctf_env = phase_env(ctf_url, _var_dir(args.workdir / f"{kind}-ctf"))
                 ctf_import = _run_phase("import_ctf", ctf_env, args)
                 areas = math.ceil(args.pupils / PUPILS_PER_AREA)
                 shown = min(args.ctf_areas or areas, areas)
@@ -775,29 +745,10 @@ def _print_table(rows: list[dict[str, Any]], args: argparse.Namespace, files: di
 # ---- the phases (each in its own process) -----------------------------------------------------
 
 
-def _setup_django() -> None:
-    import django
-
-    django.setup()
-
-
-@contextmanager
-def _frozen(day: dt.date, tick: bool = True) -> Iterator[None]:
-    """Run with the clock at 17:00 UTC on ``day`` (ticking, so rates and durations are real)."""
-    import time_machine
-
-    with time_machine.travel(dt.datetime(day.year, day.month, day.day, 17, 0, tzinfo=dt.UTC), tick=tick):
-        yield
-
-
 def _cpu_seconds() -> float:
     """CPU time of this process so far, every thread (DuckDB's too): user + system."""
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
-
-
-def _maxrss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
 
 
 def _tidy() -> None:
@@ -824,7 +775,7 @@ def phase_build(args: argparse.Namespace) -> dict[str, Any]:
 
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
-    with _frozen(AS_OF, tick=False):
+    with frozen(AS_OF):
         counts = _build_council(args.pupils)
     _tidy()
     database_seconds = time.perf_counter() - started
@@ -851,7 +802,7 @@ def phase_build(args: argparse.Namespace) -> dict[str, Any]:
         "files_seconds": time.perf_counter() - tick,
         "rows": args.pupils,
         "unit": "pupils",
-        "peak_mb": _maxrss_mb(),
+        "peak_mb": maxrss_mb(),
         "files": meta,
         **counts,
     }
@@ -1009,7 +960,7 @@ def _import_files(fmt: str, paths: list[Path], schools: list[str | None]) -> dic
             read_ends.append(time.perf_counter())
 
     _tidy()
-    rss_before = _maxrss_mb()
+    rss_before = maxrss_mb()
     seconds = cpu = store_seconds = read_seconds = 0.0
     per_file = []
     for path, urn in zip(paths, schools, strict=True):
@@ -1034,7 +985,7 @@ def _import_files(fmt: str, paths: list[Path], schools: list[str | None]) -> dic
         # The stored copy is not needed again: free the disk (15 GB of CSV at 1,000,000 pupils).
         attendance_import.file.delete(save=False)
     seconds = sum(per_file)
-    peak = _maxrss_mb()
+    peak = maxrss_mb()
     outcomes = list(
         AttendanceImport.objects.order_by("pk").values(
             "original_name", "status", "error_count", "errors", "summary"
@@ -1123,7 +1074,7 @@ def phase_import(args: argparse.Namespace, fmt: str) -> dict[str, Any]:
         ]
         schools = [path.stem.removeprefix("ctf-") for path in paths]
         rows, unit = sum(meta["ctf_marks_by_area"][:areas]), "marks"
-    with _frozen(AS_OF):
+    with frozen(AS_OF, tick=True):
         result = _import_files(fmt, paths, schools)
     check = _sample_check(files, areas if fmt == "ctf" else None)
     return {
@@ -1198,7 +1149,7 @@ def phase_evaluate(args: argparse.Namespace) -> dict[str, Any]:
     upns: list[str] = []
     facts: list[Any] = []
     evaluator_seconds = 0.0
-    rss_before = _maxrss_mb()
+    rss_before = maxrss_mb()
     cpu = _cpu_seconds()
     started = time.perf_counter()
     offsets = school_day_offsets(council_calendar().school_days_in(FIRST_DAY, AS_OF), YEAR)
@@ -1217,7 +1168,7 @@ def phase_evaluate(args: argparse.Namespace) -> dict[str, Any]:
     evaluator_seconds += time.perf_counter() - tick
     seconds = time.perf_counter() - started
     cpu = _cpu_seconds() - cpu
-    peak = _maxrss_mb()
+    peak = maxrss_mb()
     from bench.attendance_reference import FACT_FIELDS
 
     columns = {"upn": upns} | {name: [getattr(f, name) for f in facts] for name in FACT_FIELDS}
@@ -1239,13 +1190,13 @@ def phase_evaluate_prompts(args: argparse.Namespace) -> dict[str, Any]:
 
     _tidy()
     at = dt.datetime(AS_OF.year, AS_OF.month, AS_OF.day, 17, 0, tzinfo=dt.UTC)
-    with _frozen(AS_OF):
+    with frozen(AS_OF, tick=True):
         cpu = _cpu_seconds()
         started = time.perf_counter()
         result = evaluate(as_of=AS_OF, at=at)
         seconds = time.perf_counter() - started
         cpu = _cpu_seconds() - cpu
-    peak = _maxrss_mb()
+    peak = maxrss_mb()
     summary = result.summary()
     prompts = {name: {k: v for k, v in counts.items() if v} for name, counts in summary["prompts"].items()}
     return {
@@ -1324,14 +1275,14 @@ def phase_reference(args: argparse.Namespace) -> dict[str, Any]:
         rows = load_marks(connection, [files / name for name in meta["csv_files"]])
         load_seconds = time.perf_counter() - started
         load_cpu = _cpu_seconds() - cpu
-        load_peak = _maxrss_mb()
+        load_peak = maxrss_mb()
         cpu = _cpu_seconds()
         tick = time.perf_counter()
         table = rules_facts(connection, school_days, AS_OF)
         rules_seconds = time.perf_counter() - tick
         rules_cpu = _cpu_seconds() - cpu
     store.unlink(missing_ok=True)
-    peak = _maxrss_mb()
+    peak = maxrss_mb()
     pq.write_table(table, args.out)
     return {
         "seconds": load_seconds + rules_seconds,
@@ -1426,7 +1377,7 @@ def main() -> None:
         orchestrate(args)
         return
     if args.phase not in {"reference", "agreement"}:
-        _setup_django()
+        setup_django()
     handlers = {
         "build": phase_build,
         "import_csv": lambda a: phase_import(a, "csv"),

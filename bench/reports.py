@@ -43,9 +43,7 @@ import json
 import math
 import os
 import random
-import resource
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -56,11 +54,25 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+if str(BASE_DIR) not in sys.path:  # run as a script: make ``rollcall`` and ``bench`` importable
+    sys.path.insert(0, str(BASE_DIR))
+
+from bench.harness import (  # noqa: E402  (after the path is set)
+    FORENAMES,
+    SURNAMES,
+    counting,
+    frozen,
+    maxrss_mb,
+    pg_admin,
+    phase_env,
+    run_phase,
+    setup_django,
+)
+
 TODAY = dt.date(2026, 11, 16)  # a Monday in term, as in bench/sweep.py
 START = dt.date(2023, 11, 16)  # cases open over the three years before TODAY
 SEED = 2026
 LONDON = ZoneInfo("Europe/London")
-PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 PG_BENCH_DB = "rollcall_bench_reports"
 PG_URL = f"postgres://postgres@127.0.0.1:5432/{PG_BENCH_DB}"
 HEAD_OF_SERVICE = "head.of.service"
@@ -82,68 +94,6 @@ REPORT_PERIODS: dict[str, tuple[str | None, ...]] = {
     "hub-profile": ("2026-27-Q2", "2024-25-Q2"),
 }
 
-FORENAMES = [
-    "Amara",
-    "Kai",
-    "Lena",
-    "Noor",
-    "Tomasz",
-    "Rosa",
-    "Idris",
-    "Freya",
-    "Oliver",
-    "Aisha",
-    "Mateo",
-    "Zofia",
-    "Callum",
-    "Priya",
-    "Ethan",
-    "Maya",
-    "Yusuf",
-    "Isla",
-    "Jacob",
-    "Hana",
-    "Reuben",
-    "Leila",
-    "Finn",
-    "Ava",
-    "Samir",
-    "Elsie",
-    "Theo",
-    "Ines",
-    "Dylan",
-    "Nia",
-]
-SURNAMES = [
-    "Okafor",
-    "Brennan",
-    "Fischer",
-    "Haddad",
-    "Nowak",
-    "Lindqvist",
-    "Mensah",
-    "Harris",
-    "Patel",
-    "Walsh",
-    "Kowalski",
-    "Ahmed",
-    "Evans",
-    "Murphy",
-    "Clarke",
-    "Osei",
-    "Rossi",
-    "Byrne",
-    "Khan",
-    "Jones",
-    "Singh",
-    "Taylor",
-    "Ward",
-    "Hughes",
-    "Novak",
-    "Adeyemi",
-    "Price",
-    "Moran",
-]
 # Invented postcode districts ("NM" for Northmoor) and how common each is; NM99 is a handful of
 # streets, so the hub profile has small numbers to suppress.
 DISTRICTS = (
@@ -167,56 +117,9 @@ DISTRICTS = (
 # ---- the orchestrator -----------------------------------------------------------------------
 
 
-def _phase_env(database_url: str, var_dir: str) -> dict[str, str]:
-    """Production settings with a throwaway database, tasks that do nothing and e-mail in memory;
-    static files served unhashed, so pages render without ``collectstatic``."""
-    env = dict(os.environ)
-    env.update(
-        DJANGO_SETTINGS_MODULE="rollcall.settings",
-        DEBUG="false",
-        SECRET_KEY="bench-only-secret-key-" + "x" * 40,
-        SECURE_SSL_REDIRECT="false",
-        ALLOWED_HOSTS="localhost",
-        DATABASE_URL=database_url,
-        TASKS_BACKEND="django_tasks.backends.dummy.DummyBackend",
-        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-        STATICFILES_STORAGE="django.contrib.staticfiles.storage.StaticFilesStorage",
-        ROLLCALL_VAR_DIR=var_dir,
-        LOG_LEVEL="WARNING",
-    )
-    return env
-
-
 def _run_phase(phase: str, env: dict[str, str], args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
-    command = [
-        sys.executable,
-        str(Path(__file__).resolve()),
-        "--phase",
-        phase,
-        "--children",
-        str(args.children),
-        "--cases",
-        str(args.cases),
-        "--workdir",
-        str(workdir),
-    ]
-    started = time.perf_counter()
-    # The phase's progress goes straight to our stderr; its result is the last line of stdout.
-    done = subprocess.run(command, env=env, stdout=subprocess.PIPE, text=True, check=False)  # noqa: S603
-    if done.returncode != 0:
-        sys.stderr.write(done.stdout)
-        raise SystemExit(f"The {phase} phase failed (exit {done.returncode}).")
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    result["wall_seconds"] = time.perf_counter() - started
-    return result
-
-
-def _pg_admin(*statements: str) -> None:
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
-        for statement in statements:
-            admin.execute(statement)
+    options = ["--children", str(args.children), "--cases", str(args.cases), "--workdir", str(workdir)]
+    return run_phase(__file__, phase, env, options, show_progress=True)
 
 
 @contextmanager
@@ -230,12 +133,12 @@ def _database(kind: str, workdir: Path, *, fresh: bool, keep: bool) -> Iterator[
         yield f"sqlite:///{path}"
         return
     if fresh:
-        _pg_admin(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)", f"CREATE DATABASE {PG_BENCH_DB}")
+        pg_admin(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)", f"CREATE DATABASE {PG_BENCH_DB}")
     try:
         yield PG_URL
     finally:
         if not keep:
-            _pg_admin(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)")
+            pg_admin(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)")
 
 
 def orchestrate(args: argparse.Namespace) -> None:
@@ -249,7 +152,9 @@ def orchestrate(args: argparse.Namespace) -> None:
             folder = workdir / kind
             (folder / "static").mkdir(parents=True, exist_ok=True)  # STATIC_ROOT, for whitenoise
             with _database(kind, folder, fresh=not args.skip_build, keep=args.keep) as url:
-                env = _phase_env(url, str(folder))
+                env = phase_env(
+                    url, folder, STATICFILES_STORAGE="django.contrib.staticfiles.storage.StaticFilesStorage"
+                )
                 if args.skip_build:
                     build: dict[str, Any] = json.loads((folder / "build.json").read_text())
                     print(f"[{kind}] reusing the council built earlier in {folder}", flush=True)
@@ -395,26 +300,6 @@ def _short(value: Any) -> str:
 
 
 # ---- the phases (each in its own process) -----------------------------------------------------
-
-
-def _setup_django() -> None:
-    sys.path.insert(0, str(BASE_DIR))
-    import django
-
-    django.setup()
-
-
-@contextmanager
-def _frozen(day: dt.date) -> Iterator[None]:
-    """Run with the clock at 17:00 UTC on ``day``, as bench/sweep.py does."""
-    import time_machine
-
-    with time_machine.travel(dt.datetime(day.year, day.month, day.day, 17, 0, tzinfo=dt.UTC), tick=False):
-        yield
-
-
-def _maxrss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
 
 
 def _tidy() -> None:
@@ -1785,7 +1670,7 @@ def phase_build(n_children: int, n_cases: int) -> dict[str, Any]:
     call_command("migrate", verbosity=0)
     mark = step("migrate", started)
     n_schools = max(40, n_children // 1000)
-    with _frozen(TODAY):
+    with frozen(TODAY):
         _calendar_rows()
         _schools(n_schools)
         staff = _staff(n_schools)
@@ -1991,7 +1876,7 @@ def phase_build(n_children: int, n_cases: int) -> dict[str, Any]:
         "steps": steps,
         "counts": counts,
         "action_plans": actionplans,
-        "maxrss_mb": _maxrss_mb(),
+        "maxrss_mb": maxrss_mb(),
     }
 
 
@@ -2002,31 +1887,11 @@ def _action_plans() -> str:
         from rollcall.actionplans.demo import actionplans_demo
     except ImportError:
         return "not installed"
-    with _frozen(START):
+    with frozen(START):
         return actionplans_demo(today=START)
 
 
 # ---- time: figures, pages and downloads ---------------------------------------------------
-
-
-class _QueryCounter:
-    """Count the queries a block sends (an execute wrapper: nothing is logged or kept)."""
-
-    def __init__(self) -> None:
-        self.count = 0
-
-    def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-        self.count += 1
-        return execute(sql, params, many, context)
-
-
-@contextmanager
-def _counting() -> Iterator[_QueryCounter]:
-    from django.db import connection
-
-    counter = _QueryCounter()
-    with connection.execute_wrapper(counter):
-        yield counter
 
 
 def figures_for(slug: str, key: str | None) -> Any:
@@ -2067,12 +1932,12 @@ def phase_time(workdir: Path) -> dict[str, Any]:
     load_before = os.getloadavg()[0]
     cpu_before = time.process_time()
     phase_started = time.perf_counter()
-    with _frozen(TODAY):
+    with frozen(TODAY):
         client = Client(HTTP_HOST="localhost")
         client.force_login(User.objects.get(username=HEAD_OF_SERVICE))
 
         def get(url: str) -> tuple[float, float, int, int]:
-            with _counting() as queries:
+            with counting() as queries:
                 cpu = time.process_time()
                 started = time.perf_counter()
                 response = client.get(url)
@@ -2109,7 +1974,7 @@ def phase_time(workdir: Path) -> dict[str, Any]:
                 print(f"  {slug} {label}", file=sys.stderr, flush=True)
                 timings, cpus = [], []
                 for _run in range(2):
-                    with _counting() as queries:
+                    with counting() as queries:
                         cpu = time.process_time()
                         started = time.perf_counter()
                         found = figures_for(slug, key)
@@ -2161,7 +2026,7 @@ def phase_time(workdir: Path) -> dict[str, Any]:
     (workdir / "app_figures.json").write_text(json.dumps(app, indent=1, sort_keys=True))
     return {
         "rows": rows,
-        "maxrss_mb": _maxrss_mb(),
+        "maxrss_mb": maxrss_mb(),
         # The machine's load (1-minute average) before and after, and this process's CPU time
         # against the wall clock: other work on the same cores shows up here.
         "load": [round(load_before, 2), round(os.getloadavg()[0], 2)],
@@ -2285,7 +2150,7 @@ def phase_reference(workdir: Path) -> dict[str, Any]:
         "duckdb_seconds": sum(r["seconds"] for r in rows),
         "mismatch_count": len(mismatches),
         "first_mismatches": mismatches[:12],
-        "maxrss_mb": _maxrss_mb(),
+        "maxrss_mb": maxrss_mb(),
     }
 
 
@@ -2318,7 +2183,7 @@ def main() -> None:
     if args.phase is None:
         orchestrate(args)
         return
-    _setup_django()
+    setup_django()
     workdir = Path(args.workdir)
     if args.phase == "build":
         result = phase_build(args.children, args.cases)

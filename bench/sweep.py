@@ -39,9 +39,7 @@ import datetime as dt
 import json
 import os
 import random
-import resource
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -53,116 +51,32 @@ from pathlib import Path
 from typing import Any
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+if str(BASE_DIR) not in sys.path:  # run as a script: make ``rollcall`` and ``bench`` importable
+    sys.path.insert(0, str(BASE_DIR))
+
+from bench.harness import (  # noqa: E402  (after the path is set)
+    FORENAMES,
+    SURNAMES,
+    counting,
+    frozen,
+    maxrss_mb,
+    pg_admin,
+    phase_env,
+    run_phase,
+    setup_django,
+)
+
 TODAY = dt.date(2026, 11, 16)  # a Monday in term: the sweep runs "as of" this day
 SEED = 2026
-PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 PG_BENCH_DB = "rollcall_bench"
 PG_URL = f"postgres://postgres@127.0.0.1:5432/{PG_BENCH_DB}"
-
-FORENAMES = [
-    "Amara",
-    "Kai",
-    "Lena",
-    "Noor",
-    "Tomasz",
-    "Rosa",
-    "Idris",
-    "Freya",
-    "Oliver",
-    "Aisha",
-    "Mateo",
-    "Zofia",
-    "Callum",
-    "Priya",
-    "Ethan",
-    "Maya",
-    "Yusuf",
-    "Isla",
-    "Jacob",
-    "Hana",
-    "Reuben",
-    "Leila",
-    "Finn",
-    "Ava",
-    "Samir",
-    "Elsie",
-    "Theo",
-    "Ines",
-    "Dylan",
-    "Nia",
-]
-SURNAMES = [
-    "Okafor",
-    "Brennan",
-    "Fischer",
-    "Haddad",
-    "Nowak",
-    "Lindqvist",
-    "Mensah",
-    "Harris",
-    "Patel",
-    "Walsh",
-    "Kowalski",
-    "Ahmed",
-    "Evans",
-    "Murphy",
-    "Clarke",
-    "Osei",
-    "Rossi",
-    "Byrne",
-    "Khan",
-    "Jones",
-    "Singh",
-    "Taylor",
-    "Ward",
-    "Hughes",
-    "Novak",
-    "Adeyemi",
-    "Price",
-    "Moran",
-]
 
 
 # ---- the orchestrator -----------------------------------------------------------------------
 
 
-def _phase_env(database_url: str, var_dir: str) -> dict[str, str]:
-    """Production settings with a throwaway database, tasks that do nothing and e-mail in memory."""
-    env = dict(os.environ)
-    env.update(
-        DJANGO_SETTINGS_MODULE="rollcall.settings",
-        DEBUG="false",
-        SECRET_KEY="bench-only-secret-key-" + "x" * 40,
-        SECURE_SSL_REDIRECT="false",
-        ALLOWED_HOSTS="localhost",
-        DATABASE_URL=database_url,
-        TASKS_BACKEND="django_tasks.backends.dummy.DummyBackend",
-        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-        ROLLCALL_VAR_DIR=var_dir,
-        LOG_LEVEL="WARNING",
-    )
-    return env
-
-
 def _run_phase(phase: str, env: dict[str, str], args: argparse.Namespace) -> dict[str, Any]:
-    command = [
-        sys.executable,
-        str(Path(__file__).resolve()),
-        "--phase",
-        phase,
-        "--children",
-        str(args.children),
-        "--cases",
-        str(args.cases),
-    ]
-    started = time.perf_counter()
-    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # noqa: S603
-    if done.returncode != 0:
-        sys.stderr.write(done.stdout + done.stderr)
-        raise SystemExit(f"The {phase} phase failed (exit {done.returncode}).")
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    result["wall_seconds"] = time.perf_counter() - started
-    return result
+    return run_phase(__file__, phase, env, ["--children", str(args.children), "--cases", str(args.cases)])
 
 
 @contextmanager
@@ -173,16 +87,11 @@ def _database(kind: str) -> Iterator[tuple[str, str]]:
         if kind == "sqlite":
             yield f"sqlite:///{scratch}/bench.sqlite3", scratch
             return
-        import psycopg
-
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)")
-            admin.execute(f"CREATE DATABASE {PG_BENCH_DB}")
+        pg_admin(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)", f"CREATE DATABASE {PG_BENCH_DB}")
         try:
             yield PG_URL, scratch
         finally:
-            with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
-                admin.execute(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)")
+            pg_admin(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)")
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
@@ -192,7 +101,7 @@ def orchestrate(args: argparse.Namespace) -> None:
     rows = []
     for kind in kinds:
         with _database(kind) as (url, scratch):
-            env = _phase_env(url, scratch)
+            env = phase_env(url, scratch)
             print(f"[{kind}] building {args.children:,} children and {args.cases:,} open cases…", flush=True)
             build = _run_phase("build", env, args)
             print(f"[{kind}] built in {build['seconds']:.1f} s", flush=True)
@@ -257,28 +166,12 @@ def _print_table(rows: list[dict[str, Any]], args: argparse.Namespace) -> None:
 # ---- the phases (each in its own process) -----------------------------------------------------
 
 
-def _setup_django() -> None:
-    sys.path.insert(0, str(BASE_DIR))
-    import django
-
-    django.setup()
-
-
-@contextmanager
-def _frozen(day: dt.date) -> Iterator[None]:
-    """Run with the clock at 17:00 UTC on ``day``, so stored timestamps agree with the dates."""
-    import time_machine
-
-    with time_machine.travel(dt.datetime(day.year, day.month, day.day, 17, 0, tzinfo=dt.UTC), tick=False):
-        yield
-
-
 def phase_build(children: int, cases: int) -> dict[str, Any]:
     from django.core.management import call_command
 
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
-    with _frozen(TODAY):
+    with frozen(TODAY):
         counts = _build(children, cases)
     _tidy()
     return {"seconds": time.perf_counter() - started, **counts}
@@ -528,26 +421,6 @@ class _Rollback(Exception):
     """Raised to undo a measured run, so the next phase sees the same data."""
 
 
-class _QueryCounter:
-    """Count the queries a block sends (an execute wrapper: nothing is logged or kept)."""
-
-    def __init__(self) -> None:
-        self.count = 0
-
-    def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-        self.count += 1
-        return execute(sql, params, many, context)
-
-
-@contextmanager
-def _counting() -> Iterator[_QueryCounter]:
-    from django.db import connection
-
-    counter = _QueryCounter()
-    with connection.execute_wrapper(counter):
-        yield counter
-
-
 def _escalations_in(counts: dict[str, int]) -> int:
     return counts["manager"] + counts["head_of_service"] + counts["exceptions"]
 
@@ -556,7 +429,7 @@ def phase_naive() -> dict[str, Any]:
     from django.db import transaction
 
     result: dict[str, Any] = {}
-    with _frozen(TODAY), _counting() as queries:
+    with frozen(TODAY), counting() as queries:
         try:
             with transaction.atomic():
                 started = time.perf_counter()
@@ -702,7 +575,7 @@ def phase_trace() -> dict[str, Any]:
     from rollcall.casework.sweep import sweep
 
     _tidy()
-    with _frozen(TODAY):
+    with frozen(TODAY):
         tracemalloc.start()
         try:
             with transaction.atomic():
@@ -715,27 +588,23 @@ def phase_trace() -> dict[str, Any]:
     return {"peak_mb": peak / 2**20}
 
 
-def _maxrss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
-
-
 def phase_run() -> dict[str, Any]:
     from rollcall.casework.calendar import council_calendar
     from rollcall.casework.sweep import sweep
 
     _tidy()
-    with _frozen(TODAY):
+    with frozen(TODAY):
         next_day = council_calendar().next_school_day(TODAY)
-        rss_before = _maxrss_mb()
-        with _counting() as queries:
+        rss_before = maxrss_mb()
+        with counting() as queries:
             started = time.perf_counter()
             first = sweep(today=TODAY)
             first_seconds = time.perf_counter() - started
-        rss_after = _maxrss_mb()
+        rss_after = maxrss_mb()
         started = time.perf_counter()
         second = sweep(today=TODAY)
         second_seconds = time.perf_counter() - started
-    with _frozen(next_day):
+    with frozen(next_day):
         started = time.perf_counter()
         following = sweep(today=next_day)
         next_day_seconds = time.perf_counter() - started
@@ -771,7 +640,7 @@ def main() -> None:
     if args.phase is None:
         orchestrate(args)
         return
-    _setup_django()
+    setup_django()
     if args.phase == "build":
         result = phase_build(args.children, args.cases)
     elif args.phase == "naive":
