@@ -94,11 +94,12 @@ def test_a_school_user_sees_their_own_pupils_and_not_another_schools(
 
 
 def test_a_school_user_can_search_their_roll_by_name_or_upn(school_user: User, school: School) -> None:
+    # Forenames fixed too: a random one (Sasha, Natasha) would also match "ash".
     asha = factories.RollEntryFactory.create(
-        school=school, child=factories.ChildFactory.create(legal_surname="Asha")
+        school=school, child=factories.ChildFactory.create(legal_forename="Tom", legal_surname="Asha")
     ).child
     factories.RollEntryFactory.create(
-        school=school, child=factories.ChildFactory.create(legal_surname="Bellamy")
+        school=school, child=factories.ChildFactory.create(legal_forename="Anna", legal_surname="Bellamy")
     )
     client = signed_in(school_user)
     by_name = client.get(reverse("schools:portal"), {"q": "ash"})
