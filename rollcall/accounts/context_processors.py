@@ -6,13 +6,12 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
-from rollcall.actionplans.policies import can_read as can_read_action_plans
-from rollcall.actionplans.policies import can_read_scrutiny
-from rollcall.admissions.policies import can_view_admissions
-from rollcall.attendance.selectors import can_see_attendance_lists
-from rollcall.attendance.services import can_import
-from rollcall.health.views import can_report, can_use_sen_panel
-from rollcall.reports.policies import reports_visible_to
+from rollcall.actionplans.access import can_read as can_read_action_plans
+from rollcall.actionplans.access import can_read_scrutiny
+from rollcall.admissions.access import can_view_admissions
+from rollcall.attendance.access import can_import, can_see_attendance_lists
+from rollcall.health.access import can_report, can_use_sen_panel
+from rollcall.reports.access import reports_visible_to
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from django.urls import reverse
 
 from rollcall import clock
 from rollcall.accounts.models import Team, User
-from rollcall.actionplans import policies
+from rollcall.actionplans import access
 from rollcall.actionplans.features import FEATURES_BY_KEY
 from rollcall.actionplans.models import (
     Action,
@@ -75,7 +75,7 @@ class ActionFacts:
 
 
 def _require_manager(actor: User | None) -> None:
-    if actor is not None and not policies.can_manage(actor):
+    if actor is not None and not access.can_manage(actor):
         raise ActionPlanError("Only a manager, a head of service or an administrator can do that")
 
 
@@ -138,7 +138,7 @@ def _clean_action(facts: ActionFacts) -> None:
         raise ActionPlanError("Enter the owner (their role, as the plan names it)")
     if facts.feature and facts.feature not in FEATURES_BY_KEY:
         raise ActionPlanError("Choose a Roll Call feature from the list")
-    if facts.responsible is not None and not policies.can_read(facts.responsible):
+    if facts.responsible is not None and not access.can_read(facts.responsible):
         raise ActionPlanError("The responsible person must be a member of council staff")
 
 
@@ -323,7 +323,7 @@ def action_update(
     not given; never in the future); ``transcribed`` marks an update copied from a source plan,
     which may have no date at all and the status "not stated".
     """
-    if actor is not None and not policies.can_update(actor, action):
+    if actor is not None and not access.can_update(actor, action):
         raise ActionPlanError("Only a manager or the person responsible for this action can update it")
     if status not in Status.values or (status == Status.NOT_STATED and not transcribed):
         raise ActionPlanError("Choose the status: not started, in progress or complete")
@@ -369,7 +369,7 @@ def evidence_add(
     at: dt.datetime | None = None,
 ) -> Evidence:
     """Attach a file or a link (exactly one) to an action, optionally to one of its updates."""
-    if actor is not None and not policies.can_update(actor, action):
+    if actor is not None and not access.can_update(actor, action):
         raise ActionPlanError("Only a manager or the person responsible for this action can add evidence")
     if not title.strip():
         raise ActionPlanError("Enter a title for the evidence")

@@ -1,7 +1,7 @@
 """Action-plan pages (docs/actionplans.md has who sees what).
 
 - Complaints with their progress, a complaint's plan, an action with its timeline and evidence,
-  the overdue list: council staff in any team (``policies.can_read``).
+  the overdue list: council staff in any team (``access.can_read``).
 - Recording and changing complaints and actions: managers, heads of service, administrators.
 - Adding an update or evidence: those, and the Roll Call user responsible for the action.
 - The scrutiny view and its PDF and XLSX: council staff and report readers (directors, DMT,
@@ -21,24 +21,18 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from rollcall import clock
+from rollcall.accounts.access import signed_in_user
 from rollcall.accounts.models import User
-from rollcall.actionplans import charts, exports, policies, selectors, services
+from rollcall.actionplans import access, charts, exports, selectors, services
 from rollcall.actionplans.features import feature as feature_for
 from rollcall.actionplans.forms import ActionForm, ComplaintForm, EvidenceForm, UpdateForm
 from rollcall.actionplans.models import Action, ActionUpdate, Evidence
 from rollcall.actionplans.services import ActionPlanError
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User):
-        raise PermissionDenied
-    return user
-
-
 def _reader(request: HttpRequest) -> User:
-    user = _user(request)
-    if not policies.can_read(user):
+    user = signed_in_user(request)
+    if not access.can_read(user):
         raise PermissionDenied
     return user
 
@@ -58,7 +52,7 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
             "page_title": "Ombudsman action plans",
             "rows": selectors.progress(today),
             "overdue_count": selectors.overdue_actions(today).count(),
-            "can_manage": policies.can_manage(user),
+            "can_manage": access.can_manage(user),
         },
     )
 
@@ -89,7 +83,7 @@ def _complaint_form_page(
 @require_http_methods(["GET", "POST"])
 def complaint_new(request: HttpRequest) -> HttpResponse:
     user = _reader(request)
-    if not policies.can_manage(user):
+    if not access.can_manage(user):
         raise PermissionDenied
     form = ComplaintForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -111,8 +105,8 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def complaint_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
-    complaint = policies.get_complaint_for_user(user, pk, manage=True)
+    user = signed_in_user(request)
+    complaint = access.get_complaint_for_user(user, pk, manage=True)
     current = services.ComplaintFacts(
         reference=complaint.reference,
         title=complaint.title,
@@ -148,8 +142,8 @@ def complaint_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
-    complaint = policies.get_complaint_for_user(user, pk)
+    user = signed_in_user(request)
+    complaint = access.get_complaint_for_user(user, pk)
     today = clock.today()
     actions = list(complaint.actions.select_related("responsible", "policy").order_by("number"))
     figures = next(iter(selectors.progress(today, complaint_ids=[complaint.pk])), None)
@@ -161,7 +155,7 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "complaint": complaint,
             "rows": selectors.action_rows(actions, today=today),
             "figures": figures,
-            "can_manage": policies.can_manage(user),
+            "can_manage": access.can_manage(user),
         },
     )
 
@@ -188,8 +182,8 @@ def _action_form_page(
 
 @require_http_methods(["GET", "POST"])
 def action_new(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
-    complaint = policies.get_complaint_for_user(user, pk, manage=True)
+    user = signed_in_user(request)
+    complaint = access.get_complaint_for_user(user, pk, manage=True)
     form = ActionForm(request.POST if request.method == "POST" else None, creating=True)
     if request.method == "POST" and form.is_valid():
         try:
@@ -216,8 +210,8 @@ def action_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
-    action = policies.get_action_for_user(user, pk, manage=True)
+    user = signed_in_user(request)
+    action = access.get_action_for_user(user, pk, manage=True)
     initial = {
         "description": action.description,
         "owner_title": action.owner_title,
@@ -272,11 +266,11 @@ def _timeline(action: Action) -> list[dict[str, Any]]:
 
 @require_GET
 def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
-    action = policies.get_action_for_user(user, pk)
+    user = signed_in_user(request)
+    action = access.get_action_for_user(user, pk)
     today = clock.today()
     [row] = selectors.action_rows([action], today=today)
-    can_update = policies.can_update(user, action)
+    can_update = access.can_update(user, action)
     return render(
         request,
         "actionplans/action.html",
@@ -291,7 +285,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 action.evidence.select_related("added_by", "update").order_by("-added_at", "-pk")
             ),
             "can_update": can_update,
-            "can_manage": policies.can_manage(user),
+            "can_manage": access.can_manage(user),
             "form": UpdateForm(current_status=action.status, current_rag=action.rag) if can_update else None,
         },
     )
@@ -300,8 +294,8 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def update_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Add a dated update (status, RAG, outcome). The action page shows the same form."""
-    user = _user(request)
-    action = policies.get_action_for_user(user, pk, update=True)
+    user = signed_in_user(request)
+    action = access.get_action_for_user(user, pk, update=True)
     form = UpdateForm(
         request.POST if request.method == "POST" else None,
         current_status=action.status,
@@ -340,8 +334,8 @@ def update_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
-    action = policies.get_action_for_user(user, pk, update=True)
+    user = signed_in_user(request)
+    action = access.get_action_for_user(user, pk, update=True)
     post = request.method == "POST"
     form = EvidenceForm(request.POST if post else None, request.FILES if post else None)
     if post and form.is_valid():
@@ -395,14 +389,14 @@ def overdue_list(request: HttpRequest) -> HttpResponse:
             "page_title": "Overdue actions",
             "actions": actions,
             "today": today,
-            "can_manage": policies.can_manage(user),
+            "can_manage": access.can_manage(user),
         },
     )
 
 
 def _scrutiny_reader(request: HttpRequest) -> User:
-    user = _user(request)
-    if not policies.can_read_scrutiny(user):
+    user = signed_in_user(request)
+    if not access.can_read_scrutiny(user):
         raise PermissionDenied
     return user
 
@@ -420,7 +414,7 @@ def scrutiny(request: HttpRequest) -> HttpResponse:
             "report": report,
             "charts": exports.chart_uris(report),
             "series": charts.SERIES,
-            "can_read_plans": policies.can_read(user),
+            "can_read_plans": access.can_read(user),
         },
     )
 

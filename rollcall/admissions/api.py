@@ -16,23 +16,16 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import NotAuthenticated, PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from rollcall.accounts.models import User
+from rollcall.accounts.access import signed_in_user
+from rollcall.admissions.access import get_request_for_user, requests_visible_to
 from rollcall.admissions.models import PutOnRollRequest
-from rollcall.admissions.policies import get_request_for_user, requests_visible_to
 from rollcall.admissions.services import request_answer
 from rollcall.casework.services import CaseworkError
-
-
-def _user(request: Request) -> User:
-    user = request.user
-    if not isinstance(user, User):
-        raise NotAuthenticated
-    return user
 
 
 class _ApiView(generics.GenericAPIView[Any]):
@@ -77,7 +70,7 @@ class RequestList(_ApiView):
     serializer_class = RequestSerializer
 
     def get(self, request: Request) -> Response:
-        user = _user(request)
+        user = signed_in_user(request)
         if not user.is_school_user:
             raise PermissionDenied("This list is for schools.")
         requests = requests_visible_to(user).select_related("child", "school").order_by("answer_due", "pk")
@@ -88,7 +81,7 @@ class RequestConfirm(_ApiView):
     serializer_class = ConfirmSerializer
 
     def post(self, request: Request, pk: int) -> Response:
-        user = _user(request)
+        user = signed_in_user(request)
         if not user.is_school_user:
             raise PermissionDenied("Only the school answers through the API.")
         put = get_request_for_user(user, pk)

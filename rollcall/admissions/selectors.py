@@ -10,8 +10,8 @@ from typing import Any
 from django.db.models import Count, F, Q, QuerySet
 
 from rollcall.accounts.models import User
+from rollcall.admissions.access import requests_visible_to
 from rollcall.admissions.models import PutOnRollRequest
-from rollcall.admissions.policies import requests_visible_to
 from rollcall.rules.admissions import days_waiting
 from rollcall.rules.calendar import SchoolCalendar
 

@@ -1,7 +1,7 @@
 """The admissions pages: the check-off list, applications and offers, the printable request and
 letter, the school's confirmation pages, Fair Access, waiting for a place and deferred places.
 
-Every view starts with an access helper from rollcall/admissions/policies.py; every change goes
+Every view starts with an access helper from rollcall/admissions/access.py; every change goes
 through a service in rollcall/admissions/services.py (a CaseworkError is shown in the error
 summary and nothing is saved).
 """
@@ -22,8 +22,15 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rollcall import clock
+from rollcall.accounts.access import signed_in_user
 from rollcall.accounts.models import User
 from rollcall.admissions import exports, selectors, services
+from rollcall.admissions.access import (
+    fair_access_visible_to,
+    get_application_for_user,
+    get_request_for_user,
+    require_admissions,
+)
 from rollcall.admissions.forms import (
     AdmittedForm,
     AllocateForm,
@@ -36,16 +43,10 @@ from rollcall.admissions.forms import (
     OfferForm,
 )
 from rollcall.admissions.models import DeferredPlace, FairAccessReferral
-from rollcall.admissions.policies import (
-    fair_access_visible_to,
-    get_application_for_user,
-    get_request_for_user,
-    require_admissions,
-)
 from rollcall.audit.services import record_view
+from rollcall.casework.access import cases_visible_to
 from rollcall.casework.calendar import council_calendar
 from rollcall.casework.models import Case
-from rollcall.casework.policies import cases_visible_to
 from rollcall.casework.services import CaseworkError
 from rollcall.formats import long_date
 from rollcall.people.matching import child_match_or_create
@@ -57,13 +58,6 @@ from rollcall.schools.models import RollEntry
 PAGE_SIZE = 50
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User):
-        raise PermissionDenied
-    return user
-
-
 def _refused(form: forms.Form, error: CaseworkError) -> None:
     form.add_error(None, str(error))
 
@@ -72,7 +66,7 @@ def _refused(form: forms.Form, error: CaseworkError) -> None:
 
 
 def _checkoff_queryset(request: HttpRequest) -> tuple[Any, CheckOffFilterForm, str, bool]:
-    user = _user(request)
+    user = signed_in_user(request)
     require_admissions(user)
     today = clock.today()
     form = CheckOffFilterForm(request.GET or None)
@@ -90,7 +84,7 @@ def _checkoff_queryset(request: HttpRequest) -> tuple[Any, CheckOffFilterForm, s
 def checkoff(request: HttpRequest) -> HttpResponse:
     """Vulnerable applicants awaiting confirmation, with counts, filters, sort and downloads."""
     requests, form, sort, descending = _checkoff_queryset(request)
-    user = _user(request)
+    user = signed_in_user(request)
     today = clock.today()
     page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = selectors.rows_for(page.object_list, council_calendar(), today)  # type: ignore[arg-type]
@@ -147,7 +141,7 @@ def checkoff_xlsx(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def application_new(request: HttpRequest) -> HttpResponse:
     """Record an in-year application and its vulnerability risk assessment."""
-    user = _user(request)
+    user = signed_in_user(request)
     require_admissions(user, edit=True)
     form = ApplicationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -204,7 +198,7 @@ def application_new(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def application(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     require_admissions(user)
     app = get_application_for_user(user, pk)
     record_view(user=user, child=app.child, what="admissions application", path=request.path)
@@ -226,7 +220,7 @@ def application(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def offer_new(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     require_admissions(user, edit=True)
     app = get_application_for_user(user, pk)
     form = OfferForm(request.POST or None, initial={"school": app.preferred_school_1_id})
@@ -261,7 +255,7 @@ def offer_new(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def request_print(request: HttpRequest, pk: int) -> HttpResponse:
     """The printable 'please put this child on roll' request (the council or the school)."""
-    user = _user(request)
+    user = signed_in_user(request)
     put = get_request_for_user(user, pk)
     record_view(user=user, child=put.child, what="put-on-roll request", path=request.path)
     return render(
@@ -279,7 +273,7 @@ def request_print(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def letter_print(request: HttpRequest, pk: int) -> HttpResponse:
     """The printable letter to the parent or carer (council staff only)."""
-    user = _user(request)
+    user = signed_in_user(request)
     require_admissions(user)
     put = get_request_for_user(user, pk)
     record_view(user=user, child=put.child, what="parent letter", path=request.path)
@@ -297,7 +291,7 @@ def letter_print(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def contact_new(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     require_admissions(user, edit=True)
     put = get_request_for_user(user, pk)
     form = ContactForm(request.POST or None)
@@ -324,7 +318,7 @@ def contact_new(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def waiting_new(request: HttpRequest, pk: int) -> HttpResponse:
     """Open a 'waiting for a place' case for the applicant (from the application page)."""
-    user = _user(request)
+    user = signed_in_user(request)
     require_admissions(user, edit=True)
     app = get_application_for_user(user, pk)
     try:
@@ -340,7 +334,7 @@ def waiting_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _school_user(request: HttpRequest) -> User:
-    user = _user(request)
+    user = signed_in_user(request)
     if not user.is_school_user:
         raise PermissionDenied("These pages are for schools.")
     return user
@@ -350,7 +344,7 @@ def _school_user(request: HttpRequest) -> User:
 def school_list(request: HttpRequest) -> HttpResponse:
     """The school's own put-on-roll requests, unanswered first."""
     user = _school_user(request)
-    from rollcall.admissions.policies import requests_visible_to
+    from rollcall.admissions.access import requests_visible_to
 
     requests = (
         requests_visible_to(user).select_related("child", "offer").order_by("answered_at", "answer_due", "pk")
@@ -404,7 +398,7 @@ def school_request(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def fair_access(request: HttpRequest) -> HttpResponse:
     """Fair Access cases by status and school days open (page, or XLSX with ?format=xlsx)."""
-    user = _user(request)
+    user = signed_in_user(request)
     require_admissions(user)
     today = clock.today()
     calendar = council_calendar()
@@ -463,7 +457,7 @@ def fair_access(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def fair_access_new(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     require_admissions(user, edit=True)
     form = FairAccessForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -512,7 +506,7 @@ def _get_referral(user: User, pk: int) -> FairAccessReferral:
 @require_http_methods(["GET", "POST"])
 def fair_access_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A referral, with the allocation, direction and admission actions."""
-    user = _user(request)
+    user = signed_in_user(request)
     require_admissions(user)
     referral = _get_referral(user, pk)
     record_view(user=user, child=referral.child, what="Fair Access referral", path=request.path)
@@ -554,7 +548,7 @@ def fair_access_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def waiting(request: HttpRequest) -> HttpResponse:
     """Children without a roll waiting for a place, as at the end of a month (?month=YYYY-MM,
     default this month; ?format=xlsx). Reproducible: last March's report shows last March."""
-    user = _user(request)
+    user = signed_in_user(request)
     require_admissions(user)
     today = clock.today()
     calendar = council_calendar()
@@ -636,7 +630,7 @@ def _recent_months(today: dt.date, count: int = 24) -> list[tuple[str, str]]:
 @require_http_methods(["GET", "POST"])
 def deferred(request: HttpRequest) -> HttpResponse:
     """Deferred school places (the annual report; ?format=xlsx) and recording a new one."""
-    user = _user(request)
+    user = signed_in_user(request)
     require_admissions(user)
     form = DeferredForm(request.POST or None)
     if request.method == "POST":

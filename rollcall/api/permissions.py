@@ -1,7 +1,7 @@
 """Who may call which API endpoint.
 
-What each user may read comes from the same policies as the pages (rollcall/casework/policies.py,
-rollcall/people/policies.py, rollcall/schools/policies.py), so the API never shows what the
+What each user may read comes from the same policies as the pages (rollcall/casework/access.py,
+rollcall/people/access.py, rollcall/schools/access.py), so the API never shows what the
 screens would not.
 """
 

@@ -19,13 +19,13 @@ from django.db.models import Prefetch, Q, QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import NotAuthenticated, PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from rollcall import clock
-from rollcall.accounts.models import User
+from rollcall.accounts.access import signed_in_user
 from rollcall.api.permissions import IsSchoolUserToWrite
 from rollcall.api.serializers import (
     CaseDetailSerializer,
@@ -40,28 +40,20 @@ from rollcall.api.serializers import (
     pupil_from,
 )
 from rollcall.audit.services import record_view
+from rollcall.casework.access import cases_visible_to, get_case_for_user
 from rollcall.casework.models import Case, Enquiry, Task
 from rollcall.casework.new_pupils import new_pupil_notify
-from rollcall.casework.policies import cases_visible_to, get_case_for_user
 from rollcall.casework.removals import removal_notify
 from rollcall.casework.services import CaseworkError
+from rollcall.people.access import get_child_for_user
 from rollcall.people.models import Address, Carer
-from rollcall.people.policies import get_child_for_user
+from rollcall.schools.access import removal_notices_visible_to
 from rollcall.schools.models import RemovalNotice, RollEntry
-from rollcall.schools.policies import removal_notices_visible_to
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 IDEMPOTENCY_KEY_MAX_LENGTH = 100  # RemovalNotice.idempotency_key
 
 _ERROR = inline_serializer("Error", fields={"detail": serializers.CharField()})
-
-
-def _user(request: Request) -> User:
-    """The signed-in user (IsAuthenticated has already refused anyone else)."""
-    user = request.user
-    if not isinstance(user, User):
-        raise NotAuthenticated
-    return user
 
 
 class ApiView(generics.GenericAPIView[Any]):
@@ -89,7 +81,7 @@ class RemovalNoticeListCreate(ApiView):
     permission_classes = [IsAuthenticated, IsSchoolUserToWrite]
 
     def get_queryset(self) -> QuerySet[RemovalNotice]:
-        return removal_notice_queryset(removal_notices_visible_to(_user(self.request))).order_by(
+        return removal_notice_queryset(removal_notices_visible_to(signed_in_user(self.request))).order_by(
             "-received_at", "-pk"
         )
 
@@ -139,7 +131,7 @@ class RemovalNoticeListCreate(ApiView):
         },
     )
     def post(self, request: Request) -> Response:
-        user = _user(request)
+        user = signed_in_user(request)
         school = user.school
         if school is None:  # IsSchoolUserToWrite has refused council staff already
             raise PermissionDenied(IsSchoolUserToWrite.message)
@@ -204,7 +196,7 @@ class NewPupilCreate(ApiView):
         },
     )
     def post(self, request: Request) -> Response:
-        user = _user(request)
+        user = signed_in_user(request)
         school = user.school
         if school is None:
             raise PermissionDenied(IsSchoolUserToWrite.message)
@@ -249,7 +241,7 @@ class CaseList(ApiView, generics.ListAPIView[Case]):
     serializer_class = CaseSerializer
 
     def get_queryset(self) -> QuerySet[Case]:
-        user = _user(self.request)
+        user = signed_in_user(self.request)
         filters = CaseFilterSerializer(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
         wanted: dict[str, Any] = dict(filters.validated_data)
@@ -279,7 +271,7 @@ class CaseDetail(ApiView, generics.RetrieveAPIView[Case]):
     serializer_class = CaseDetailSerializer
 
     def get_object(self) -> Case:
-        case = get_case_for_user(_user(self.request), int(self.kwargs["pk"]))
+        case = get_case_for_user(signed_in_user(self.request), int(self.kwargs["pk"]))
         tasks = Task.objects.filter(case=case).select_related("assignee")
         enquiries = Enquiry.objects.filter(case=case).select_related("recorded_by")
         # The serializer reads case.tasks.all() and case.enquiries.all(); fill them from one query each.
@@ -306,7 +298,7 @@ class ChildDetail(ApiView):
         responses={200: CouncilChildSerializer, 404: OpenApiResponse(_ERROR, description="No such child.")},
     )
     def get(self, request: Request, pk: int) -> Response:
-        user = _user(request)
+        user = signed_in_user(request)
         child = get_child_for_user(user, int(pk))
         rolls = RollEntry.objects.filter(child=child).select_related("school", "destination_school")
         school = user.school

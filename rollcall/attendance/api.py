@@ -7,7 +7,7 @@
                                             seconds_left), error_count, the first 50 errors, summary
 
 Token authentication as the rest of the API (and the session, for the import page's script).
-The same policy as the pages: ``services.can_import`` (403 otherwise) and ``imports_visible_to``
+The same policy as the pages: ``access.can_import`` (403 otherwise) and ``imports_visible_to``
 (a school sees only its own imports; 404 for another's); uploads go through
 ``services.import_create``, which queues the import.
 """
@@ -20,27 +20,21 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotAuthenticated, PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from rollcall.accounts.access import signed_in_user
 from rollcall.accounts.models import User
 from rollcall.api.views import ApiView
-from rollcall.attendance import services
+from rollcall.attendance import access, services
 from rollcall.attendance.models import AttendanceImport
 from rollcall.schools.models import School
 
 API_ERRORS = 50  # errors in the detail response; the import page pages through all that were kept
-
-
-def _user(request: Request) -> User:
-    user = request.user
-    if not isinstance(user, User):
-        raise NotAuthenticated
-    return user
 
 
 class CanImport(BasePermission):
@@ -50,7 +44,7 @@ class CanImport(BasePermission):
 
     def has_permission(self, request: Request, view: APIView) -> bool:
         user = request.user
-        return isinstance(user, User) and services.can_import(user)
+        return isinstance(user, User) and access.can_import(user)
 
 
 class ImportSerializer(serializers.ModelSerializer[AttendanceImport]):
@@ -125,7 +119,7 @@ class ImportListCreate(ApiView):
     parser_classes = [MultiPartParser, FormParser]
 
     def get_queryset(self) -> QuerySet[AttendanceImport]:
-        return services.imports_visible_to(_user(self.request)).select_related("school")
+        return access.imports_visible_to(signed_in_user(self.request)).select_related("school")
 
     @extend_schema(summary="List attendance imports", responses={200: ImportSerializer(many=True)})
     def get(self, request: Request) -> Response:
@@ -146,7 +140,7 @@ class ImportListCreate(ApiView):
         },
     )
     def post(self, request: Request) -> Response:
-        user = _user(request)
+        user = signed_in_user(request)
         incoming = ImportUploadSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
@@ -164,7 +158,7 @@ class ImportListCreate(ApiView):
                 uploaded_by=user,
                 school=school,
             )
-        except services.ImportRefused:
+        except access.ImportRefused:
             raise PermissionDenied(CanImport.message) from None
         body = ImportSerializer(imp).data
         return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["url"]})
@@ -181,7 +175,7 @@ class ImportDetail(ApiView):
     )
     def get(self, request: Request, pk: int) -> Response:
         try:
-            imp = services.get_import_for_user(_user(request), pk)
-        except services.ImportRefused:
+            imp = access.get_import_for_user(signed_in_user(request), pk)
+        except access.ImportRefused:
             raise PermissionDenied(CanImport.message) from None
         return Response(ImportDetailSerializer(imp).data)

@@ -15,51 +15,20 @@ from typing import Literal
 from django.db.models import Count, Exists, F, FloatField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Cast
 
-from rollcall.accounts.models import Team, User
+from rollcall.accounts.models import User
+from rollcall.attendance.access import marks_visible_to
 from rollcall.attendance.models import PupilMarks
 from rollcall.schools.models import RollEntry, School
 
 Level = Literal["persistent", "severe"]
 LEVELS: dict[str, str] = {"persistent": "Persistent absence", "severe": "Severe absence"}
 
-# The teams whose work the lists serve: children missing education, health needs, admissions.
-LIST_TEAMS = frozenset({Team.Kind.INCLUSION, Team.Kind.ACCESS, Team.Kind.ADMISSIONS})
-
-
-def can_see_attendance_lists(user: User) -> bool:
-    """School users (their own school), and council staff whose work needs the lists."""
-    if user.is_school_user or user.is_administrator or user.is_head_of_service:
-        return True
-    return not user.team_kinds.isdisjoint(LIST_TEAMS)
-
-
-def sees_every_school(user: User) -> bool:
-    return can_see_attendance_lists(user) and not user.is_school_user
-
-
-def schools_visible_to(user: User) -> QuerySet[School]:
-    """The schools whose lists this user may open."""
-    if not can_see_attendance_lists(user):
-        return School.objects.none()
-    school = user.school
-    if school is not None:
-        return School.objects.filter(pk=school.pk)
-    return School.objects.all()
-
-
-def _records_visible_to(user: User, year: int) -> QuerySet[PupilMarks]:
-    records = PupilMarks.objects.filter(academic_year=year)
-    if not can_see_attendance_lists(user):
-        return records.none()
-    school = user.school
-    return records.filter(school=school) if school is not None else records
-
 
 def absence_records(
     user: User, *, year: int, level: Level = "persistent", school: School | None = None
 ) -> QuerySet[PupilMarks]:
     """The pupils persistently (or severely) absent this year, highest rate first."""
-    records = _records_visible_to(user, year)
+    records = marks_visible_to(user, year)
     records = records.filter(severe=True) if level == "severe" else records.filter(persistent=True)
     if school is not None:
         records = records.filter(school=school)
@@ -107,7 +76,7 @@ def school_rates(user: User, *, year: int, school: School | None = None) -> list
     persistent absence measure counts enrolments); the absence rate is all absent sessions over
     all possible sessions.
     """
-    records = _records_visible_to(user, year)
+    records = marks_visible_to(user, year)
     if school is not None:
         records = records.filter(school=school)
     rows = (
@@ -163,7 +132,7 @@ def possibly_left_records(
     current = RollEntry.objects.filter(
         child_id=OuterRef("child_id"), school_id=OuterRef("school_id"), on_roll_to__isnull=True
     )
-    records = _records_visible_to(user, year).filter(unmarked_days__gte=unmarked_days).filter(Exists(current))
+    records = marks_visible_to(user, year).filter(unmarked_days__gte=unmarked_days).filter(Exists(current))
     if school is not None:
         records = records.filter(school=school)
     return (

@@ -34,12 +34,11 @@ from typing import IO, Any
 import numpy as np
 from django.core.files import File
 from django.db import connection, models, transaction
-from django.db.models import QuerySet
-from django.http import Http404
 
 from rollcall import clock
-from rollcall.accounts.models import Team, User
+from rollcall.accounts.models import User
 from rollcall.attendance import importers
+from rollcall.attendance.access import ImportRefused, can_import
 from rollcall.attendance.importers import WIDTH, FileError, MarksRead, Reference
 from rollcall.attendance.models import AttendanceImport, PupilMarks
 from rollcall.casework.calendar import council_calendar
@@ -51,7 +50,6 @@ logger = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
 
-IMPORTING_TEAMS = frozenset({Team.Kind.INCLUSION, Team.Kind.ACCESS, Team.Kind.ADMISSIONS})
 """Council teams whose members (any role) import council-wide files."""
 WRITE_BATCH = 1000  # records per upsert statement (15 parameters each: under every database's limit)
 READ_CHUNK = 2000  # children per query when reading the stored strings
@@ -61,41 +59,7 @@ _BLANK = ord(BLANK)
 _WRITE_LOCK = 0x5243_4154  # "RCAT"
 
 
-class ImportRefused(Exception):
-    """Raised when someone may not import (the views answer 403)."""
-
-
 # ---- who may import and see imports ---------------------------------------------------------------
-
-
-def can_import(user: User) -> bool:
-    """School users (for their own school), and the council's Inclusion, Access to Education and
-    Admissions teams (any role) and administrators (council-wide files)."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_school_user:
-        return True
-    return user.is_administrator or not user.team_kinds.isdisjoint(IMPORTING_TEAMS)
-
-
-def imports_visible_to(user: User) -> QuerySet[AttendanceImport]:
-    """The imports ``user`` may see: a school's own; every import for the council's importers."""
-    if not can_import(user):
-        return AttendanceImport.objects.none()
-    school = user.school
-    if school is not None:
-        return AttendanceImport.objects.filter(school=school)
-    return AttendanceImport.objects.all()
-
-
-def get_import_for_user(user: User, pk: int) -> AttendanceImport:
-    """The access helper for one import: 403 (ImportRefused) for non-importers, 404 if not theirs."""
-    if not can_import(user):
-        raise ImportRefused
-    found = imports_visible_to(user).select_related("school", "uploaded_by").filter(pk=pk).first()
-    if found is None:
-        raise Http404("No such import")
-    return found
 
 
 # ---- progress, as the pages and the API show it -------------------------------------------------------

@@ -1,7 +1,7 @@
 """Attendance import pages: send a file, watch it import, read what happened (docs/attendance.md).
 
 Who: school users send their own school's marks; the council's Inclusion, Access to Education and
-Admissions teams (any role) and administrators send council-wide files (``services.can_import``).
+Admissions teams (any role) and administrators send council-wide files (``access.can_import``).
 Everyone else gets 403. A school sees only its own imports.
 
 The import page works without JavaScript (a "Refresh" link); with it, a small script polls the
@@ -20,7 +20,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from rollcall.accounts.models import User
-from rollcall.attendance import services
+from rollcall.attendance import access, services
 from rollcall.attendance.forms import ImportForm
 from rollcall.attendance.models import AttendanceImport
 from rollcall.rules.attendance import Trigger
@@ -40,7 +40,7 @@ TRIGGER_LABELS = {
 
 def _importer(request: HttpRequest) -> User:
     user = request.user
-    if not isinstance(user, User) or not services.can_import(user):
+    if not isinstance(user, User) or not access.can_import(user):
         raise PermissionDenied(
             "Only schools and the Inclusion, Access to Education and Admissions teams can import attendance."
         )
@@ -65,7 +65,7 @@ def duration(seconds: float | None) -> str:
 def import_list(request: HttpRequest) -> HttpResponse:
     """The imports this person may see, newest first."""
     user = _importer(request)
-    imports = services.imports_visible_to(user).select_related("school", "uploaded_by")
+    imports = access.imports_visible_to(user).select_related("school", "uploaded_by")
     page = Paginator(imports, PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -101,13 +101,13 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One import: its progress while it runs, then what it stored or why it stored nothing."""
     user = _importer(request)
     try:
-        imp = services.get_import_for_user(user, pk)
-    except services.ImportRefused:
+        imp = access.get_import_for_user(user, pk)
+    except access.ImportRefused:
         raise PermissionDenied from None
     progress = services.import_progress(imp)
     errors = Paginator(imp.errors, ERRORS_PER_PAGE).get_page(request.GET.get("page"))
     visible = set(
-        services.imports_visible_to(user)
+        access.imports_visible_to(user)
         .filter(pk__in=[r.get("id") for r in imp.summary.get("replaced_imports", []) if r.get("id")])
         .values_list("pk", flat=True)
     )
@@ -130,7 +130,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             "same_as": same_as,
             "same_as_visible": bool(same_as)
-            and services.imports_visible_to(user).filter(pk=same_as.get("id")).exists(),
+            and access.imports_visible_to(user).filter(pk=same_as.get("id")).exists(),
             "prompts": _prompts(imp),
         },
     )

@@ -16,10 +16,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from rollcall import clock
+from rollcall.accounts.access import signed_in_user
 from rollcall.accounts.models import User
-from rollcall.attendance import selectors
+from rollcall.attendance import access, selectors
 from rollcall.casework.calendar import council_calendar
-from rollcall.people.policies import children_visible_to
+from rollcall.people.access import children_visible_to
 from rollcall.rules.attendance import Thresholds
 from rollcall.rules.calendar import academic_year_of
 from rollcall.schools.models import School
@@ -27,11 +28,9 @@ from rollcall.schools.models import School
 PER_PAGE = 50
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User):  # LoginRequiredMiddleware signs everyone in first
-        raise PermissionDenied
-    if not selectors.can_see_attendance_lists(user):
+def _list_reader(request: HttpRequest) -> User:
+    user = signed_in_user(request)
+    if not access.can_see_attendance_lists(user):
         raise PermissionDenied(
             "Only schools and the Inclusion, Access to Education and Admissions teams can see attendance lists."
         )
@@ -60,7 +59,7 @@ def absence_overview(request: HttpRequest) -> HttpResponse:
 
     A school user goes straight to their own school's list.
     """
-    user = _user(request)
+    user = _list_reader(request)
     school = user.school
     if school is not None:
         return redirect("attendance:absence-school", school_pk=school.pk)
@@ -81,13 +80,13 @@ def absence_overview(request: HttpRequest) -> HttpResponse:
 
 def absence_pupils(request: HttpRequest, school_pk: int | None = None) -> HttpResponse:
     """Pupils persistently (``?level=persistent``) or severely absent: one school's, or every school's."""
-    user = _user(request)
+    user = _list_reader(request)
     year = _year(request)
     level = _level(request)
     school: School | None = None
     if school_pk is not None:
-        school = get_object_or_404(selectors.schools_visible_to(user), pk=school_pk)
-    elif not selectors.sees_every_school(user):
+        school = get_object_or_404(access.schools_visible_to(user), pk=school_pk)
+    elif not access.sees_every_school(user):
         if user.school is None:
             raise Http404("No such list")
         return redirect("attendance:absence-school", school_pk=user.school.pk)
@@ -107,7 +106,7 @@ def absence_pupils(request: HttpRequest, school_pk: int | None = None) -> HttpRe
             "levels": selectors.LEVELS,
             "year": year,
             "year_label": _year_label(year),
-            "sees_every_school": selectors.sees_every_school(user),
+            "sees_every_school": access.sees_every_school(user),
             "page_obj": page,
             "linkable": _linkable(user, [r.child_id for r in page]),
         },
@@ -125,12 +124,12 @@ def _linkable(user: User, child_ids: list[int]) -> set[int]:
 
 def possibly_left(request: HttpRequest) -> HttpResponse:
     """Pupils on a roll with no marks for 10 school days: a school's own, or (council) every school's."""
-    user = _user(request)
+    user = _list_reader(request)
     year = _year(request)
     school: School | None = user.school
     asked = request.GET.get("school", "")
     if school is None and asked.isdigit():
-        school = get_object_or_404(selectors.schools_visible_to(user), pk=int(asked))
+        school = get_object_or_404(access.schools_visible_to(user), pk=int(asked))
     days = Thresholds().unmarked_days
     records = selectors.possibly_left_records(user, year=year, unmarked_days=days, school=school)
     page = Paginator(records, PER_PAGE).get_page(request.GET.get("page"))

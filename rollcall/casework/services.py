@@ -22,9 +22,9 @@ from simple_history.utils import bulk_create_with_history
 from rollcall import clock
 from rollcall.accounts.models import Membership, Team, User
 from rollcall.casework import events
+from rollcall.casework.access import case_role
 from rollcall.casework.calendar import council_calendar
 from rollcall.casework.models import Case, Enquiry, Event, Flag, Note, RuleSettings, Task
-from rollcall.casework.policies import case_role
 from rollcall.formats import long_date
 from rollcall.notify.services import message_send, team_members
 from rollcall.people.models import Child

@@ -1,6 +1,6 @@
 """The council officer's casework pages: the caseload, a case, and the actions on a case.
 
-Every view starts with the access policy (rollcall/casework/policies.py): lists read
+Every view starts with the access policy (rollcall/casework/access.py): lists read
 ``cases_visible_to(user)``, a case page ``get_case_for_user(user, pk)``, and every action
 ``get_case_for_user(user, pk, action="edit")`` (403 for someone who may see but not work the
 case). Every change goes through one service in rollcall/casework/services.py; a refusal
@@ -26,9 +26,11 @@ from django.utils.module_loading import import_string
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rollcall import clock
+from rollcall.accounts.access import signed_in_user
 from rollcall.accounts.models import User
 from rollcall.audit.services import record_view
 from rollcall.casework import services
+from rollcall.casework.access import EDIT, can_edit_case, case_role, cases_visible_to, get_case_for_user
 from rollcall.casework.events import event_text
 from rollcall.casework.forms import (
     MINE,
@@ -41,21 +43,12 @@ from rollcall.casework.forms import (
     TransitionForm,
 )
 from rollcall.casework.models import Case, Enquiry, Flag, Task
-from rollcall.casework.policies import EDIT, can_edit_case, case_role, cases_visible_to, get_case_for_user
 from rollcall.casework.services import CaseworkError
 from rollcall.rules.escalation import Level
 from rollcall.rules.workflow import Role, Transition
 from rollcall.schools.models import RemovalNotice
 
 PAGE_SIZE = 50
-
-
-def _user(request: HttpRequest) -> User:
-    """The signed-in person (LoginRequiredMiddleware lets nobody else reach these views)."""
-    user = request.user
-    if not isinstance(user, User):
-        raise PermissionDenied
-    return user
 
 
 def _case_url(case: Case) -> str:
@@ -116,7 +109,7 @@ def _caseload_counts(cases: QuerySet[Case], today: dt.date) -> dict[str, int]:
 @require_GET
 def caseload(request: HttpRequest) -> HttpResponse:
     """The cases this person may see, open ones of their teams first, filtered and sorted."""
-    user = _user(request)
+    user = signed_in_user(request)
     today = clock.today()
     visible = cases_visible_to(user)
 
@@ -192,7 +185,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
 @require_GET
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Everything about one case, and the actions this person may take on it."""
-    user = _user(request)
+    user = signed_in_user(request)
     case = get_case_for_user(user, pk)
     # Every view of a child's record is logged (UK GDPR: need-to-know access, docs/access.md).
     record_view(user=user, child=case.child, what="case", path=request.path)
@@ -287,7 +280,7 @@ def _form_page(
 
 @require_http_methods(["GET", "POST"])
 def enquiry_record(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     case = get_case_for_user(user, pk, action=EDIT)
     form = EnquiryForm(request.POST) if request.method == "POST" else EnquiryForm()
     if request.method == "POST" and form.is_valid():
@@ -311,7 +304,7 @@ def enquiry_record(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def note_add(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     case = get_case_for_user(user, pk, action=EDIT)
     form = NoteForm(request.POST) if request.method == "POST" else NoteForm()
     if request.method == "POST" and form.is_valid():
@@ -327,7 +320,7 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def task_add(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     case = get_case_for_user(user, pk, action=EDIT)
     if request.method == "POST":
         form = TaskForm(request.POST, team=case.team_id)
@@ -350,7 +343,7 @@ def task_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def task_complete(request: HttpRequest, pk: int, task_pk: int) -> HttpResponse:
     """The "Mark as done" button beside each open task on the case page."""
-    user = _user(request)
+    user = signed_in_user(request)
     case = get_case_for_user(user, pk, action=EDIT)
     task = get_object_or_404(case.tasks.select_related("case"), pk=task_pk)
     if task.status != Task.Status.OPEN:
@@ -381,7 +374,7 @@ def _transition_for(case: Case, target: str, role: Role | None) -> Transition:
 @require_http_methods(["GET", "POST"])
 def case_move(request: HttpRequest, pk: int, target: str) -> HttpResponse:
     """One workflow move (start enquiries, propose or approve closure, reopen…) as a form."""
-    user = _user(request)
+    user = signed_in_user(request)
     case = get_case_for_user(user, pk, action=EDIT)
     move = _transition_for(case, target, case_role(user, case))
     kwargs: dict[str, Any] = {"workflow": case.workflow, "transition": move}
@@ -410,7 +403,7 @@ def case_move(request: HttpRequest, pk: int, target: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def case_assign(request: HttpRequest, pk: int) -> HttpResponse:
     """Give the case to someone else in its team (team managers and heads of service)."""
-    user = _user(request)
+    user = signed_in_user(request)
     case = get_case_for_user(user, pk, action=EDIT)
     if case_role(user, case) not in {Role.MANAGER, Role.HEAD_OF_SERVICE}:
         raise PermissionDenied("Only a team manager or head of service can reassign a case.")

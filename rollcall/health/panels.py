@@ -8,8 +8,8 @@ from django.template.loader import render_to_string
 from rollcall import clock
 from rollcall.accounts.models import User
 from rollcall.casework.models import Case
+from rollcall.health.access import can_see_health_details
 from rollcall.health.models import HealthReport, HealthSettings, NamedContact, ProvisionReferral
-from rollcall.health.views import can_see_health_details
 
 
 def case_panel(request: HttpRequest, case: Case) -> str:

@@ -16,9 +16,9 @@ from django.urls import reverse
 from rollcall import clock
 from rollcall.accounts.models import Membership, Team, User
 from rollcall.casework import events
+from rollcall.casework.access import case_role
 from rollcall.casework.calendar import council_calendar
 from rollcall.casework.models import Case, RuleSettings, Task
-from rollcall.casework.policies import case_role
 from rollcall.casework.services import CaseworkError, _task_create, case_open, case_refresh, case_transition
 from rollcall.formats import long_date
 from rollcall.health.models import (

@@ -21,12 +21,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from rollcall import clock
-from rollcall.accounts.models import Membership, Team, User
+from rollcall.accounts.access import signed_in_user
+from rollcall.accounts.models import Membership, User
 from rollcall.audit.services import record_view
+from rollcall.casework.access import EDIT, case_role, get_case_for_user
 from rollcall.casework.models import Case
-from rollcall.casework.policies import EDIT, case_role, get_case_for_user
 from rollcall.casework.services import CaseworkError
 from rollcall.health import services
+from rollcall.health.access import can_report, can_see_health_details, can_use_sen_panel
 from rollcall.health.forms import (
     CheckInForm,
     HealthReportForm,
@@ -47,34 +49,8 @@ from rollcall.people.matching import child_match_or_create
 from rollcall.rules.workflow import Role
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User):
-        raise PermissionDenied
-    return user
-
-
-def _in_teams(user: User, *kinds: str) -> bool:
-    return not user.team_kinds.isdisjoint(kinds)
-
-
-def can_report(user: User) -> bool:
-    return user.is_school_user or user.is_head_of_service or _in_teams(user, Team.Kind.ACCESS)
-
-
-def can_use_sen_panel(user: User) -> bool:
-    return not user.is_school_user and (
-        user.is_head_of_service or _in_teams(user, Team.Kind.SEN, Team.Kind.ACCESS)
-    )
-
-
-def can_see_health_details(user: User, case: Case) -> bool:
-    """Medical evidence, referrals, check-in notes: the case's team and heads of service only."""
-    return case.kind == "health" and case_role(user, case) is not None
-
-
 def _health_case(request: HttpRequest, pk: int, action: str = EDIT) -> Case:
-    case = get_case_for_user(_user(request), pk, action)
+    case = get_case_for_user(signed_in_user(request), pk, action)
     if case.kind != "health":
         raise Http404("No such case")
     return case
@@ -95,7 +71,7 @@ def _back(case: Case) -> HttpResponse:
 
 
 def report_new(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     if not can_report(user):
         raise PermissionDenied(
             "Only schools and the Access to Education team can report a child absent through illness."
@@ -143,7 +119,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
 
 def report_done(request: HttpRequest, pk: int) -> HttpResponse:
     """What the school (or officer) sees after reporting: the case is open, and who the named contact is."""
-    user = _user(request)
+    user = signed_in_user(request)
     report = HealthReport.objects.select_related("child", "school", "case").filter(pk=pk).first()
     if report is None:
         raise Http404("No such report")
@@ -175,7 +151,7 @@ def referral_new(request: HttpRequest, case_pk: int) -> HttpResponse:
     form = ReferralForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            referral = services.referral_make(case=case, actor=_user(request), facts=form.facts())
+            referral = services.referral_make(case=case, actor=signed_in_user(request), facts=form.facts())
         except CaseworkError as refused:
             form.add_error(None, str(refused))
         else:
@@ -197,7 +173,7 @@ def _referral_for(request: HttpRequest, pk: int) -> ProvisionReferral:
     )
     if referral is None:
         raise Http404("No such referral")
-    user = _user(request)
+    user = signed_in_user(request)
     _health_case(request, referral.case_id, action="view")
     if not can_see_health_details(user, referral.case):
         raise Http404("No such referral")
@@ -237,7 +213,7 @@ def referral_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 def provision_started(request: HttpRequest, case_pk: int) -> HttpResponse:
     case = _health_case(request, case_pk)
     try:
-        services.provision_in_place(case=case, actor=_user(request))
+        services.provision_in_place(case=case, actor=signed_in_user(request))
     except CaseworkError as refused:
         messages.error(request, str(refused))
     return _back(case)
@@ -252,7 +228,7 @@ def contact_change(request: HttpRequest, case_pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             contact = services.named_contact_assign(
-                case=case, officer=form.cleaned_data["officer"], actor=_user(request)
+                case=case, officer=form.cleaned_data["officer"], actor=signed_in_user(request)
             )
         except CaseworkError as refused:
             form.add_error(None, str(refused))
@@ -271,7 +247,7 @@ def letter(request: HttpRequest, pk: int) -> HttpResponse:
     if contact is None:
         raise Http404("No such letter")
     case = _health_case(request, contact.case_id, action="view")
-    user = _user(request)
+    user = signed_in_user(request)
     record_view(user=user, child=case.child, what="named contact letter", path=request.path)
     return render(
         request,
@@ -294,7 +270,7 @@ def checkin_new(request: HttpRequest, case_pk: int) -> HttpResponse:
     form = CheckInForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.checkin_record(case=case, actor=_user(request), facts=form.facts())
+            services.checkin_record(case=case, actor=signed_in_user(request), facts=form.facts())
         except CaseworkError as refused:
             form.add_error(None, str(refused))
         else:
@@ -317,7 +293,7 @@ def reintegration_new(request: HttpRequest, case_pk: int) -> HttpResponse:
         try:
             services.reintegration_plan(
                 case=case,
-                actor=_user(request),
+                actor=signed_in_user(request),
                 school=d["school_urn"],
                 target_return_date=d["target_return_date"],
                 school_agreed=d["school_agreed"],
@@ -342,7 +318,7 @@ def reintegration_new(request: HttpRequest, case_pk: int) -> HttpResponse:
 def sen_panel(request: HttpRequest) -> HttpResponse:
     """The panel's agenda: each child, whether they attend school, and their open cases' kind,
     owning team and owner (never notes or health details)."""
-    user = _user(request)
+    user = signed_in_user(request)
     if not can_use_sen_panel(user):
         raise PermissionDenied("Only the SEN and Access to Education teams can see the SEN panel.")
     filter_form = PanelFilterForm(request.GET or None)
@@ -370,7 +346,7 @@ def sen_panel(request: HttpRequest) -> HttpResponse:
 
 
 def sen_panel_new(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     if not can_use_sen_panel(user):
         raise PermissionDenied("Only the SEN and Access to Education teams can record SEN panel requests.")
     form = SenPanelRequestForm(request.POST if request.method == "POST" else None)

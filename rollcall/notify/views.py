@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from rollcall.accounts.models import User
+from rollcall.accounts.access import signed_in_user
 from rollcall.notify.models import Message
 from rollcall.notify.services import message_mark_read
 
 PER_PAGE = 50
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User):  # LoginRequiredMiddleware signs everyone in first
-        raise PermissionDenied
-    return user
 
 
 def _safe_link(url: str) -> str:
@@ -28,7 +20,7 @@ def _safe_link(url: str) -> str:
 
 
 def inbox(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     messages = (
         Message.objects.filter(recipient=user)
         .annotate(is_read=ExpressionWrapper(Q(read_at__isnull=False), output_field=BooleanField()))
@@ -42,7 +34,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     message = Message.objects.filter(pk=pk, recipient=user).first()
     if message is None:
         raise Http404("No such message")

@@ -10,36 +10,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import F, OuterRef, Q, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from rollcall.accounts.access import signed_in_user
 from rollcall.accounts.models import User
 from rollcall.audit.services import record_view
+from rollcall.casework.access import cases_visible_to
 from rollcall.casework.events import event_text
 from rollcall.casework.models import Event, Flag
-from rollcall.casework.policies import cases_visible_to
+from rollcall.people.access import children_visible_to, get_child_for_user
 from rollcall.people.forms import ChildSearchForm
 from rollcall.people.models import Child, PossibleDuplicate
-from rollcall.people.policies import children_visible_to, get_child_for_user
 from rollcall.schools.models import RollEntry
 
 RESULTS_PER_PAGE = 50
 EVENTS_PER_PAGE = 50
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User):  # LoginRequiredMiddleware signs everyone in first
-        raise PermissionDenied
-    return user
-
-
 def search(request: HttpRequest) -> HttpResponse:
     """Search the children this user may see by UPN, or by last name and date of birth."""
-    user = _user(request)
+    user = signed_in_user(request)
     searched = any(request.GET.get(name) for name in ("upn", "surname", "date_of_birth_0", "date_of_birth_2"))
     form = ChildSearchForm(request.GET if searched else None)
     page = None
@@ -68,7 +61,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One child's record, cut to what this user may see; the view is logged."""
-    user = _user(request)
+    user = signed_in_user(request)
     child = get_child_for_user(user, pk)
     record_view(user=user, child=child, what="Child record", path=request.get_full_path())
 

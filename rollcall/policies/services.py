@@ -20,6 +20,7 @@ from rollcall import clock
 from rollcall.accounts.models import Membership, Team, User
 from rollcall.formats import long_date
 from rollcall.notify.services import message_send, messages_send_bulk
+from rollcall.policies.access import can_create_policies, can_manage_policy
 from rollcall.policies.models import CirculationCampaign, Policy, PolicyVersion, Recipient
 from rollcall.rules import circulation
 from rollcall.rules.workflow import Role
@@ -32,20 +33,6 @@ class PolicyError(Exception):
 
 
 # ---- who may do what ----------------------------------------------------------------------------
-
-
-def can_create_policies(user: User) -> bool:
-    return user.is_active and (user.is_administrator or user.is_head_of_service)
-
-
-def can_manage_policy(user: User, policy: Policy) -> bool:
-    """Administrators, heads of service and the policy's owner manage it; everyone else reads."""
-    return user.is_active and (user.is_administrator or user.is_head_of_service or policy.owner_id == user.pk)
-
-
-def can_read_policies(user: User) -> bool:
-    """Council staff read every policy, drafts included; school users only what is sent to them."""
-    return user.is_active and user.is_council_staff
 
 
 def _require_manager(actor: User, policy: Policy) -> None:

@@ -3,7 +3,7 @@
 
 Access (docs/policies.md): the public pages show only the current published version of each
 policy, never drafts. Council staff read every policy page; administrators, heads of service and a
-policy's owner change it (``services.can_manage_policy``), and only they see a campaign's
+policy's owner change it (``access.can_manage_policy``), and only they see a campaign's
 progress and its CSV of who is outstanding. School users see only what was sent to them.
 """
 
@@ -23,8 +23,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rollcall import clock
+from rollcall.accounts.access import signed_in_user
 from rollcall.accounts.models import User
-from rollcall.policies import services
+from rollcall.policies import access, services
 from rollcall.policies.forms import CampaignForm, PolicyForm, VersionForm
 from rollcall.policies.models import CirculationCampaign, Policy, PolicyVersion, Recipient
 from rollcall.policies.services import PolicyError
@@ -33,26 +34,19 @@ from rollcall.rules.circulation import ReviewState, review_state
 PAGE_SIZE = 50
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User):
-        raise PermissionDenied
-    return user
-
-
 def _staff(request: HttpRequest) -> User:
-    user = _user(request)
-    if not services.can_read_policies(user):
+    user = signed_in_user(request)
+    if not access.can_read_policies(user):
         raise PermissionDenied
     return user
 
 
 def _policy_for(user: User, pk: int, *, manage: bool = False) -> Policy:
     """The access helper for staff pages: 404 if it does not exist, 403 if this person may not."""
-    if not services.can_read_policies(user):
+    if not access.can_read_policies(user):
         raise PermissionDenied
     policy = get_object_or_404(Policy.objects.select_related("owner", "team"), pk=pk)
-    if manage and not services.can_manage_policy(user, policy):
+    if manage and not access.can_manage_policy(user, policy):
         raise PermissionDenied
     return policy
 
@@ -145,7 +139,7 @@ def policy_list(request: HttpRequest) -> HttpResponse:
             "page_title": "Policies",
             "rows": rows,
             "page_obj": page,
-            "can_create": services.can_create_policies(user),
+            "can_create": access.can_create_policies(user),
         },
     )
 
@@ -153,7 +147,7 @@ def policy_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def policy_new(request: HttpRequest) -> HttpResponse:
     user = _staff(request)
-    if not services.can_create_policies(user):
+    if not access.can_create_policies(user):
         raise PermissionDenied
     form = PolicyForm(request.POST if request.method == "POST" else None, initial={"owner": user.pk})
     if request.method == "POST" and form.is_valid():
@@ -188,11 +182,11 @@ def policy_new(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def policy_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     policy = _policy_for(user, pk)
     versions = list(policy.versions.select_related("approved_by").order_by("-number"))
     current = next((v for v in versions if v.published_at is not None), None)
-    can_manage = services.can_manage_policy(user, policy)
+    can_manage = access.can_manage_policy(user, policy)
     for v in versions:
         v.can_publish = (  # type: ignore[attr-defined]
             can_manage and v.published_at is None and (current is None or current.number < v.number)
@@ -227,7 +221,7 @@ def policy_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def version_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     policy = _policy_for(user, pk)
     version = get_object_or_404(policy.versions.select_related("approved_by"), number=number)
     current = services.current_version(policy)
@@ -239,7 +233,7 @@ def version_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
             "policy": policy,
             "version": version,
             "is_current": current is not None and current.pk == version.pk,
-            "can_publish": services.can_manage_policy(user, policy)
+            "can_publish": access.can_manage_policy(user, policy)
             and version.published_at is None
             and (current is None or current.number < version.number),
         },
@@ -248,7 +242,7 @@ def version_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 
 @require_GET
 def version_file(request: HttpRequest, pk: int, number: int) -> FileResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     policy = _policy_for(user, pk)
     version = get_object_or_404(policy.versions, number=number)
     if not version.file:
@@ -260,7 +254,7 @@ def version_file(request: HttpRequest, pk: int, number: int) -> FileResponse:
 
 @require_http_methods(["GET", "POST"])
 def version_new(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     policy = _policy_for(user, pk, manage=True)
     current = services.current_version(policy)
     form = VersionForm(
@@ -295,7 +289,7 @@ def version_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def version_publish(request: HttpRequest, pk: int, number: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     policy = _policy_for(user, pk, manage=True)
     version = get_object_or_404(policy.versions, number=number)
     try:
@@ -309,7 +303,7 @@ def version_publish(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def campaign_new(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     policy = _policy_for(user, pk, manage=True)
     version = services.current_version(policy)
     if version is None:
@@ -359,7 +353,7 @@ def _campaign_for(user: User, pk: int) -> CirculationCampaign:
 @require_GET
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Counts and the paginated list of who has not acknowledged (managers of the policy only)."""
-    user = _user(request)
+    user = signed_in_user(request)
     campaign = _campaign_for(user, pk)
     status = services.campaign_status(campaign)
     page = Paginator(services.campaign_outstanding(campaign), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -386,7 +380,7 @@ def _where(user: User) -> str:
 @require_GET
 def campaign_csv(request: HttpRequest, pk: int) -> HttpResponse:
     """Who has not acknowledged, as CSV (same permission as the campaign page)."""
-    user = _user(request)
+    user = signed_in_user(request)
     campaign = _campaign_for(user, pk)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="policy-campaign-{campaign.pk}-outstanding.csv"'
@@ -414,7 +408,7 @@ def campaign_csv(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def acknowledge_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     outstanding = list(services.outstanding_for(user))
     return render(
         request,
@@ -432,7 +426,7 @@ def _recipient_for(user: User, campaign_pk: int) -> Recipient:
 @require_GET
 def acknowledge_read(request: HttpRequest, pk: int) -> HttpResponse:
     """The version that was sent to this person (they may read it even if it is no longer current)."""
-    user = _user(request)
+    user = signed_in_user(request)
     recipient = _recipient_for(user, pk)
     version = recipient.campaign.version
     return render(
@@ -449,7 +443,7 @@ def acknowledge_read(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     recipient = _recipient_for(user, pk)
     services.acknowledge(campaign=recipient.campaign, user=user)
     messages.success(
@@ -460,7 +454,7 @@ def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def acknowledged_file(request: HttpRequest, pk: int) -> FileResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     version = _recipient_for(user, pk).campaign.version
     if not version.file:
         raise Http404

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from rollcall.reports import documents, figures, policies
+from rollcall.reports import access, documents, figures
 from rollcall.reports.documents import ReportDocument
 from rollcall.rules.reporting import Period, PeriodKind, last_complete, period_containing, recent
 
@@ -102,14 +102,14 @@ REPORTS: dict[str, Report] = {
     r.slug: r
     for r in (
         Report(
-            policies.DASHBOARD,
+            access.DASHBOARD,
             "Dashboard",
             "The headline figures and charts for managers, as at today.",
             (),
             _dashboard,
         ),
         Report(
-            policies.MONTHLY,
+            access.MONTHLY,
             "Monthly management report",
             "Open cases by kind and team, cases opened and closed, overdue tasks, escalations, school "
             "days to resolution and the invariant.",
@@ -117,7 +117,7 @@ REPORTS: dict[str, Report] = {
             _monthly,
         ),
         Report(
-            policies.QUARTERLY,
+            access.QUARTERLY,
             "Quarterly scrutiny report",
             "Children missing education, health needs, removals with no destination, vulnerable "
             "applicants, Fair Access, eight quarters of trends and the action plans.",
@@ -125,7 +125,7 @@ REPORTS: dict[str, Report] = {
             _quarterly,
         ),
         Report(
-            policies.EXCEPTIONS,
+            access.EXCEPTIONS,
             "Exceptions report",
             "Every case beyond the last step of its escalation ladder, by name, for the Assistant Director.",
             (PeriodKind.MONTH,),
@@ -134,28 +134,28 @@ REPORTS: dict[str, Report] = {
             history=24,
         ),
         Report(
-            policies.UNKNOWN_DESTINATIONS,
+            access.UNKNOWN_DESTINATIONS,
             "Unknown destinations",
             "Children removed from a school roll with no known destination, month by month.",
             (PeriodKind.MONTH,),
             _unknown,
         ),
         Report(
-            policies.WAITING,
+            access.WAITING,
             "Children waiting for a place",
             "Children of compulsory school age with no school place at the end of a month.",
             (PeriodKind.MONTH,),
             _waiting,
         ),
         Report(
-            policies.DEFERRED_PLACES,
+            access.DEFERRED_PLACES,
             "Deferred school places",
             "Deferred places due to start in a school year, and whether each child started.",
             (PeriodKind.ACADEMIC_YEAR,),
             _deferred,
         ),
         Report(
-            policies.HUB_PROFILE,
+            access.HUB_PROFILE,
             "Multi-agency hub profile",
             "Aggregate counts by age, area, vulnerability and outcome, small numbers suppressed, for partners.",
             (PeriodKind.QUARTER, PeriodKind.MONTH, PeriodKind.FINANCIAL_YEAR),

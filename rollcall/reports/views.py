@@ -1,6 +1,6 @@
 """Report pages and their downloads (XLSX, PDF, and CSV for each table).
 
-Every view starts with the reports policy (rollcall/reports/policies.py), which also gives the
+Every view starts with the reports policy (rollcall/reports/access.py), which also gives the
 team scope the figures are counted over, so a download never shows more than the page. A period
 is chosen with ?period=KEY (rollcall.rules.reporting.Period.key) from the periods offered; the
 default is the last complete period (the exceptions report: today).
@@ -10,30 +10,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
 
 from rollcall import clock
-from rollcall.accounts.models import User
-from rollcall.reports import charts, exports, policies
+from rollcall.accounts.access import signed_in_user
+from rollcall.reports import access, charts, exports
 from rollcall.reports.definitions import REPORTS, Report
 from rollcall.reports.documents import ReportDocument
 from rollcall.rules.reporting import Period, parse_period
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User):
-        raise PermissionDenied
-    return user
-
-
 def _report(request: HttpRequest, slug: str) -> tuple[Report, ReportDocument, Period | None]:
     """Check access, read the chosen period (404 for one not offered) and build the document."""
-    teams = policies.require_report(_user(request), slug)
+    teams = access.require_report(signed_in_user(request), slug)
     report = REPORTS[slug]
     today = clock.today()
     period = report.default_period(today)
@@ -99,8 +91,8 @@ def _query(period: Period | None) -> str:
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     """The reports this person may open."""
-    user = _user(request)
-    visible = policies.reports_visible_to(user)
+    user = signed_in_user(request)
+    visible = access.reports_visible_to(user)
     if not visible:
         raise Http404("No reports")
     return render(

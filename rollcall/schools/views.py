@@ -15,6 +15,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from rollcall.accounts.access import signed_in_user
 from rollcall.accounts.models import User
 from rollcall.casework.new_pupils import new_pupil_notify
 from rollcall.casework.removals import removal_notify
@@ -24,13 +25,6 @@ from rollcall.schools.forms import NewPupilForm, RemovalForm, SchoolSearchForm
 from rollcall.schools.models import RemovalNotice, RollEntry, School
 
 PER_PAGE = 50
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User):  # LoginRequiredMiddleware signs everyone in first
-        raise PermissionDenied
-    return user
 
 
 def _school_of(user: User) -> School:
@@ -43,7 +37,7 @@ def _school_of(user: User) -> School:
 
 def portal(request: HttpRequest) -> HttpResponse:
     """A school user's own school; for council staff, the schools register."""
-    user = _user(request)
+    user = signed_in_user(request)
     search = SchoolSearchForm(request.GET)
     query = search.cleaned_data["q"].strip() if search.is_valid() else ""
     school = user.school
@@ -103,7 +97,7 @@ def _school_list(request: HttpRequest, query: str, search: SchoolSearchForm) -> 
 
 def school_detail(request: HttpRequest, urn: str) -> HttpResponse:
     """One school's details and counts. A school user may see only their own school."""
-    user = _user(request)
+    user = signed_in_user(request)
     school = School.objects.filter(urn=urn).first()
     if school is None or (user.school is not None and user.school.pk != school.pk):
         raise Http404("No such school")
@@ -125,7 +119,7 @@ def school_detail(request: HttpRequest, urn: str) -> HttpResponse:
 
 def removal_new(request: HttpRequest) -> HttpResponse:
     """Tell the council a pupil has left the roll (the deletion return, reg. 13(4))."""
-    user = _user(request)
+    user = signed_in_user(request)
     school = _school_of(user)
     if request.method == "POST":
         form = RemovalForm(request.POST, school=school)
@@ -160,7 +154,7 @@ def removal_new(request: HttpRequest) -> HttpResponse:
 
 def new_pupil(request: HttpRequest) -> HttpResponse:
     """Tell the council a pupil has joined the roll (the new pupil return, reg. 13(1))."""
-    user = _user(request)
+    user = signed_in_user(request)
     school = _school_of(user)
     if request.method == "POST":
         form = NewPupilForm(request.POST)
@@ -195,7 +189,7 @@ def new_pupil(request: HttpRequest) -> HttpResponse:
 
 def removal_done(request: HttpRequest, pk: int) -> HttpResponse:
     """The confirmation: what the council will do. Only the school that sent the notice sees it."""
-    user = _user(request)
+    user = signed_in_user(request)
     school = user.school
     if school is None:
         raise Http404("No such notice")

@@ -1,4 +1,4 @@
-"""Who may see and work a case through the pages (docs/access.md, rollcall/casework/policies.py)."""
+"""Who may see and work a case through the pages (docs/access.md, rollcall/casework/access.py)."""
 
 from __future__ import annotations
 

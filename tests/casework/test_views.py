@@ -14,8 +14,8 @@ from django.urls import reverse
 from rollcall.accounts.models import Team, User
 from rollcall.audit.models import RecordView
 from rollcall.casework import views
+from rollcall.casework.access import cases_visible_to
 from rollcall.casework.models import Case, Enquiry, Flag, Note, Task
-from rollcall.casework.policies import cases_visible_to
 from rollcall.casework.services import (
     case_open,
     case_transition,

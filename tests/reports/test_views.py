@@ -11,7 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from rollcall.accounts.models import User
-from rollcall.reports import exports, figures, policies
+from rollcall.reports import access, exports, figures
 from rollcall.reports.charts import alt_text, render_svg
 from rollcall.reports.definitions import REPORTS
 from rollcall.rules.reporting import month, quarter
@@ -41,7 +41,7 @@ def _users(council: Council) -> dict[str, User]:
     }
 
 
-EVERY = set(policies.ALL_REPORTS)
+EVERY = set(access.ALL_REPORTS)
 SEES = {
     "head": EVERY,
     "manager": EVERY,
@@ -55,7 +55,7 @@ SEES = {
 def test_each_role_sees_exactly_its_reports_on_the_page_and_in_every_download(council: Council) -> None:
     for role, user in _users(council).items():
         client = _client(user)
-        for slug in policies.ALL_REPORTS:
+        for slug in access.ALL_REPORTS:
             allowed = slug in SEES[role]
             page = client.get(f"/reports/{slug}/")
             xlsx = client.get(f"/reports/{slug}/report.xlsx")
