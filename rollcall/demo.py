@@ -41,12 +41,12 @@ from rollcall.admissions.demo import demo_admissions
 from rollcall.attendance.demo import demo_attendance
 from rollcall.casework.calendar import council_calendar
 from rollcall.casework.models import Case
-from rollcall.casework.removals import Pupil, Removal, removal_notify
 from rollcall.casework.services import case_transition, enquiry_record, roll_join
 from rollcall.casework.sweep import sweep
 from rollcall.health.demo import demo_health
 from rollcall.people.models import Address, Carer, Child
 from rollcall.policies.demo import demo_policies
+from rollcall.returns.removals import Pupil, Removal, removal_notify
 from rollcall.rules.age import is_compulsory_school_age
 from rollcall.rules.calendar import academic_year_of, default_terms
 from rollcall.rules.escalation import Level

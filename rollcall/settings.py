@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "rollcall.people",
     "rollcall.schools",
     "rollcall.casework",
+    "rollcall.returns",
     "rollcall.admissions",
     "rollcall.health",
     "rollcall.policies",

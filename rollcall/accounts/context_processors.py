@@ -21,7 +21,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         if user.is_school_user:
             items = [
                 ("Your school", reverse("schools:portal")),
-                ("Tell us a pupil left", reverse("schools:removal-new")),
+                ("Tell us a pupil left", reverse("returns:removal-new")),
                 ("Report absence through illness", reverse("health:report-new")),
                 ("Send attendance marks", reverse("attendance:imports")),
                 ("Absence", reverse("attendance:absence")),
@@ -35,7 +35,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         else:
             items = [
                 ("Caseload", reverse("casework:caseload")),
-                ("Children", reverse("people:search")),
+                ("Children", reverse("children:search")),
                 ("Messages", reverse("notify:inbox")),
                 ("Policies", reverse("policies:list")),
                 ("Policies to acknowledge", reverse("policies:acknowledge-list")),

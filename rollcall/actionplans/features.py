@@ -40,7 +40,7 @@ FEATURES: tuple[Feature, ...] = (
     Feature("waiting", "Children waiting for a school place", "admissions:waiting"),
     Feature("deferred", "Deferred school places", "admissions:deferred"),
     Feature(
-        "removal_notice", "Schools tell the council a pupil left (removal from roll)", "schools:removal-new"
+        "removal_notice", "Schools tell the council a pupil left (removal from roll)", "returns:removal-new"
     ),
     Feature("caseload", "Children missing education cases, enquiries and escalations", "casework:caseload"),
     Feature(

@@ -18,7 +18,7 @@ from rollcall.admissions import services
 from rollcall.admissions.models import Application, FairAccessReferral, PutOnRollRequest
 from rollcall.admissions.sweep import admissions_sweep
 from rollcall.casework.calendar import council_calendar
-from rollcall.people.matching import child_match_or_create
+from rollcall.casework.identity import child_match_or_create
 from rollcall.people.models import Child
 from rollcall.rules.workflow import Role
 from rollcall.schools.models import School

@@ -21,6 +21,11 @@ urlpatterns: list[URLPattern] = [
     path("fair-access/<int:pk>/", views.fair_access_detail, name="fair_access_detail"),
     path("waiting/", views.waiting, name="waiting"),
     path("deferred/", views.deferred, name="deferred"),
-    path("api/v1/requests/", api.RequestList.as_view(), name="api_requests"),
-    path("api/v1/requests/<int:pk>/confirm/", api.RequestConfirm.as_view(), name="api_request_confirm"),
+    # Deprecated aliases of /api/v1/admissions/… (rollcall/api/urls.py), for systems set up before it.
+    path("api/v1/requests/", api.RequestListDeprecated.as_view(), name="api_requests"),
+    path(
+        "api/v1/requests/<int:pk>/confirm/",
+        api.RequestConfirmDeprecated.as_view(),
+        name="api_request_confirm",
+    ),
 ]

@@ -46,10 +46,10 @@ from rollcall.admissions.models import DeferredPlace, FairAccessReferral
 from rollcall.audit.services import record_view
 from rollcall.casework.access import cases_visible_to
 from rollcall.casework.calendar import council_calendar
+from rollcall.casework.identity import child_match_or_create
 from rollcall.casework.models import Case
 from rollcall.casework.services import CaseworkError
 from rollcall.formats import long_date
-from rollcall.people.matching import child_match_or_create
 from rollcall.rules.admissions import academic_year_span, days_waiting, month_end
 from rollcall.rules.calendar import academic_year_of
 from rollcall.rules.vulnerability import CHARACTERISTICS

@@ -1,4 +1,6 @@
-"""The API's URLs, under /api/. Versioned paths (/api/v1/…) so a later version can sit beside this one.
+"""Every API route, under /api/v1/ with one OpenAPI schema; each area's views live in its api.py.
+
+Versioned paths (/api/v1/…) so a later version can sit beside this one.
 
 Every view here is ``login_not_required`` for the site's sign-in middleware, which cannot see API
 tokens, and requires authentication through DRF instead (401 with a JSON body, not a redirect).
@@ -9,8 +11,10 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import IsAuthenticated
 
+from rollcall.admissions import api as admissions_api
 from rollcall.api import views
 from rollcall.attendance import api as attendance_api
+from rollcall.returns import api as returns_api
 
 app_name = "api"
 
@@ -22,11 +26,17 @@ urlpatterns = [
         login_not_required(SpectacularAPIView.as_view(permission_classes=[IsAuthenticated])),
         name="schema",
     ),
-    path("v1/removals/", views.RemovalNoticeListCreate.as_view(), name="removals"),
-    path("v1/new-pupils/", views.NewPupilCreate.as_view(), name="new-pupils"),
+    path("v1/removals/", returns_api.RemovalNoticeListCreate.as_view(), name="removals"),
+    path("v1/new-pupils/", returns_api.NewPupilCreate.as_view(), name="new-pupils"),
     path("v1/cases/", views.CaseList.as_view(), name="cases"),
     path("v1/cases/<int:pk>/", views.CaseDetail.as_view(), name="case"),
     path("v1/children/<int:pk>/", views.ChildDetail.as_view(), name="child"),
     path("v1/attendance/imports/", attendance_api.ImportListCreate.as_view(), name="attendance-imports"),
     path("v1/attendance/imports/<int:pk>/", attendance_api.ImportDetail.as_view(), name="attendance-import"),
+    path("v1/admissions/requests/", admissions_api.RequestList.as_view(), name="admissions-requests"),
+    path(
+        "v1/admissions/requests/<int:pk>/confirm/",
+        admissions_api.RequestConfirm.as_view(),
+        name="admissions-request-confirm",
+    ),
 ]

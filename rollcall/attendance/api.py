@@ -29,7 +29,7 @@ from rest_framework.views import APIView
 
 from rollcall.accounts.access import signed_in_user
 from rollcall.accounts.models import User
-from rollcall.api.views import ApiView
+from rollcall.api_base import ApiView
 from rollcall.attendance import access, services
 from rollcall.attendance.models import AttendanceImport
 from rollcall.schools.models import School

@@ -19,8 +19,8 @@ from rollcall import clock
 from rollcall.accounts.access import signed_in_user
 from rollcall.accounts.models import User
 from rollcall.attendance import access, selectors
+from rollcall.casework.access import children_visible_to
 from rollcall.casework.calendar import council_calendar
-from rollcall.people.access import children_visible_to
 from rollcall.rules.attendance import Thresholds
 from rollcall.rules.calendar import academic_year_of
 from rollcall.schools.models import School

@@ -14,7 +14,7 @@ from rollcall.forms import DateField
 from rollcall.health.models import YES_NO, CheckIn, HealthReport, ProvisionReferral, SenPanelRequest
 from rollcall.health.services import CheckInFacts, ReferralFacts, ReportFacts
 from rollcall.people.models import Child
-from rollcall.schools.forms import PupilDetailsForm
+from rollcall.returns.forms import PupilDetailsForm
 from rollcall.schools.models import RollEntry, School
 
 

@@ -25,6 +25,7 @@ from rollcall.accounts.access import signed_in_user
 from rollcall.accounts.models import Membership, User
 from rollcall.audit.services import record_view
 from rollcall.casework.access import EDIT, case_role, get_case_for_user
+from rollcall.casework.identity import child_match_or_create
 from rollcall.casework.models import Case
 from rollcall.casework.services import CaseworkError
 from rollcall.health import services
@@ -45,7 +46,6 @@ from rollcall.health.models import (
     ProvisionReferral,
     SenPanelRequest,
 )
-from rollcall.people.matching import child_match_or_create
 from rollcall.rules.workflow import Role
 
 

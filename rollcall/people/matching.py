@@ -20,21 +20,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal
+from typing import Literal
 
-from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Subquery
 
-from rollcall.accounts.models import User
-from rollcall.casework import events
-from rollcall.people.models import Address, Child, PossibleDuplicate, validate_upn
+from rollcall.people.models import Address, Child
 from rollcall.rules.upn import normalise_upn
 
-__all__ = ["MatchResult", "child_match", "child_match_or_create", "normalise_postcode"]
+__all__ = ["MatchResult", "child_match", "duplicate_reason", "normalise_postcode"]
 
 How = Literal["upn", "name_dob_postcode", "none"]
-
-_ADDRESS_FIELDS = frozenset({"line_1", "line_2", "town", "postcode", "moved_in"})
 
 
 @dataclass
@@ -51,7 +46,7 @@ def normalise_postcode(postcode: str | None) -> str:
     return "".join((postcode or "").split()).upper()
 
 
-def _clean(name: str) -> str:
+def clean_name(name: str) -> str:
     return " ".join(name.split())
 
 
@@ -75,7 +70,7 @@ def child_match(
         if by_upn is not None:
             return MatchResult(child=by_upn, how="upn")
 
-    forename, surname = _clean(forename), _clean(surname)
+    forename, surname = clean_name(forename), clean_name(surname)
     wanted_postcode = normalise_postcode(postcode)
     current_postcode = Address.objects.filter(child=OuterRef("pk"), moved_out__isnull=True).values(
         "postcode"
@@ -105,10 +100,10 @@ def child_match(
     return MatchResult(child=None, how="none", candidates=sorted(matches + candidates, key=lambda c: c.pk))
 
 
-def _reason(child: Child, forename: str, postcode: str | None) -> str:
+def duplicate_reason(child: Child, forename: str, postcode: str | None) -> str:
     """Why ``child`` may be the same as the new record, in words an officer reads."""
     child_postcode = getattr(child, "current_postcode", None)
-    if child.legal_forename.strip().casefold() != _clean(forename).casefold():
+    if child.legal_forename.strip().casefold() != clean_name(forename).casefold():
         reason = f"Same surname and date of birth; first name {child.legal_forename!r} differs"
     elif not postcode:
         reason = "Same name and date of birth"
@@ -121,79 +116,3 @@ def _reason(child: Child, forename: str, postcode: str | None) -> str:
     if child.upn:
         reason += f"; UPN on record {child.upn}"
     return reason[:200]
-
-
-def child_match_or_create(
-    *,
-    upn: str | None,
-    forename: str,
-    surname: str,
-    date_of_birth: date,
-    gender: str = Child.Gender.NOT_KNOWN,
-    postcode: str | None = None,
-    address: dict[str, Any] | None = None,
-    actor: User | None = None,
-    source: str = "new details received",
-) -> tuple[Child, MatchResult, bool]:
-    """Return the matching child, or create one (with a current address) when none matches.
-
-    A new child is recorded with a :class:`PossibleDuplicate` against each candidate, for an
-    officer to review, and a "record created" event on the timeline. ``address`` holds Address
-    fields (``line_1``, ``line_2``, ``town``, ``postcode``, ``moved_in``); its postcode defaults to
-    ``postcode``. Returns ``(child, match, created)``.
-
-    Raises ``django.core.exceptions.ValidationError`` for a UPN whose shape or check letter is
-    wrong, rather than store it; ``ValueError`` for unknown address fields.
-    """
-    if address is not None and not set(address) <= _ADDRESS_FIELDS:
-        unknown = ", ".join(sorted(set(address) - _ADDRESS_FIELDS))
-        raise ValueError(f"Unknown address fields: {unknown}")
-    wanted_upn = normalise_upn(upn) if upn else ""
-    if wanted_upn:
-        validate_upn(wanted_upn)
-    with transaction.atomic():
-        match = child_match(
-            upn=wanted_upn or None,
-            forename=forename,
-            surname=surname,
-            date_of_birth=date_of_birth,
-            postcode=postcode,
-        )
-        if match.child is not None:
-            return match.child, match, False
-
-        child = Child(
-            legal_forename=_clean(forename),
-            legal_surname=_clean(surname),
-            date_of_birth=date_of_birth,
-            gender=gender,
-            upn=wanted_upn or None,
-        )
-        if actor is not None:
-            child._history_user = actor  # type: ignore[attr-defined]  # read by simple-history
-        try:
-            with transaction.atomic():
-                child.save()
-        except IntegrityError:
-            # Another request recorded this UPN between our match and our insert (two schools
-            # notifying the same pupil at once): that child is the match.
-            winner = Child.objects.filter(upn=wanted_upn).first() if wanted_upn else None
-            if winner is None:
-                raise
-            return winner, MatchResult(child=winner, how="upn"), False
-        if address is not None:
-            fields = {"postcode": postcode or "", **address}
-            fields["postcode"] = " ".join(str(fields["postcode"]).upper().split())
-            Address.objects.create(child=child, **fields)
-        PossibleDuplicate.objects.bulk_create(
-            PossibleDuplicate(child=child, other=other, reason=_reason(other, forename, postcode))
-            for other in match.candidates
-        )
-        events.event_record(
-            verb=events.CHILD_CREATED,
-            child=child,
-            actor=actor,
-            source=source,
-            possible_duplicates=[other.pk for other in match.candidates],
-        )
-    return child, match, True

@@ -288,11 +288,11 @@ def test_a_school_confirms_through_the_api(admissions_officer, school, school_us
     request = offer(admissions_officer, school)
     api = token_client(school_user)
 
-    listed = api.get(reverse("admissions:api_requests"))
+    listed = api.get(reverse("api:admissions-requests"))
     assert [r["id"] for r in listed.json()] == [request.pk]
 
     response = api.post(
-        reverse("admissions:api_request_confirm", args=[request.pk]),
+        reverse("api:admissions-request-confirm", args=[request.pk]),
         {"on_roll": True, "on_roll_from": "2026-11-16", "attended_from": "2026-11-16"},
         format="json",
     )
@@ -301,10 +301,27 @@ def test_a_school_confirms_through_the_api(admissions_officer, school, school_us
     assert case_of(request).status == "closed"
 
 
+def test_the_first_api_address_still_answers_as_a_deprecated_alias(admissions_officer, school, school_user):
+    request = offer(admissions_officer, school)
+    api = token_client(school_user)
+    assert reverse("admissions:api_requests") == "/admissions/api/v1/requests/"
+    old = api.get(reverse("admissions:api_requests"))
+    new = api.get(reverse("api:admissions-requests"))
+    assert old.status_code == new.status_code == 200
+    assert old.json() == new.json() != []
+    response = api.post(
+        reverse("admissions:api_request_confirm", args=[request.pk]),
+        {"on_roll": True, "on_roll_from": "2026-11-16", "attended_from": "2026-11-16"},
+        format="json",
+    )
+    assert response.status_code == 200, response.content
+    assert case_of(request).status == "closed"
+
+
 def test_the_api_refuses_another_schools_request_and_anonymous_callers(admissions_officer, school):
     request = offer(admissions_officer, school)
     other = factories.school_user(factories.SchoolFactory.create())
-    url = reverse("admissions:api_request_confirm", args=[request.pk])
+    url = reverse("api:admissions-request-confirm", args=[request.pk])
     assert token_client(other).post(url, {"on_roll": False, "reason": "x"}, format="json").status_code == 404
     assert APIClient().post(url, {"on_roll": False, "reason": "x"}, format="json").status_code == 401
     assert token_client(admissions_officer).post(url, {"on_roll": False}, format="json").status_code == 403
@@ -313,7 +330,7 @@ def test_the_api_refuses_another_schools_request_and_anonymous_callers(admission
 def test_the_api_explains_a_refusal(admissions_officer, school, school_user):
     request = offer(admissions_officer, school)
     response = token_client(school_user).post(
-        reverse("admissions:api_request_confirm", args=[request.pk]), {"on_roll": True}, format="json"
+        reverse("api:admissions-request-confirm", args=[request.pk]), {"on_roll": True}, format="json"
     )
     assert response.status_code == 400
     assert "on roll from" in str(response.json())

@@ -90,8 +90,8 @@ def test_the_schema_is_openapi_3_with_every_endpoint(inclusion_officer: User, to
         "/api/v1/attendance/imports/",
         "/api/v1/attendance/imports/{id}/",
         # The school's answer to a "put on roll" request lives with the admissions app.
-        "/admissions/api/v1/requests/",
-        "/admissions/api/v1/requests/{id}/confirm/",
+        "/api/v1/admissions/requests/",
+        "/api/v1/admissions/requests/{id}/confirm/",
     }
     post = schema["paths"]["/api/v1/removals/"]["post"]
     header = next(p for p in post["parameters"] if p["in"] == "header")

@@ -9,8 +9,8 @@ import pytest
 
 from rollcall.accounts.models import Membership, Team, User
 from rollcall.casework.models import Case, Event, Task
-from rollcall.casework.removals import Pupil, Removal, removal_notify
 from rollcall.people.models import Child
+from rollcall.returns.removals import Pupil, Removal, removal_notify
 from rollcall.rules.upn import make_upn
 from rollcall.rules.workflow import Role
 from rollcall.schools.models import RemovalNotice, RollEntry, School

@@ -108,7 +108,7 @@ def test_a_school_user_sees_only_their_own_schools_absent_pupils(
     html = page.content.decode()
     assert "66.7%" in html  # 2 of 3 pupils persistently absent
     assert "62.5%" in html  # Bilal: 60 of 96 sessions
-    assert reverse("people:child", args=[council_pupils["a_severe"].pk]) in html
+    assert reverse("children:child", args=[council_pupils["a_severe"].pk]) in html
     assert "Farah" not in html
 
 
@@ -161,7 +161,7 @@ def test_a_pupils_name_leads_to_the_child_page_which_logs_the_view(
 ) -> None:
     signed_in(client, head_of_service)
     page = client.get(reverse("attendance:absence-pupils"))
-    link = reverse("people:child", args=[council_pupils["a_severe"].pk])
+    link = reverse("children:child", args=[council_pupils["a_severe"].pk])
     assert f'href="{link}"' in page.content.decode()
     assert not RecordView.objects.exists()  # a list of names is not a view of a record
 
@@ -180,7 +180,7 @@ def test_an_officer_sees_every_name_but_opens_only_the_records_of_children_their
         if name not in {"a_severe", "b_persistent", "a_persistent"}:
             continue
         assert child.full_name in page
-        linked = f'href="{reverse("people:child", args=[child.pk])}"' in page
+        linked = f'href="{reverse("children:child", args=[child.pk])}"' in page
         assert linked == (child == worked_with), name
 
 
@@ -221,7 +221,7 @@ def test_the_possibly_left_list_shows_pupils_on_the_roll_without_marks(
     assert rows[0]["since"] == dt.date(2026, 10, 22)
     html = page.content.decode()
     assert "22 Oct 2026" in html
-    assert reverse("schools:removal-new") in html
+    assert reverse("returns:removal-new") in html
 
     council = signed_in(client, inclusion_officer).get(reverse("attendance:possibly-left"))
     assert [row["record"].child_id for row in council.context["rows"]] == [council_pupils["a_none"].pk]

@@ -304,7 +304,7 @@ def test_the_case_page_shows_the_summary_tasks_enquiries_and_timeline(client, in
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert f'href="{reverse("people:child", args=[case.child_id])}"' in html
+    assert f'href="{reverse("children:child", args=[case.child_id])}"' in html
     assert "Enquiries under way" in html
     assert "Inclusion (children missing education)" in html
     assert "Complete reasonable enquiries" in html

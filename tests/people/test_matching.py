@@ -11,8 +11,9 @@ from django.test.utils import CaptureQueriesContext
 
 from rollcall.accounts.models import User
 from rollcall.casework import events
+from rollcall.casework.identity import child_match_or_create
 from rollcall.casework.models import Event
-from rollcall.people.matching import child_match, child_match_or_create, normalise_postcode
+from rollcall.people.matching import child_match, normalise_postcode
 from rollcall.people.models import Address, Child, PossibleDuplicate
 from rollcall.rules.upn import make_upn
 from tests import factories
@@ -297,7 +298,7 @@ def test_a_upn_recorded_by_someone_else_meanwhile_is_returned_not_duplicated(
         child_at("NM1 2AB", upn=upn)
         return result
 
-    monkeypatch.setattr(matching, "child_match", match_then_race)
+    monkeypatch.setattr("rollcall.casework.identity.child_match", match_then_race)
 
     child, result, created = child_match_or_create(
         upn=upn, forename="Amelia", surname="Hartley", date_of_birth=DOB

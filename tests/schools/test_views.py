@@ -112,10 +112,10 @@ def test_the_portal_lists_the_notices_the_school_sent_and_what_the_council_did(
     council: None, frozen_clock: Any, school_user: User, school: School, other_school: School
 ) -> None:
     client = signed_in(school_user)
-    client.post(reverse("schools:removal-new"), form_data())
+    client.post(reverse("returns:removal-new"), form_data())
     other = factories.school_user(other_school, username="fellside.user")
     signed_in(other).post(
-        reverse("schools:removal-new"), form_data(first_name="Zed", upn=None, postcode=None)
+        reverse("returns:removal-new"), form_data(first_name="Zed", upn=None, postcode=None)
     )
     page = client.get(reverse("schools:portal")).content.decode()
     assert "Kai Brennan" in page
@@ -186,8 +186,8 @@ def test_an_unknown_school_page_is_404(inclusion_officer: User) -> None:
 def test_only_school_users_may_send_a_removal_notice(inclusion_officer: User, head_of_service: User) -> None:
     for user in (inclusion_officer, head_of_service):
         client = signed_in(user)
-        assert client.get(reverse("schools:removal-new")).status_code == 403
-        assert client.post(reverse("schools:removal-new"), form_data()).status_code == 403
+        assert client.get(reverse("returns:removal-new")).status_code == 403
+        assert client.post(reverse("returns:removal-new"), form_data()).status_code == 403
     assert RemovalNotice.objects.count() == 0
 
 
@@ -200,7 +200,7 @@ def test_the_form_offers_only_pupils_on_the_schools_own_roll(
     factories.RollEntryFactory.create(
         school=other_school, child=factories.ChildFactory.create(legal_surname="Theirs")
     )
-    response = signed_in(school_user).get(reverse("schools:removal-new"))
+    response = signed_in(school_user).get(reverse("returns:removal-new"))
     page = response.content.decode()
     assert response.status_code == 200
     assert "Tell the council a pupil has left your roll" in page
@@ -278,7 +278,7 @@ def test_a_bad_removal_shows_the_error_and_saves_nothing(
     message: str,
 ) -> None:
     before = counts()
-    response = signed_in(school_user).post(reverse("schools:removal-new"), form_data(**overrides))
+    response = signed_in(school_user).post(reverse("returns:removal-new"), form_data(**overrides))
     page = response.content.decode()
     assert response.status_code == 200
     assert "There is a problem" in page
@@ -290,17 +290,17 @@ def test_a_form_sent_without_its_id_can_be_sent_again(
     council: None, frozen_clock: Any, school_user: User
 ) -> None:
     client = signed_in(school_user)
-    response = client.post(reverse("schools:removal-new"), form_data(form_id=None))
+    response = client.post(reverse("returns:removal-new"), form_data(form_id=None))
     assert "This form has expired: start again" in response.content.decode()
     fresh = str(response.context["fresh_form_id"])
     assert f'value="{fresh}"' in response.content.decode()
-    assert client.post(reverse("schools:removal-new"), form_data(form_id=fresh)).status_code == 302
+    assert client.post(reverse("returns:removal-new"), form_data(form_id=fresh)).status_code == 302
     assert RemovalNotice.objects.get().idempotency_key == f"web:{fresh}"
 
 
 def test_the_error_summary_links_to_each_field(council: None, frozen_clock: Any, school_user: User) -> None:
     data = form_data(removal_date_0="", removal_date_1="", removal_date_2="", upn="A990300126007")
-    page = signed_in(school_user).post(reverse("schools:removal-new"), data).content.decode()
+    page = signed_in(school_user).post(reverse("returns:removal-new"), data).content.decode()
     assert 'href="#id_removal_date_0"' in page
     assert 'href="#id_upn"' in page
 
@@ -314,10 +314,10 @@ def test_a_removal_with_no_destination_opens_a_cme_case_and_tells_the_inclusion_
     django_capture_on_commit_callbacks,
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        response = signed_in(school_user).post(reverse("schools:removal-new"), form_data(ground="b"))
+        response = signed_in(school_user).post(reverse("returns:removal-new"), form_data(ground="b"))
     notice = RemovalNotice.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("schools:removal-done", args=[notice.pk])
+    assert response["Location"] == reverse("returns:removal-done", args=[notice.pk])
     assert notice.opens_cme_case
     assert notice.child.upn == NEW_UPN
     assert notice.submitted_by == school_user
@@ -339,7 +339,7 @@ def test_a_removal_with_no_ground_says_the_council_will_be_in_touch(
     council: None, frozen_clock: Any, school_user: User
 ) -> None:
     client = signed_in(school_user)
-    response = client.post(reverse("schools:removal-new"), form_data(ground="none"))
+    response = client.post(reverse("returns:removal-new"), form_data(ground="none"))
     notice = RemovalNotice.objects.get()
     assert notice.possibly_unlawful
     done = client.get(response["Location"]).content.decode()
@@ -359,7 +359,7 @@ def test_a_lawful_removal_to_a_known_school_is_recorded(
         destination_start_date_1="11",
         destination_start_date_2="2026",
     )
-    response = client.post(reverse("schools:removal-new"), data)
+    response = client.post(reverse("returns:removal-new"), data)
     notice = RemovalNotice.objects.get()
     assert notice.destination_school == other_school
     assert notice.destination_start_date == dt.date(2026, 11, 16)
@@ -378,8 +378,8 @@ def test_a_double_submit_with_the_same_form_creates_one_notice(
 ) -> None:
     client = signed_in(school_user)
     data = form_data()
-    first = client.post(reverse("schools:removal-new"), data)
-    second = client.post(reverse("schools:removal-new"), data)
+    first = client.post(reverse("returns:removal-new"), data)
+    second = client.post(reverse("returns:removal-new"), data)
     assert RemovalNotice.objects.count() == 1
     assert Case.objects.count() == 1
     assert first["Location"] == second["Location"]
@@ -403,7 +403,7 @@ def test_a_pupil_picked_from_the_roll_is_that_child_and_leaves_the_roll(
         date_of_birth_2="",
     )
     before = Child.objects.count()
-    response = signed_in(school_user).post(reverse("schools:removal-new"), data)
+    response = signed_in(school_user).post(reverse("returns:removal-new"), data)
     assert response.status_code == 302
     assert RemovalNotice.objects.get().child == entry.child
     assert Child.objects.count() == before
@@ -415,7 +415,7 @@ def test_a_pupil_of_another_school_cannot_be_picked(
     council: None, frozen_clock: Any, school_user: User, other_school: School
 ) -> None:
     theirs = factories.RollEntryFactory.create(school=other_school).child
-    response = signed_in(school_user).post(reverse("schools:removal-new"), form_data(pupil=str(theirs.pk)))
+    response = signed_in(school_user).post(reverse("returns:removal-new"), form_data(pupil=str(theirs.pk)))
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
     assert RemovalNotice.objects.count() == 0
@@ -424,7 +424,7 @@ def test_a_pupil_of_another_school_cannot_be_picked(
 def test_only_the_school_that_sent_a_notice_sees_its_confirmation(
     council: None, frozen_clock: Any, school_user: User, other_school: School, inclusion_officer: User
 ) -> None:
-    response = signed_in(school_user).post(reverse("schools:removal-new"), form_data())
+    response = signed_in(school_user).post(reverse("returns:removal-new"), form_data())
     done = response["Location"]
     assert signed_in(factories.school_user(other_school, username="fellside")).get(done).status_code == 404
     assert signed_in(inclusion_officer).get(done).status_code == 404

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from rollcall.accounts.models import User
+from rollcall.casework.identity import child_match_or_create
 from rollcall.casework.models import Case
-from rollcall.casework.removals import Pupil
 from rollcall.casework.services import roll_join
-from rollcall.people.matching import child_match_or_create
+from rollcall.returns.removals import Pupil
 from rollcall.schools.models import RollEntry, School
 
 

@@ -1,8 +1,8 @@
 from django.urls import path
 
-from rollcall.people import views
+from rollcall.casework import child_views as views
 
-app_name = "people"
+app_name = "children"
 urlpatterns = [
     path("", views.search, name="search"),
     path("<int:pk>/", views.child_detail, name="child"),

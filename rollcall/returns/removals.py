@@ -16,9 +16,9 @@ from rollcall import clock
 from rollcall.accounts.models import Team, User
 from rollcall.casework import events
 from rollcall.casework.calendar import council_calendar
+from rollcall.casework.identity import child_match_or_create
 from rollcall.casework.models import Case, Flag, RuleSettings, Task
 from rollcall.casework.services import CaseworkError, _task_create, case_open, case_refresh, flag_raise
-from rollcall.people.matching import child_match_or_create
 from rollcall.rules.removal import RemovalFacts, assess_removal
 from rollcall.schools.models import RemovalNotice, RollEntry, School
 

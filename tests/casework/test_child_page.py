@@ -67,10 +67,10 @@ def other_school() -> School:
 def test_an_officer_finds_a_child_of_their_team_by_upn(inclusion_officer: User) -> None:
     child = factories.ChildFactory.create(legal_forename="Amara", legal_surname="Okafor")
     make_case(child, Team.Kind.INCLUSION, inclusion_officer)
-    response = signed_in(inclusion_officer).get(reverse("people:search"), {"upn": str(child.upn).lower()})
+    response = signed_in(inclusion_officer).get(reverse("children:search"), {"upn": str(child.upn).lower()})
     assert response.status_code == 200
     assert "Okafor, Amara" in response.content.decode()
-    assert reverse("people:child", args=[child.pk]) in response.content.decode()
+    assert reverse("children:child", args=[child.pk]) in response.content.decode()
 
 
 def test_a_search_by_last_name_and_date_of_birth_finds_only_that_child(head_of_service: User) -> None:
@@ -80,7 +80,7 @@ def test_a_search_by_last_name_and_date_of_birth_finds_only_that_child(head_of_s
         legal_surname="Hartley", legal_forename="Tom", date_of_birth=dt.date(2016, 1, 1)
     )
     response = signed_in(head_of_service).get(
-        reverse("people:search"),
+        reverse("children:search"),
         {"surname": "hartley", "date_of_birth_0": "1", "date_of_birth_1": "4", "date_of_birth_2": "2015"},
     )
     page = response.content.decode()
@@ -92,12 +92,12 @@ def test_a_search_by_last_name_and_date_of_birth_finds_only_that_child(head_of_s
 def test_a_search_shows_the_current_school(head_of_service: User, school: School) -> None:
     child = factories.ChildFactory.create(legal_surname="Quill")
     factories.RollEntryFactory.create(child=child, school=school)
-    response = signed_in(head_of_service).get(reverse("people:search"), {"surname": "Quill"})
+    response = signed_in(head_of_service).get(reverse("children:search"), {"surname": "Quill"})
     assert "Moorside Academy" in response.content.decode()
 
 
 def test_a_search_with_a_wrong_check_letter_says_which_letter_is_right(head_of_service: User) -> None:
-    response = signed_in(head_of_service).get(reverse("people:search"), {"upn": "A940200126001"})
+    response = signed_in(head_of_service).get(reverse("children:search"), {"upn": "A940200126001"})
     page = response.content.decode()
     assert "There is a problem" in page
     assert "Enter a valid UPN: the check letter should be" in page
@@ -105,12 +105,12 @@ def test_a_search_with_a_wrong_check_letter_says_which_letter_is_right(head_of_s
 
 
 def test_a_search_needs_a_upn_or_a_last_name(head_of_service: User) -> None:
-    response = signed_in(head_of_service).get(reverse("people:search"), {"date_of_birth_0": "1"})
+    response = signed_in(head_of_service).get(reverse("children:search"), {"date_of_birth_0": "1"})
     assert "There is a problem" in response.content.decode()
 
 
 def test_an_empty_search_page_shows_no_errors(head_of_service: User) -> None:
-    response = signed_in(head_of_service).get(reverse("people:search"))
+    response = signed_in(head_of_service).get(reverse("children:search"))
     assert response.status_code == 200
     assert "There is a problem" not in response.content.decode()
 
@@ -120,7 +120,7 @@ def test_a_search_only_finds_children_the_officer_may_see(
 ) -> None:
     child = factories.ChildFactory.create(legal_surname="Ndiaye")
     make_case(child, Team.Kind.INCLUSION, inclusion_officer)
-    response = signed_in(admissions_officer).get(reverse("people:search"), {"surname": "Ndiaye"})
+    response = signed_in(admissions_officer).get(reverse("children:search"), {"surname": "Ndiaye"})
     assert list(response.context["page_obj"]) == []
     assert "Ndiaye" not in response.content.decode().split("Results")[1]
 
@@ -133,10 +133,10 @@ def test_a_school_user_cannot_find_another_schools_pupil(
     factories.RollEntryFactory.create(child=ours, school=school)
     factories.RollEntryFactory.create(child=theirs, school=other_school)
     client = signed_in(school_user)
-    response = client.get(reverse("people:search"), {"surname": "Shaw"})
+    response = client.get(reverse("children:search"), {"surname": "Shaw"})
     assert list(response.context["page_obj"]) == [ours]
     assert "Theirs" not in response.content.decode()
-    assert list(client.get(reverse("people:search"), {"upn": str(theirs.upn)}).context["page_obj"]) == []
+    assert list(client.get(reverse("children:search"), {"upn": str(theirs.upn)}).context["page_obj"]) == []
 
 
 def test_the_search_page_costs_the_same_for_many_results(
@@ -150,7 +150,7 @@ def test_the_search_page_costs_the_same_for_many_results(
     client = signed_in(head_of_service)
     # Session, user, memberships, count, page: the same for 30 results or 30,000.
     with django_assert_max_num_queries(5):
-        response = client.get(reverse("people:search"), {"surname": "Many"})
+        response = client.get(reverse("children:search"), {"surname": "Many"})
     assert response.context["page_obj"].paginator.count == 30
 
 
@@ -159,7 +159,7 @@ def test_the_search_page_costs_the_same_for_many_results(
 
 def test_a_school_user_gets_404_for_another_schools_pupil(school_user: User, other_school: School) -> None:
     theirs = factories.RollEntryFactory.create(school=other_school).child
-    response = signed_in(school_user).get(reverse("people:child", args=[theirs.pk]))
+    response = signed_in(school_user).get(reverse("children:child", args=[theirs.pk]))
     assert response.status_code == 404
     assert not RecordView.objects.exists()
 
@@ -177,7 +177,7 @@ def test_a_school_user_sees_details_and_their_own_roll_entry_but_no_casework(
         child=child, case=case, code=Flag.Code.MISSING_EDUCATION, details="Secret", raised_at=WHEN
     )
     event(child, case)
-    response = signed_in(school_user).get(reverse("people:child", args=[child.pk]))
+    response = signed_in(school_user).get(reverse("children:child", args=[child.pk]))
     page = response.content.decode()
     assert response.status_code == 200
     for shown in ("Lena Price", "Lee", "9 Tarn Road", "Jo Price", "01632 960123", "Moorside Academy"):
@@ -192,16 +192,16 @@ def test_an_admissions_officer_cannot_see_a_cme_child_unless_their_team_has_a_ca
     child = factories.ChildFactory.create()
     make_case(child, Team.Kind.INCLUSION, inclusion_officer)
     client = signed_in(admissions_officer)
-    assert client.get(reverse("people:child", args=[child.pk])).status_code == 404
+    assert client.get(reverse("children:child", args=[child.pk])).status_code == 404
     make_case(child, Team.Kind.ADMISSIONS, admissions_officer, kind="removal")
-    assert client.get(reverse("people:child", args=[child.pk])).status_code == 200
+    assert client.get(reverse("children:child", args=[child.pk])).status_code == 200
 
 
 def test_every_view_of_a_child_page_is_logged(inclusion_officer: User, frozen_clock) -> None:
     child = factories.ChildFactory.create()
     make_case(child, Team.Kind.INCLUSION, inclusion_officer)
     client = signed_in(inclusion_officer)
-    url = reverse("people:child", args=[child.pk])
+    url = reverse("children:child", args=[child.pk])
     client.get(url)
     client.get(url + "?page=1")
     views = list(RecordView.objects.order_by("pk"))
@@ -232,7 +232,7 @@ def test_an_officer_sees_cases_flags_duplicates_and_the_timeline(
         child, None, verb="removal.notified", school="Moorside Academy", removal_date="2026-11-01", ground=""
     )
 
-    response = signed_in(inclusion_officer).get(reverse("people:child", args=[child.pk]))
+    response = signed_in(inclusion_officer).get(reverse("children:child", args=[child.pk]))
     page = response.content.decode()
     assert ours.reference in page
     assert reverse("casework:case", args=[ours.pk]) in page
@@ -240,7 +240,7 @@ def test_an_officer_sees_cases_flags_duplicates_and_the_timeline(
     assert "govuk-warning-text" in page
     assert "Possibly unlawful removal from roll: No ground" in page
     assert "On the exceptions report" not in page  # cleared flags are not shown
-    assert reverse("people:child", args=[twin.pk]) in page
+    assert reverse("children:child", args=[twin.pk]) in page
     assert "Hidden Record" not in page
     assert "Another child record you cannot see" in page
     assert "Task added: Visit the family, due 2026-11-20" in page
@@ -255,7 +255,7 @@ def test_the_timeline_is_newest_first(head_of_service: User, inclusion_officer: 
     older = event(child, case, verb="task.added", title="Older", due="x")
     newer = event(child, case, verb="task.added", title="Newer", due="x")
     Event.objects.filter(pk=older.pk).update(at=WHEN - dt.timedelta(days=3))
-    response = signed_in(head_of_service).get(reverse("people:child", args=[child.pk]))
+    response = signed_in(head_of_service).get(reverse("children:child", args=[child.pk]))
     assert [item["event"] for item in response.context["timeline"]] == [newer, older]
 
 
@@ -278,10 +278,10 @@ def test_the_child_page_costs_the_same_with_many_events_and_cases(
     # Fixed: session, user, memberships, child, the log row, addresses, carers, rolls, cases,
     # flags, duplicates, and the timeline's count and page (team and actor joined in).
     with django_assert_max_num_queries(13):
-        response = client.get(reverse("people:child", args=[child.pk]))
+        response = client.get(reverse("children:child", args=[child.pk]))
     assert len(response.context["timeline"]) == 20
     assert len(response.context["cases"]) == 3
 
 
 def test_a_child_page_for_an_unknown_child_is_404(head_of_service: User) -> None:
-    assert signed_in(head_of_service).get(reverse("people:child", args=[999999])).status_code == 404
+    assert signed_in(head_of_service).get(reverse("children:child", args=[999999])).status_code == 404

@@ -1,4 +1,4 @@
-"""Finding a child and reading their record: what each person may see is decided by the policies.
+"""Finding a child and reading their record: what each person may see is decided by casework.access.
 
 A school user sees the child's details, addresses, carers and the roll entries at their own
 school only: never cases, flags, the timeline or another school's entries (docs/access.md).
@@ -18,10 +18,9 @@ from django.shortcuts import render
 from rollcall.accounts.access import signed_in_user
 from rollcall.accounts.models import User
 from rollcall.audit.services import record_view
-from rollcall.casework.access import cases_visible_to
+from rollcall.casework.access import cases_visible_to, children_visible_to, get_child_for_user
 from rollcall.casework.events import event_text
 from rollcall.casework.models import Event, Flag
-from rollcall.people.access import children_visible_to, get_child_for_user
 from rollcall.people.forms import ChildSearchForm
 from rollcall.people.models import Child, PossibleDuplicate
 from rollcall.schools.models import RollEntry
@@ -54,7 +53,7 @@ def search(request: HttpRequest) -> HttpResponse:
         page = Paginator(children, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
-        "people/search.html",
+        "children/search.html",
         {"page_title": "Find a child", "form": form, "page_obj": page, "is_school_user": user.is_school_user},
     )
 
@@ -81,7 +80,7 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if school is not None:
         context["roll_entries"] = list(roll.filter(school=school).order_by("-on_roll_from"))
         context["school"] = school
-        return render(request, "people/child.html", context)
+        return render(request, "children/child.html", context)
 
     context["roll_entries"] = list(roll.order_by("-on_roll_from"))
     cases = list(
@@ -106,7 +105,7 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
     page = Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
     context["page_obj"] = page
     context["timeline"] = [{"event": event, "text": event_text(event)} for event in page]
-    return render(request, "people/child.html", context)
+    return render(request, "children/child.html", context)
 
 
 def _duplicates(user: User, child: Child) -> list[dict[str, Any]]:

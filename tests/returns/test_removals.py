@@ -10,10 +10,10 @@ import pytest
 from rollcall.accounts.models import User
 from rollcall.casework import events
 from rollcall.casework.models import Case, Event, Flag, Task
-from rollcall.casework.removals import Pupil, Removal, removal_notify
 from rollcall.casework.services import CaseworkError
 from rollcall.notify.models import Message
 from rollcall.people.models import Address, Child, PossibleDuplicate
+from rollcall.returns.removals import Pupil, Removal, removal_notify
 from rollcall.rules.upn import make_upn
 from rollcall.schools.models import RemovalNotice, RollEntry, School
 from tests import factories

@@ -1,0 +1,93 @@
+"""The API's base: one view class and the field helpers every app's API uses.
+
+Every API route is under ``/api/v1/`` (``rollcall/api/urls.py``) with one OpenAPI schema; each
+area keeps its own views in its ``api.py`` and builds them on :class:`ApiView`.
+
+Sign-in: the site's ``LoginRequiredMiddleware`` would redirect an API client to the sign-in page,
+because it runs before DRF and cannot see an ``Authorization: Token …`` header. API views are
+therefore marked ``login_not_required`` and DRF's ``IsAuthenticated`` does the checking instead,
+answering 401 with a JSON body.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from django.contrib.auth.decorators import login_not_required
+from drf_spectacular.utils import inline_serializer
+from rest_framework import generics, serializers
+from rest_framework.permissions import IsAuthenticated
+
+from rollcall import clock
+
+DATE_EXAMPLE = "in the form YYYY-MM-DD, like 2026-03-27"
+# The body of every refusal that is not a field error: {"detail": "…"}.
+ERROR = inline_serializer("Error", fields={"detail": serializers.CharField()})
+
+
+class ApiView(generics.GenericAPIView[Any]):
+    """Base for API views: exempt from the sign-in redirect, checked by DRF instead."""
+
+    permission_classes: Any = (IsAuthenticated,)
+
+    @classmethod
+    def as_view(cls, **initkwargs: Any) -> Any:
+        return login_not_required(super().as_view(**initkwargs))
+
+
+def text_field(
+    what: str, *, required: bool = True, max_length: int | None = None, allow_blank: bool = False
+) -> serializers.CharField:
+    """A text field whose messages name the thing asked for ("Enter the pupil's first name")."""
+    messages: dict[str, Any] = {
+        "required": f"Enter {what}",
+        "blank": f"Enter {what}",
+        "null": f"Enter {what}",
+        "invalid": f"Enter {what} as text",
+    }
+    options: dict[str, Any] = {"required": required, "allow_blank": allow_blank}
+    if max_length is not None:
+        messages["max_length"] = f"{what[0].upper()}{what[1:]} must be {max_length} characters or fewer"
+        options["max_length"] = max_length
+    if not required:
+        options["default"] = ""
+    return serializers.CharField(error_messages=messages, **options)
+
+
+def date_field(what: str, *, required: bool = True) -> serializers.DateField:
+    """An ISO 8601 date field with plain-English messages; optional dates may be null."""
+    messages: dict[str, Any] = {
+        "required": f"Enter {what}",
+        "null": f"Enter {what}",
+        "invalid": f"Enter {what} as a real date {DATE_EXAMPLE}",
+        "datetime": f"Enter {what} as a date {DATE_EXAMPLE}, without a time",
+    }
+    options: dict[str, Any] = {"required": required}
+    if not required:
+        options.update(allow_null=True, default=None)
+    return serializers.DateField(input_formats=["iso-8601"], error_messages=messages, **options)
+
+
+def not_after_today(value: dt.date | None, message: str) -> dt.date | None:
+    if value is not None and value > clock.today():
+        raise serializers.ValidationError(message)
+    return value
+
+
+class StrictSerializer(serializers.Serializer[Any]):
+    """Refuse fields it does not know, so a misspelt field is an error rather than silently lost.
+
+    A misspelt ``destination_school_urn`` would otherwise read as "destination unknown" and open a
+    child missing education case for a child who is safely at a new school.
+    """
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, Mapping):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                known = ", ".join(self.fields)
+                message = "{} is not a field this API accepts here. The fields are: {}"
+                raise serializers.ValidationError({name: [message.format(name, known)] for name in unknown})
+        return super().to_internal_value(data)

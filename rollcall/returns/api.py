@@ -1,0 +1,204 @@
+"""The returns a school system sends: removal notices and new pupil returns, under /api/v1/.
+
+Every view starts from the same access rules as the pages (``removal_notices_visible_to``) and
+every write goes through the same service, so the API can neither show nor change more than the
+screens.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from rollcall.accounts.access import signed_in_user
+from rollcall.accounts.models import User
+from rollcall.api_base import ERROR, ApiView
+from rollcall.casework.models import Case
+from rollcall.casework.services import CaseworkError
+from rollcall.returns.access import removal_notices_visible_to
+from rollcall.returns.new_pupils import new_pupil_notify
+from rollcall.returns.removals import removal_notify
+from rollcall.returns.serializers import (
+    NewPupilInputSerializer,
+    NewPupilResultSerializer,
+    RemovalNoticeInputSerializer,
+    RemovalNoticeSerializer,
+    pupil_from,
+)
+from rollcall.schools.models import RemovalNotice
+
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+IDEMPOTENCY_KEY_MAX_LENGTH = 100  # RemovalNotice.idempotency_key
+
+
+class IsSchoolUserToWrite(BasePermission):
+    """Reading is for any signed-in user (the queryset scopes it); sending is for school users.
+
+    A removal notice is a school's deletion return (Pupil Registration Regulations 2024,
+    reg. 13(4)): the school it comes from is the user's own school, so council staff cannot send one.
+    """
+
+    message = "Only a school user can send a removal notice: council staff cannot send one for a school."
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        if request.method in SAFE_METHODS:
+            return True
+        user = request.user
+        return isinstance(user, User) and user.is_school_user
+
+
+def removal_notice_queryset(notices: QuerySet[RemovalNotice]) -> QuerySet[RemovalNotice]:
+    """Notices with everything the serializer reads, in a fixed number of queries."""
+    return notices.select_related("school", "child", "destination_school").prefetch_related(
+        Prefetch("cases", queryset=Case.objects.only("id", "kind", "removal_notice_id"))
+    )
+
+
+class RemovalNoticeListCreate(ApiView):
+    """``GET``: the removal notices you may read. ``POST``: a school's removal notice."""
+
+    serializer_class = RemovalNoticeSerializer
+    permission_classes = [IsAuthenticated, IsSchoolUserToWrite]
+
+    def get_queryset(self) -> QuerySet[RemovalNotice]:
+        return removal_notice_queryset(removal_notices_visible_to(signed_in_user(self.request))).order_by(
+            "-received_at", "-pk"
+        )
+
+    @extend_schema(
+        summary="List removal notices",
+        description=(
+            "A school user sees the notices its school sent; the council's Inclusion team, heads of "
+            "service and administrators see every notice; other council staff see none."
+        ),
+        responses={200: RemovalNoticeSerializer(many=True)},
+    )
+    def get(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        data = RemovalNoticeSerializer(page, many=True).data
+        return self.get_paginated_response(data)
+
+    @extend_schema(
+        summary="Send a removal notice",
+        description=(
+            "A school's deletion return (Pupil Registration Regulations 2024, reg. 13(4)): the pupil "
+            "and the removal. School users only. Send a unique `Idempotency-Key` header with each "
+            "notice: a retry with the same key returns the first notice (200) and records nothing "
+            "new. Dates are ISO 8601 (YYYY-MM-DD); errors are keyed by field."
+        ),
+        parameters=[
+            OpenApiParameter(
+                IDEMPOTENCY_HEADER,
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                required=True,
+                description=(
+                    "A value unique to this notice (a UUID is ideal), at most "
+                    f"{IDEMPOTENCY_KEY_MAX_LENGTH} characters. Send the same value when you retry."
+                ),
+            )
+        ],
+        request=RemovalNoticeInputSerializer,
+        responses={
+            201: OpenApiResponse(RemovalNoticeSerializer, description="The notice was recorded."),
+            200: OpenApiResponse(
+                RemovalNoticeSerializer,
+                description="A notice with this Idempotency-Key was already recorded; nothing new was.",
+            ),
+            400: OpenApiResponse(description="The notice has errors, keyed by field; nothing was recorded."),
+            403: OpenApiResponse(ERROR, description="Only school users may send removal notices."),
+            503: OpenApiResponse(ERROR, description="The council cannot take the notice now; retry later."),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        user = signed_in_user(request)
+        school = user.school
+        if school is None:  # IsSchoolUserToWrite has refused council staff already
+            raise PermissionDenied(IsSchoolUserToWrite.message)
+        key = (request.headers.get(IDEMPOTENCY_HEADER) or "").strip()
+        if not key:
+            raise ValidationError(
+                {
+                    "detail": (
+                        f"Send an {IDEMPOTENCY_HEADER} header with a value unique to this notice, "
+                        "such as a UUID, so that a retry cannot record the notice twice"
+                    )
+                }
+            )
+        if len(key) > IDEMPOTENCY_KEY_MAX_LENGTH:
+            raise ValidationError(
+                {
+                    "detail": (
+                        f"The {IDEMPOTENCY_HEADER} header must be {IDEMPOTENCY_KEY_MAX_LENGTH} "
+                        "characters or fewer"
+                    )
+                }
+            )
+        incoming = RemovalNoticeInputSerializer(data=request.data, context={"school": school})
+        incoming.is_valid(raise_exception=True)
+        pupil, removal = incoming.pupil_and_removal()
+        try:
+            notice, created = removal_notify(
+                school=school, actor=user, pupil=pupil, removal=removal, idempotency_key=key
+            )
+        except CaseworkError as error:
+            # Nothing was recorded (the service rolled back): a retry with the same key is safe.
+            return Response({"detail": str(error)}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
+        # Read the notice back the same way for a first submission and a replay, so both bodies match.
+        recorded = removal_notice_queryset(RemovalNotice.objects.filter(pk=notice.pk)).get()
+        return Response(
+            RemovalNoticeSerializer(recorded).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+
+class NewPupilCreate(ApiView):
+    """``POST``: a school's new pupil return. Sending it twice changes nothing the second time."""
+
+    serializer_class = NewPupilInputSerializer
+    permission_classes = [IsAuthenticated, IsSchoolUserToWrite]
+
+    @extend_schema(
+        summary="Send a new pupil return",
+        description=(
+            "A school tells the council a pupil joined its roll (Pupil Registration Regulations 2024, "
+            "reg. 13(1)). Any open child missing education case for the child closes as back on roll. "
+            "School users only; a repeat for a pupil already on the roll records nothing new."
+        ),
+        request=NewPupilInputSerializer,
+        responses={
+            201: OpenApiResponse(NewPupilResultSerializer, description="The pupil is on the school's roll."),
+            400: OpenApiResponse(description="The return has errors, keyed by field; nothing was recorded."),
+            403: OpenApiResponse(ERROR, description="Only school users may send new pupil returns."),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        user = signed_in_user(request)
+        school = user.school
+        if school is None:
+            raise PermissionDenied(IsSchoolUserToWrite.message)
+        incoming = NewPupilInputSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        try:
+            result = new_pupil_notify(
+                school=school,
+                actor=user,
+                pupil=pupil_from(incoming.validated_data["pupil"]),
+                entered_on=incoming.validated_data["entered_on"],
+            )
+        except CaseworkError as error:
+            return Response({"detail": str(error)}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
+        body = {
+            "child": result.entry.child_id,
+            "child_created": result.child_created,
+            "on_roll_from": result.entry.on_roll_from,
+            "closed_cases": [case.reference for case in result.closed_cases],
+        }
+        return Response(NewPupilResultSerializer(body).data, status=status.HTTP_201_CREATED)
