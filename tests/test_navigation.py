@@ -1,0 +1,173 @@
+"""The menu every page shows: which items each kind of user sees, in which order, and which is current.
+
+The menus are read through the template engine exactly as a page reads them (the context
+processors configured in settings), so the test holds whichever module builds them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.template import engines
+from django.test import RequestFactory
+from django.urls import reverse
+
+from rollcall.accounts.models import Membership, Team, User
+from rollcall.rules.workflow import Role
+from tests import factories
+
+# One line per item: label, address and whether it is the current page, as the template sees them.
+_MENU = engines["django"].from_string(
+    "{% for item in navigation %}{{ item.label }}|{{ item.url }}|{{ item.active }}\n{% endfor %}"
+)
+
+
+def _menu(user: User | AnonymousUser, path: str = "/nowhere/") -> list[tuple[str, str, bool]]:
+    request = RequestFactory().get(path)
+    request.user = user
+    lines = _MENU.render(request=request).splitlines()
+    return [(label, url, active == "True") for label, url, active in (line.split("|") for line in lines)]
+
+
+def _items(user: User | AnonymousUser) -> list[tuple[str, str]]:
+    return [(label, url) for label, url, _active in _menu(user)]
+
+
+def _expected(*items: tuple[str, str]) -> list[tuple[str, str]]:
+    return [(label, reverse(url_name)) for label, url_name in items]
+
+
+SCHOOL_MENU = (
+    ("Your school", "schools:portal"),
+    ("Tell us a pupil left", "schools:removal-new"),
+    ("Report absence through illness", "health:report-new"),
+    ("Send attendance marks", "attendance:imports"),
+    ("Absence", "attendance:absence"),
+    ("Pupils without marks", "attendance:possibly-left"),
+)
+READER_MENU = (
+    ("Reports", "reports:index"),
+    ("Action plans", "actionplans:scrutiny"),
+)
+STAFF_START = (
+    ("Caseload", "casework:caseload"),
+    ("Children", "people:search"),
+    ("Messages", "notify:inbox"),
+    ("Policies", "policies:list"),
+    ("Policies to acknowledge", "policies:acknowledge-list"),
+)
+ADMISSIONS = (("Admissions", "admissions:checkoff"), ("Fair Access", "admissions:fair_access"))
+IMPORTS = (("Attendance imports", "attendance:imports"),)
+ABSENCE = (("Absence", "attendance:absence"),)
+ILLNESS = (("Report absence through illness", "health:report-new"),)
+SEN_PANEL = (("SEN panel", "health:sen-panel"),)
+ACTION_PLANS = (("Action plans", "actionplans:list"),)
+REPORTS = (("Reports", "reports:index"),)
+AUDIT = (("Audit", "audit:log"),)
+
+
+def _user_with(*memberships: tuple[Role, str | None]) -> User:
+    user = factories.UserFactory.create()
+    for role, kind in memberships:
+        team = factories.TeamFactory.create(kind=kind) if kind is not None else None
+        Membership.objects.create(user=user, team=team, role=role.value)
+    return user
+
+
+def _superuser() -> User:
+    return factories.UserFactory.create(is_superuser=True)
+
+
+USERS: dict[str, tuple[Callable[[], User], tuple[tuple[str, str], ...]]] = {
+    "school user": (lambda: factories.school_user(), SCHOOL_MENU),
+    "report reader with no team": (lambda: _user_with((Role.READER, None)), READER_MENU),
+    "admissions officer": (
+        lambda: _user_with((Role.OFFICER, Team.Kind.ADMISSIONS)),
+        STAFF_START + ADMISSIONS + IMPORTS + ABSENCE + ACTION_PLANS + REPORTS,
+    ),
+    "admissions manager": (
+        lambda: _user_with((Role.MANAGER, Team.Kind.ADMISSIONS)),
+        STAFF_START + ADMISSIONS + IMPORTS + ABSENCE + ACTION_PLANS + REPORTS,
+    ),
+    "inclusion officer": (
+        lambda: _user_with((Role.OFFICER, Team.Kind.INCLUSION)),
+        STAFF_START + IMPORTS + ABSENCE + ACTION_PLANS + REPORTS,
+    ),
+    "inclusion manager": (
+        lambda: _user_with((Role.MANAGER, Team.Kind.INCLUSION)),
+        STAFF_START + IMPORTS + ABSENCE + ACTION_PLANS + REPORTS,
+    ),
+    "access to education officer": (
+        lambda: _user_with((Role.OFFICER, Team.Kind.ACCESS)),
+        STAFF_START + IMPORTS + ABSENCE + ILLNESS + SEN_PANEL + ACTION_PLANS + REPORTS,
+    ),
+    "sen officer": (
+        lambda: _user_with((Role.OFFICER, Team.Kind.SEN)),
+        STAFF_START + SEN_PANEL + ACTION_PLANS + REPORTS,
+    ),
+    "sen manager": (
+        lambda: _user_with((Role.MANAGER, Team.Kind.SEN)),
+        STAFF_START + SEN_PANEL + ACTION_PLANS + REPORTS,
+    ),
+    "head of service": (
+        lambda: _user_with((Role.HEAD_OF_SERVICE, Team.Kind.HEADS)),
+        STAFF_START + ADMISSIONS + ABSENCE + ILLNESS + SEN_PANEL + ACTION_PLANS + REPORTS,
+    ),
+    "administrator": (
+        lambda: _user_with((Role.ADMINISTRATOR, None)),
+        STAFF_START + ADMISSIONS + IMPORTS + ABSENCE + ACTION_PLANS + REPORTS + AUDIT,
+    ),
+    "superuser with no membership": (
+        _superuser,
+        STAFF_START + ADMISSIONS + IMPORTS + ABSENCE + ACTION_PLANS + REPORTS + AUDIT,
+    ),
+    "report reader who is also an inclusion officer": (
+        lambda: _user_with((Role.READER, None), (Role.OFFICER, Team.Kind.INCLUSION)),
+        STAFF_START + IMPORTS + ABSENCE + ACTION_PLANS + REPORTS,
+    ),
+    "signed-in user with no role anywhere": (lambda: _user_with(), STAFF_START),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", list(USERS))
+def test_each_kind_of_user_sees_their_menu_in_its_order(kind: str) -> None:
+    make_user, expected = USERS[kind]
+    assert _items(make_user()) == _expected(*expected)
+
+
+def test_someone_not_signed_in_sees_no_menu() -> None:
+    assert _items(AnonymousUser()) == []
+
+
+@pytest.mark.django_db
+def test_the_item_whose_address_is_the_longest_prefix_of_the_page_is_current() -> None:
+    officer = _user_with((Role.OFFICER, Team.Kind.INCLUSION))
+    page = reverse("policies:acknowledge-list") + "7/"
+    current = [label for label, _url, active in _menu(officer, page) if active]
+    assert current == ["Policies to acknowledge"]
+    current = [label for label, _url, active in _menu(officer, reverse("policies:published")) if active]
+    assert current == ["Policies"]
+
+
+@pytest.mark.django_db
+def test_a_school_user_on_the_absence_pupil_list_has_absence_as_the_current_item() -> None:
+    page = reverse("attendance:absence-pupils")
+    current = [label for label, _url, active in _menu(factories.school_user(), page) if active]
+    assert current == ["Absence"]
+
+
+@pytest.mark.django_db
+def test_no_item_is_current_on_a_page_outside_the_menu() -> None:
+    officer = _user_with((Role.OFFICER, Team.Kind.SEN))
+    assert not any(active for _label, _url, active in _menu(officer, "/accounts/sign-out/"))
+
+
+def test_every_page_gets_the_councils_name() -> None:
+    request = RequestFactory().get("/")
+    request.user = AnonymousUser()
+    rendered = engines["django"].from_string("{{ council_name }}").render(request=request)
+    assert rendered == settings.COUNCIL_NAME != ""
