@@ -16,6 +16,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from rollcall.accounts.models import Membership, Team, User
+from rollcall.navigation import MenuItem, MenuRegistry
 from rollcall.rules.workflow import Role
 from tests import factories
 
@@ -171,3 +172,31 @@ def test_every_page_gets_the_councils_name() -> None:
     request.user = AnonymousUser()
     rendered = engines["django"].from_string("{{ council_name }}").render(request=request)
     assert rendered == settings.COUNCIL_NAME != ""
+
+
+def _everyone(user: object) -> bool:
+    return True
+
+
+def test_the_registry_orders_items_by_number_whatever_order_apps_register_them_in() -> None:
+    registry = MenuRegistry()
+    registry.register(MenuItem(30, "Third", "audit:log", _everyone))
+    registry.register(
+        MenuItem(10, "First", "notify:inbox", _everyone), MenuItem(20, "Second", "home", _everyone)
+    )
+    assert [item.label for item in registry.items()] == ["First", "Second", "Third"]
+
+
+def test_the_registry_shows_only_the_items_whose_predicate_holds_for_the_user() -> None:
+    registry = MenuRegistry()
+    registry.register(
+        MenuItem(10, "Shown", "notify:inbox", _everyone), MenuItem(20, "Hidden", "audit:log", lambda u: False)
+    )
+    assert registry.for_user(object()) == [("Shown", reverse("notify:inbox"))]
+
+
+def test_the_registry_refuses_the_same_item_twice() -> None:
+    registry = MenuRegistry()
+    registry.register(MenuItem(10, "Messages", "notify:inbox", _everyone))
+    with pytest.raises(ValueError, match="registered twice"):
+        registry.register(MenuItem(10, "Messages", "notify:inbox", _everyone))

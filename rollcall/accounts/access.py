@@ -21,3 +21,20 @@ def signed_in_user(request: HttpRequest | Request) -> User:
     if not isinstance(user, User):
         raise NotAuthenticated if isinstance(request, Request) else PermissionDenied
     return user
+
+
+# Which menu a signed-in person sees (rollcall.navigation): exactly one of the three is true.
+def sees_school_menu(user: User) -> bool:
+    """School users: their school's portal."""
+    return user.is_school_user
+
+
+def sees_reader_menu(user: User) -> bool:
+    """Report readers in no team (directors, the management team, committee members): figures,
+    never a child."""
+    return not user.is_school_user and user.is_report_reader and not user.team_ids
+
+
+def sees_staff_menu(user: User) -> bool:
+    """Everyone else signed in: council staff, heads of service and administrators."""
+    return not sees_school_menu(user) and not sees_reader_menu(user)

@@ -24,6 +24,7 @@ from django.shortcuts import render
 
 from rollcall import clock
 from rollcall.accounts.models import User
+from rollcall.audit.access import can_read_audit_trail
 from rollcall.audit.models import RecordView
 from rollcall.casework.models import Case, Task
 from rollcall.forms import DateField
@@ -241,7 +242,7 @@ def _change_rows(page_rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
 def audit_log(request: HttpRequest) -> HttpResponse:
     """Administrators only: the access log and the change history, filtered and paginated."""
     user = request.user
-    if not isinstance(user, User) or not user.is_administrator:
+    if not isinstance(user, User) or not can_read_audit_trail(user):
         raise PermissionDenied("Only administrators can read the audit trail.")
     bound = any(
         value
