@@ -1,7 +1,8 @@
 """The audit trail for administrators: who viewed which child, and who changed what.
 
 Views come from our access log (audit.RecordView); changes from django-simple-history's
-Historical* tables, read as one union so a single page shows every kind of record in time order.
+Historical* tables of the models each app registers (rollcall.audit_registry), read as one union
+so a single page shows every kind of record in time order.
 Only the visible page is diffed, with a fixed number of queries per model, so the page costs the
 same with ten rows of history or ten million.
 """
@@ -10,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,43 +26,13 @@ from rollcall import clock
 from rollcall.accounts.models import User
 from rollcall.audit.access import can_read_audit_trail
 from rollcall.audit.models import RecordView
-from rollcall.casework.models import Case, Task
+from rollcall.audit_registry import tracked, tracked_by_label
 from rollcall.forms import DateField
-from rollcall.people.models import Address, Carer, Child
-from rollcall.schools.models import RollEntry, School
 
 PER_PAGE = 50
 # Bookkeeping columns that change on every save and say nothing about what was changed.
 _NOT_DIFFED = frozenset({"created_at", "updated_at"})
 CHANGE_TYPES = {"+": "Created", "~": "Changed", "-": "Deleted"}
-
-
-@dataclass(frozen=True)
-class Tracked:
-    """One model whose history the audit page shows."""
-
-    label: str
-    model: type[models.Model]
-    child: str | None  # the lookup from a history row to its child, if the record belongs to one
-    describe: Callable[[Any], str]
-
-
-def _case_reference(record: Any) -> str:
-    return f"{str(record.kind).upper()}-{record.id:06d}"
-
-
-TRACKED: tuple[Tracked, ...] = (
-    Tracked("Child", Child, "id", lambda r: f"{r.legal_forename} {r.legal_surname}"),
-    Tracked("Address", Address, "child_id", lambda r: f"{r.line_1}, {r.postcode}"),
-    Tracked("Carer", Carer, "child_id", lambda r: f"{r.name} ({r.relationship})"),
-    Tracked(
-        "Roll entry", RollEntry, "child_id", lambda r: f"Roll entry {r.id} from {r.on_roll_from:%d/%m/%Y}"
-    ),
-    Tracked("School", School, None, lambda r: f"{r.name} (URN {r.urn})"),
-    Tracked("Case", Case, "child_id", _case_reference),
-    Tracked("Task", Task, "case__child_id", lambda r: str(r.title)),
-)
-_BY_LABEL = {t.label: t for t in TRACKED}
 
 
 def _history(model: type[models.Model]) -> type[models.Model]:
@@ -149,22 +119,22 @@ def changes(filters: Filters) -> QuerySet[Any]:
     Each row is (model label, history id, when, change type, user id, object id, child id).
     """
     parts: list[QuerySet[Any]] = []
-    for tracked in TRACKED:
-        if filters.child_id is not None and tracked.child is None:
+    for item in tracked():
+        if filters.child_id is not None and item.child is None:
             continue  # a school's history belongs to no child
-        rows = _history(tracked.model).objects.all()  # type: ignore[attr-defined]
-        if filters.child_id is not None and tracked.child is not None:
-            rows = rows.filter(**{tracked.child: filters.child_id})
+        rows = _history(item.model).objects.all()  # type: ignore[attr-defined]
+        if filters.child_id is not None and item.child is not None:
+            rows = rows.filter(**{item.child: filters.child_id})
         if filters.user is not None:
             rows = rows.filter(history_user_id=filters.user.pk)
         if filters.start is not None:
             rows = rows.filter(history_date__gte=filters.start)
         if filters.end is not None:
             rows = rows.filter(history_date__lt=filters.end)
-        child_expr = F(tracked.child) if tracked.child else Value(None, output_field=IntegerField())
+        child_expr = F(item.child) if item.child else Value(None, output_field=IntegerField())
         rows = (
             rows.order_by()
-            .annotate(audit_model=Value(tracked.label, output_field=CharField()), audit_child=child_expr)
+            .annotate(audit_model=Value(item.label, output_field=CharField()), audit_child=child_expr)
             .values_list(
                 "audit_model",
                 "history_id",
@@ -186,13 +156,14 @@ def _change_rows(page_rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
     Two queries per model on the page (its rows with the id of each one's previous version, then
     those previous versions) and one for the users: never one per row.
     """
+    by_label = tracked_by_label()
     ids_by_label: dict[str, list[int]] = defaultdict(list)
     for label, history_id, *_rest in page_rows:
         ids_by_label[label].append(history_id)
     records: dict[tuple[str, int], Any] = {}
     previous: dict[tuple[str, int], Any] = {}
     for label, ids in ids_by_label.items():
-        history_model = _history(_BY_LABEL[label].model)
+        history_model = _history(by_label[label].model)
         manager = history_model.objects  # type: ignore[attr-defined]
         before = (
             manager.filter(id=OuterRef("id"))
@@ -231,7 +202,7 @@ def _change_rows(page_rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
                 "change_label": CHANGE_TYPES.get(change_type, change_type),
                 "user": users.get(user_id),
                 "object_id": object_id,
-                "object": _BY_LABEL[label].describe(record) if record is not None else f"{label} {object_id}",
+                "object": by_label[label].describe(record) if record is not None else f"{label} {object_id}",
                 "child_id": child_id,
                 "fields": fields,
             }

@@ -1,0 +1,35 @@
+"""The audit trail's tracked models: registered by the apps that own them, none forgotten."""
+
+from __future__ import annotations
+
+import pytest
+
+from rollcall.audit.models import RecordView
+from rollcall.audit_registry import Tracked, track, tracked
+from rollcall.casework.models import Case, Task
+from rollcall.people.models import Address, Carer, Child
+from rollcall.schools.models import RollEntry, School
+
+
+def test_people_schools_and_casework_put_their_records_on_the_audit_trail_in_app_order() -> None:
+    assert [(t.label, t.model, t.child) for t in tracked()] == [
+        ("Child", Child, "id"),
+        ("Address", Address, "child_id"),
+        ("Carer", Carer, "child_id"),
+        ("Roll entry", RollEntry, "child_id"),
+        ("School", School, None),
+        ("Case", Case, "child_id"),
+        ("Task", Task, "case__child_id"),
+    ]
+
+
+def test_a_second_model_under_a_label_already_tracked_is_refused() -> None:
+    with pytest.raises(ValueError, match="already tracks a model labelled 'Child'"):
+        track(Tracked("Child", Carer, "child_id", str))
+    assert [t.model for t in tracked() if t.label == "Child"] == [Child]
+
+
+def test_a_model_that_keeps_no_history_cannot_be_tracked() -> None:
+    with pytest.raises(ValueError, match="keeps no history"):
+        track(Tracked("Record view", RecordView, "child_id", str))
+    assert "Record view" not in {t.label for t in tracked()}
