@@ -814,7 +814,7 @@ def _build_council(n_pupils: int) -> dict[str, Any]:
     from django.db import transaction
 
     from rollcall.accounts.models import Membership, Team, User
-    from rollcall.demo import demo_terms
+    from rollcall.demo.council import demo_terms
     from rollcall.people.models import Child
     from rollcall.rules.workflow import Role
     from rollcall.schools.models import RollEntry, School

@@ -1558,7 +1558,7 @@ OFFICERS_PER_TEAM = {1: 8, 2: 12, 3: 6, 4: 3}
 
 def _calendar_rows() -> None:
     """The demo's term dates (rollcall.rules.calendar.default_terms) for 2022/23 to 2027/28, with
-    INSET days on the first day of the autumn and spring terms, as rollcall.demo lays them out."""
+    INSET days on the first day of the autumn and spring terms, as rollcall.demo.council lays them out."""
     from rollcall.rules.calendar import default_terms
     from rollcall.schools.models import ClosureDay, TermDate
 

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "rollcall.notify",
     "rollcall.audit",
     "rollcall.api",
+    "rollcall.demo",
 ]
 
 MIDDLEWARE = [

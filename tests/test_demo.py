@@ -17,7 +17,7 @@ from faker import Faker
 
 from rollcall.accounts.models import Membership, Team, User
 from rollcall.casework.models import Case
-from rollcall.demo import (
+from rollcall.demo.council import (
     DEMO_LA_CODE,
     DEMO_PASSWORD,
     DEMO_STAFF,

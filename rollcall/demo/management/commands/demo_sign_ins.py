@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
-from rollcall.demo import DEMO_PASSWORD, demo_exists, demo_sign_ins
+from rollcall.demo.council import DEMO_PASSWORD, demo_exists, demo_sign_ins
 
 
 class Command(BaseCommand):

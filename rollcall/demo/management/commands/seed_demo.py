@@ -1,6 +1,6 @@
 """manage.py seed_demo [--children N] [--seed S] [--if-empty | --reset]: load the invented demo council.
 
-See rollcall/demo.py. With ``--if-empty`` it does nothing when any school exists, so ``make run``
+See rollcall/demo/council.py. With ``--if-empty`` it does nothing when any school exists, so ``make run``
 can call it every time; ``--reset`` empties the database first, to rebuild it at another size.
 """
 
@@ -12,7 +12,7 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from rollcall.demo import COUNCIL_NAME, DemoError, demo_build
+from rollcall.demo.council import COUNCIL_NAME, DemoError, demo_build
 from rollcall.schools.models import School
 
 
