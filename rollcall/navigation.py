@@ -24,7 +24,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.module_loading import autodiscover_modules
 
-__all__ = ["MenuItem", "MenuRegistry", "items_for", "menu", "register"]
+__all__ = ["MenuItem", "MenuRegistry", "discover", "items_for", "menu", "register"]
 
 
 @dataclass(frozen=True)
@@ -73,13 +73,16 @@ def register(*items: MenuItem) -> None:
 
 
 @cache
-def _discover() -> None:
-    # Lazily, on the first menu built, when every app is loaded: importing the apps' navigation
-    # modules from here at import time would load area modules before the app registry is ready.
+def discover() -> None:
+    """Import every installed app's ``navigation`` module, once.
+
+    Lazily, on the first menu built, when every app is loaded: importing the apps' navigation
+    modules from here at import time would load area modules before the app registry is ready.
+    """
     autodiscover_modules("navigation")
 
 
 def items_for(user: Any) -> list[tuple[str, str]]:
     """The menu for ``user`` (signed in), from every installed app's ``navigation`` module."""
-    _discover()
+    discover()
     return menu.for_user(user)

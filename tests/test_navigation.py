@@ -16,7 +16,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from rollcall.accounts.models import Membership, Team, User
-from rollcall.navigation import MenuItem, MenuRegistry
+from rollcall.navigation import MenuItem, MenuRegistry, discover, menu
 from rollcall.rules.workflow import Role
 from tests import factories
 
@@ -129,6 +129,10 @@ USERS: dict[str, tuple[Callable[[], User], tuple[tuple[str, str], ...]]] = {
         lambda: _user_with((Role.READER, None), (Role.OFFICER, Team.Kind.INCLUSION)),
         STAFF_START + IMPORTS + ABSENCE + ACTION_PLANS + REPORTS,
     ),
+    "report reader whose membership names a team": (
+        lambda: _user_with((Role.READER, Team.Kind.INCLUSION)),
+        STAFF_START + IMPORTS + ABSENCE + (("Action plans", "actionplans:scrutiny"),) + REPORTS,
+    ),
     "signed-in user with no role anywhere": (lambda: _user_with(), STAFF_START),
 }
 
@@ -176,6 +180,13 @@ def test_every_page_gets_the_councils_name() -> None:
 
 def _everyone(user: object) -> bool:
     return True
+
+
+def test_every_registered_item_leads_to_a_page() -> None:
+    discover()
+    assert len(menu.items()) == 6 + 2 + 15  # school, reader, staff (two Action plans, one shown)
+    for item in menu.items():
+        assert reverse(item.url_name).startswith("/")
 
 
 def test_the_registry_orders_items_by_number_whatever_order_apps_register_them_in() -> None:
