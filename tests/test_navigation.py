@@ -43,7 +43,7 @@ def _expected(*items: tuple[str, str]) -> list[tuple[str, str]]:
 
 SCHOOL_MENU = (
     ("Your school", "schools:portal"),
-    ("Tell us a pupil left", "schools:removal-new"),
+    ("Tell us a pupil left", "returns:removal-new"),
     ("Report absence through illness", "health:report-new"),
     ("Send attendance marks", "attendance:imports"),
     ("Absence", "attendance:absence"),
@@ -55,7 +55,7 @@ READER_MENU = (
 )
 STAFF_START = (
     ("Caseload", "casework:caseload"),
-    ("Children", "people:search"),
+    ("Children", "children:search"),
     ("Messages", "notify:inbox"),
     ("Policies", "policies:list"),
     ("Policies to acknowledge", "policies:acknowledge-list"),
