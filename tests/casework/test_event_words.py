@@ -1,0 +1,208 @@
+"""The timeline words of every verb recorded today, pinned, whichever app declares them.
+
+Each verb is rendered from a typical payload, as the services write it. The words are the same
+before and after the verbs moved to the apps that record them (casework keeps its own).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from rollcall.casework.events import event_text
+from rollcall.casework.models import Event
+
+TIMELINE: list[tuple[str, dict[str, Any], str]] = [
+    # casework
+    (
+        "case.opened",
+        {
+            "kind_label": "Children missing education",
+            "reference": "CME-000042",
+            "source": "Referral",
+            "owner": "Ada Officer",
+        },
+        "Children missing education case CME-000042 opened (Referral); owner Ada Officer",
+    ),
+    (
+        "case.moved",
+        {
+            "name": "Close",
+            "from_label": "Enquiries",
+            "to_label": "Closed",
+            "outcome_label": "Back on roll",
+            "reason": "Found",
+        },
+        "Close: Enquiries → Closed. Outcome: Back on roll. Reason: Found",
+    ),
+    (
+        "case.moved",
+        {"name": "Start enquiries", "from_label": "New", "to_label": "Enquiries"},
+        "Start enquiries: New → Enquiries",
+    ),
+    (
+        "case.assigned",
+        {"reference": "CME-000042", "owner": "Ben Officer"},
+        "Case CME-000042 assigned to Ben Officer",
+    ),
+    (
+        "case.escalated",
+        {"reference": "CME-000042", "level": 2, "level_label": "Manager", "overdue_since": "2026-11-02"},
+        "Case CME-000042 escalated to Manager (work overdue since 2026-11-02)",
+    ),
+    (
+        "case.updated",
+        {"reference": "CME-000042", "what": "Attendance marks"},
+        "New information added to case CME-000042: Attendance marks",
+    ),
+    ("note.added", {"reference": "CME-000042"}, "Note added to case CME-000042"),
+    (
+        "enquiry.recorded",
+        {"party_label": "Police", "made_on": "2026-11-16", "result_label": "Nothing known"},
+        "Enquiry with Police on 2026-11-16: Nothing known",
+    ),
+    (
+        "task.added",
+        {"title": "Visit the family", "due": "2026-11-20"},
+        "Task added: Visit the family, due 2026-11-20",
+    ),
+    ("task.completed", {"title": "Visit the family"}, "Task done: Visit the family"),
+    (
+        "removal.notified",
+        {
+            "school": "Moorside Academy",
+            "removal_date": "2026-11-13",
+            "ground": "b",
+            "destination": "Hill School",
+        },
+        "Moorside Academy removed the pupil from its roll on 2026-11-13 on ground (b); destination Hill School",
+    ),
+    (
+        "removal.notified",
+        {"school": "Moorside Academy", "removal_date": "2026-11-13"},
+        "Moorside Academy removed the pupil from its roll on 2026-11-13 with no ground given; destination not known",
+    ),
+    (
+        "roll.joined",
+        {"school": "Hill School", "on_roll_from": "2026-11-16"},
+        "On roll at Hill School from 2026-11-16",
+    ),
+    (
+        "flag.raised",
+        {"label": "Child missing education", "details": "x"},
+        "Flag raised: Child missing education",
+    ),
+    (
+        "flag.cleared",
+        {"label": "Persistent absence", "details": "Attendance marks no longer show it"},
+        "Flag cleared: Persistent absence (Attendance marks no longer show it)",
+    ),
+    ("child.created", {"source": "Removal notice"}, "Record created (Removal notice)"),
+    # attendance
+    (
+        "attendance.possibly_left",
+        {"school": "Moorside Academy", "since": "2 November 2026", "days": 10, "attendance_key": "k"},
+        "Moorside Academy asked whether the pupil has left: no marks since 2 November 2026 (10 school days)",
+    ),
+    # health
+    (
+        "health.reported",
+        {"school": "Moorside Academy", "days": 15},
+        "Reported absent through illness by Moorside Academy (15 school days)",
+    ),
+    ("health.referred", {"provision": "Hospital school"}, "Referred to Hospital school"),
+    ("health.contact", {"officer": "Cara Officer"}, "Named contact: Cara Officer"),
+    ("health.checkin", {"done_on": "2026-11-16", "method": "Visit"}, "Check-in on 2026-11-16 (Visit)"),
+    (
+        "health.reintegration",
+        {"school": "Moorside Academy", "target": "2027-01-11"},
+        "Reintegration planned with Moorside Academy, return by 2027-01-11",
+    ),
+    (
+        "health.sen_panel",
+        {"panel_date": "2026-12-01"},
+        "SEN panel request on 2026-12-01: not attending school",
+    ),
+    # admissions
+    (
+        "admission.application",
+        {"school": "Hill School", "rating": "High"},
+        "In-year application recorded (first preference Hill School); risk High",
+    ),
+    (
+        "admission.offer",
+        {"school": "Hill School", "answer_due": "2026-11-30"},
+        "Place offered at Hill School; school asked to confirm by 2026-11-30",
+    ),
+    (
+        "admission.school_answered",
+        {
+            "school": "Hill School",
+            "on_roll": True,
+            "on_roll_from": "2026-11-18",
+            "attended_from": "2026-11-19",
+        },
+        "Hill School confirmed on roll from 2026-11-18, attending from 2026-11-19",
+    ),
+    (
+        "admission.school_answered",
+        {"school": "Hill School", "on_roll": True, "on_roll_from": "2026-11-18"},
+        "Hill School confirmed on roll from 2026-11-18",
+    ),
+    (
+        "admission.school_answered",
+        {"school": "Hill School", "on_roll": False, "reason": "Family moved away"},
+        "Hill School said not on roll: Family moved away",
+    ),
+    (
+        "admission.contact",
+        {"party_label": "Parent or carer", "made_on": "2026-11-16", "intent_label": "Will take up the place"},
+        "Contact with Parent or carer on 2026-11-16: Will take up the place",
+    ),
+    (
+        "admission.reminded",
+        {"school": "Hill School", "answer_due": "2026-11-30"},
+        "Hill School reminded: no answer by 2026-11-30",
+    ),
+    (
+        "admission.referred_cme",
+        {"school": "Hill School", "reference": "CME-000043"},
+        "Place at Hill School not taken up: referred to Inclusion as CME (CME-000043)",
+    ),
+    (
+        "admission.deferred",
+        {"school": "Hill School", "due_to_start": "2027-01-04"},
+        "Deferred place at Hill School, due to start 2027-01-04",
+    ),
+    (
+        "fair_access.referred",
+        {"category_label": "Children in kinship care", "placement_due": "2026-12-14"},
+        "Fair Access referral (Children in kinship care); place due by 2026-12-14",
+    ),
+    (
+        "fair_access.allocated",
+        {"school": "Hill School"},
+        "Fair Access panel allocated a place at Hill School",
+    ),
+    ("fair_access.direction", {}, "Fair Access: direction requested"),
+    ("fair_access.admitted", {"school": "Hill School"}, "Fair Access: admitted at Hill School"),
+]
+
+
+@pytest.mark.parametrize(
+    ("verb", "payload", "words"), TIMELINE, ids=[f"{v}-{i}" for i, (v, _p, _w) in enumerate(TIMELINE)]
+)
+def test_every_verb_reads_the_same_words_on_the_timeline(
+    verb: str, payload: dict[str, Any], words: str
+) -> None:
+    assert event_text(Event(verb=verb, payload=payload)) == words
+
+
+def test_a_missing_fact_reads_as_a_question_mark_not_an_error() -> None:
+    assert event_text(Event(verb="health.referred", payload={})) == "Referred to ?"
+    assert event_text(Event(verb="case.moved", payload={})) == "Moved: ? → ?"
+
+
+def test_an_unknown_verb_reads_as_itself() -> None:
+    assert event_text(Event(verb="nothing.known", payload={"a": 1})) == "nothing.known"
