@@ -18,6 +18,18 @@ from django.urls import reverse
 
 from rollcall import clock
 from rollcall.accounts.models import Membership, Team, User
+from rollcall.admissions.events import (
+    APPLICATION_RECORDED,
+    CONTACT_RECORDED,
+    DEFERRED_RECORDED,
+    FAIR_ACCESS_ADMITTED,
+    FAIR_ACCESS_ALLOCATED,
+    FAIR_ACCESS_DIRECTION,
+    FAIR_ACCESS_REFERRED,
+    OFFER_RECORDED,
+    REFERRED_CME,
+    SCHOOL_ANSWERED,
+)
 from rollcall.admissions.models import (
     AdmissionSettings,
     Application,
@@ -39,19 +51,6 @@ from rollcall.rules import admissions as rules
 from rollcall.rules.vulnerability import CODES, Answer, assess
 from rollcall.rules.workflow import Role
 from rollcall.schools.models import School
-
-# Timeline verbs (their wording is in rollcall/casework/events.py).
-APPLICATION_RECORDED = "admission.application"
-OFFER_RECORDED = "admission.offer"
-SCHOOL_ANSWERED = "admission.school_answered"
-CONTACT_RECORDED = "admission.contact"
-SCHOOL_REMINDED = "admission.reminded"
-REFERRED_CME = "admission.referred_cme"
-FAIR_ACCESS_REFERRED = "fair_access.referred"
-FAIR_ACCESS_ALLOCATED = "fair_access.allocated"
-FAIR_ACCESS_DIRECTION = "fair_access.direction"
-FAIR_ACCESS_ADMITTED = "fair_access.admitted"
-DEFERRED_RECORDED = "admission.deferred"
 
 
 def admissions_team() -> Team:

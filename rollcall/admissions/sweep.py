@@ -21,8 +21,9 @@ from django.urls import reverse
 
 from rollcall import clock
 from rollcall.accounts.models import Membership
+from rollcall.admissions.events import SCHOOL_REMINDED
 from rollcall.admissions.models import AdmissionSettings, DeferredPlace, FairAccessReferral, PutOnRollRequest
-from rollcall.admissions.services import SCHOOL_REMINDED, admissions_members, refer_cme
+from rollcall.admissions.services import admissions_members, refer_cme
 from rollcall.casework.models import Case, Event, Task
 from rollcall.casework.services import case_transition
 from rollcall.formats import long_date

@@ -31,6 +31,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from rollcall import clock
 from rollcall.accounts.models import Membership, Team
+from rollcall.attendance.events import POSSIBLY_LEFT_ASKED
 from rollcall.casework import events
 from rollcall.casework.calendar import council_calendar
 from rollcall.casework.models import Case, Event, Flag, RuleSettings, Task
@@ -43,9 +44,6 @@ from rollcall.rules.calendar import SchoolCalendar
 from rollcall.rules.escalation import Level, level_for, next_escalation_date, overdue_school_days
 from rollcall.rules.workflow import Role
 from rollcall.schools.models import School
-
-# Timeline verbs (their wording belongs in rollcall/casework/events.py _WORDS).
-POSSIBLY_LEFT_ASKED = "attendance.possibly_left"
 
 SCHOOL_ENQUIRIES_SCHOOL_DAYS = 5  # Roll Call's default (to confirm with the council)
 GROUND_I_DECISION_SCHOOL_DAYS = 5  # Roll Call's default (to confirm with the council)

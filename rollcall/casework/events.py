@@ -56,8 +56,8 @@ def event_record(
     )
 
 
-def _text(template: str) -> Callable[[Mapping[str, Any]], str]:
-    return lambda p: template.format_map(_Defaulting(p))
+Words = Callable[[Mapping[str, Any]], str]
+"""How one verb reads on the timeline: its words made from the event's payload."""
 
 
 class _Defaulting(dict[str, Any]):
@@ -65,62 +65,63 @@ class _Defaulting(dict[str, Any]):
         return "?"
 
 
-_WORDS: dict[str, Callable[[Mapping[str, Any]], str]] = {
-    CASE_OPENED: _text("{kind_label} case {reference} opened ({source}); owner {owner}"),
-    CASE_MOVED: lambda p: (
-        f"{p.get('name', 'Moved')}: {p.get('from_label', '?')} → {p.get('to_label', '?')}"
-        + (f". Outcome: {p['outcome_label']}" if p.get("outcome_label") else "")
-        + (f". Reason: {p['reason']}" if p.get("reason") else "")
-    ),
-    CASE_ASSIGNED: _text("Case {reference} assigned to {owner}"),
-    CASE_ESCALATED: _text("Case {reference} escalated to {level_label} (work overdue since {overdue_since})"),
-    CASE_UPDATED: _text("New information added to case {reference}: {what}"),
-    NOTE_ADDED: _text("Note added to case {reference}"),
-    ENQUIRY_RECORDED: _text("Enquiry with {party_label} on {made_on}: {result_label}"),
-    TASK_ADDED: _text("Task added: {title}, due {due}"),
-    TASK_COMPLETED: _text("Task done: {title}"),
-    REMOVAL_NOTIFIED: lambda p: (
-        f"{p.get('school', '?')} removed the pupil from its roll on {p.get('removal_date', '?')}"
-        + (f" on ground ({p['ground']})" if p.get("ground") else " with no ground given")
-        + (f"; destination {p['destination']}" if p.get("destination") else "; destination not known")
-    ),
-    ROLL_JOINED: _text("On roll at {school} from {on_roll_from}"),
-    FLAG_RAISED: _text("Flag raised: {label}"),
-    FLAG_CLEARED: _text("Flag cleared: {label} ({details})"),
-    "attendance.possibly_left": _text(
-        "{school} asked whether the pupil has left: no marks since {since} ({days} school days)"
-    ),
-    CHILD_CREATED: _text("Record created ({source})"),
-    "health.reported": _text("Reported absent through illness by {school} ({days} school days)"),
-    "health.referred": _text("Referred to {provision}"),
-    "health.contact": _text("Named contact: {officer}"),
-    "health.checkin": _text("Check-in on {done_on} ({method})"),
-    "health.reintegration": _text("Reintegration planned with {school}, return by {target}"),
-    "health.sen_panel": _text("SEN panel request on {panel_date}: not attending school"),
-    "admission.application": _text("In-year application recorded (first preference {school}); risk {rating}"),
-    "admission.offer": _text("Place offered at {school}; school asked to confirm by {answer_due}"),
-    "admission.school_answered": lambda p: (
-        (
-            f"{p.get('school', '?')} confirmed on roll from {p.get('on_roll_from', '?')}"
-            + (f", attending from {p['attended_from']}" if p.get("attended_from") else "")
-        )
-        if p.get("on_roll")
-        else f"{p.get('school', '?')} said not on roll: {p.get('reason', '')}"
-    ),
-    "admission.contact": _text("Contact with {party_label} on {made_on}: {intent_label}"),
-    "admission.reminded": _text("{school} reminded: no answer by {answer_due}"),
-    "admission.referred_cme": _text(
-        "Place at {school} not taken up: referred to Inclusion as CME ({reference})"
-    ),
-    "admission.deferred": _text("Deferred place at {school}, due to start {due_to_start}"),
-    "fair_access.referred": _text("Fair Access referral ({category_label}); place due by {placement_due}"),
-    "fair_access.allocated": _text("Fair Access panel allocated a place at {school}"),
-    "fair_access.direction": _text("Fair Access: direction requested"),
-    "fair_access.admitted": _text("Fair Access: admitted at {school}"),
-}
+# Every verb's words: casework's own below, each area's from its own events module (see
+# events_words_register). A verb is defined once, in the app that records it.
+_WORDS: dict[str, Words | str] = {}
+
+
+def events_words_register(words: Mapping[str, Words | str]) -> None:
+    """Give verbs their timeline words: a ``str.format`` template over the payload (a missing
+    fact reads "?") or a function of the payload.
+
+    Each app registers the verbs it records, once, from its own events module (which its
+    AppConfig.ready imports), so the timeline reads every verb without casework importing the
+    areas. A verb registered again with other words is refused: two apps cannot own one verb.
+    """
+    for verb, render in words.items():
+        if _WORDS.get(verb, render) != render:
+            raise ValueError(f"The timeline verb {verb!r} already has other words")
+    _WORDS.update(words)
+
+
+def events_verbs() -> frozenset[str]:
+    """Every verb that has words on the timeline."""
+    return frozenset(_WORDS)
+
+
+events_words_register(
+    {
+        CASE_OPENED: "{kind_label} case {reference} opened ({source}); owner {owner}",
+        CASE_MOVED: lambda p: (
+            f"{p.get('name', 'Moved')}: {p.get('from_label', '?')} → {p.get('to_label', '?')}"
+            + (f". Outcome: {p['outcome_label']}" if p.get("outcome_label") else "")
+            + (f". Reason: {p['reason']}" if p.get("reason") else "")
+        ),
+        CASE_ASSIGNED: "Case {reference} assigned to {owner}",
+        CASE_ESCALATED: "Case {reference} escalated to {level_label} (work overdue since {overdue_since})",
+        CASE_UPDATED: "New information added to case {reference}: {what}",
+        NOTE_ADDED: "Note added to case {reference}",
+        ENQUIRY_RECORDED: "Enquiry with {party_label} on {made_on}: {result_label}",
+        TASK_ADDED: "Task added: {title}, due {due}",
+        TASK_COMPLETED: "Task done: {title}",
+        REMOVAL_NOTIFIED: lambda p: (
+            f"{p.get('school', '?')} removed the pupil from its roll on {p.get('removal_date', '?')}"
+            + (f" on ground ({p['ground']})" if p.get("ground") else " with no ground given")
+            + (f"; destination {p['destination']}" if p.get("destination") else "; destination not known")
+        ),
+        ROLL_JOINED: "On roll at {school} from {on_roll_from}",
+        FLAG_RAISED: "Flag raised: {label}",
+        FLAG_CLEARED: "Flag cleared: {label} ({details})",
+        CHILD_CREATED: "Record created ({source})",
+    }
+)
 
 
 def event_text(event: Event) -> str:
-    """The words for one event on the timeline."""
+    """The words for one event on the timeline (the verb itself if no app gave it words)."""
     render = _WORDS.get(event.verb)
-    return render(event.payload) if render else event.verb
+    if render is None:
+        return event.verb
+    if isinstance(render, str):
+        return render.format_map(_Defaulting(event.payload))
+    return render(event.payload)

@@ -21,6 +21,14 @@ from rollcall.casework.calendar import council_calendar
 from rollcall.casework.models import Case, RuleSettings, Task
 from rollcall.casework.services import CaseworkError, _task_create, case_open, case_refresh, case_transition
 from rollcall.formats import long_date
+from rollcall.health.events import (
+    HEALTH_CHECKIN,
+    HEALTH_CONTACT,
+    HEALTH_REFERRED,
+    HEALTH_REINTEGRATION,
+    HEALTH_REPORTED,
+    HEALTH_SEN_PANEL,
+)
 from rollcall.health.models import (
     CheckIn,
     HealthReport,
@@ -36,14 +44,6 @@ from rollcall.rules.calendar import SchoolCalendar
 from rollcall.rules.health import next_checkin_due, provision_start_due
 from rollcall.rules.workflow import Role
 from rollcall.schools.models import School
-
-# Timeline verbs (their wording is in rollcall/casework/events.py).
-HEALTH_REPORTED = "health.reported"
-HEALTH_REFERRED = "health.referred"
-HEALTH_CONTACT = "health.contact"
-HEALTH_CHECKIN = "health.checkin"
-HEALTH_REINTEGRATION = "health.reintegration"
-HEALTH_SEN_PANEL = "health.sen_panel"
 
 
 def health_first_tasks(

@@ -6,11 +6,16 @@ before and after the verbs moved to the apps that record them (casework keeps it
 
 from __future__ import annotations
 
+import ast
+import importlib
+from collections import defaultdict
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from rollcall.casework.events import event_text
+import rollcall
+from rollcall.casework.events import event_text, events_verbs, events_words_register
 from rollcall.casework.models import Event
 
 TIMELINE: list[tuple[str, dict[str, Any], str]] = [
@@ -206,3 +211,57 @@ def test_a_missing_fact_reads_as_a_question_mark_not_an_error() -> None:
 
 def test_an_unknown_verb_reads_as_itself() -> None:
     assert event_text(Event(verb="nothing.known", payload={"a": 1})) == "nothing.known"
+
+
+def _verbs_recorded() -> dict[str, set[str]]:
+    """Every verb the code records (or looks for): verb -> where, read from each module's source.
+
+    Any call with a ``verb=`` argument counts (``event_record``, ``EventRecord``, ``Event``,
+    ``Event.objects.filter``); the argument is evaluated in its module, so a constant imported
+    from another app resolves to its value.
+    """
+    root = Path(rollcall.__file__).parent
+    found: dict[str, set[str]] = defaultdict(set)
+    for path in sorted(root.rglob("*.py")):
+        if "migrations" in path.parts:
+            continue
+        tree = ast.parse(path.read_text(), filename=str(path))
+        calls = [
+            (node, kw.value)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Call)
+            for kw in node.keywords
+            if kw.arg == "verb"
+        ]
+        if not calls:
+            continue
+        module = importlib.import_module(".".join(path.relative_to(root.parent).with_suffix("").parts))
+        for node, value in calls:
+            where = f"{path.relative_to(root.parent)}:{node.lineno}"
+            if isinstance(value, ast.Name) and value.id == "verb":
+                continue  # a service passing on its own argument (event_record itself)
+            verb = eval(compile(ast.Expression(value), where, "eval"), vars(module))  # noqa: S307
+            assert isinstance(verb, str), f"{where}: the verb is not a string"
+            found[verb].add(where)
+    return found
+
+
+def test_every_verb_any_service_records_has_words_on_the_timeline() -> None:
+    recorded = _verbs_recorded()
+    assert len(recorded) >= 30, sorted(recorded)  # the scan finds the verbs (36 when written)
+    silent = {verb: sorted(where) for verb, where in recorded.items() if verb not in events_verbs()}
+    assert not silent, f"verbs recorded with no words on the timeline: {silent}"
+    for verb in recorded:
+        assert event_text(Event(verb=verb, payload={})) != verb
+
+
+def test_every_verb_pinned_above_is_one_the_code_records() -> None:
+    assert {verb for verb, _payload, _words in TIMELINE} == set(_verbs_recorded())
+
+
+def test_a_verb_cannot_be_given_other_words_by_a_second_app() -> None:
+    with pytest.raises(ValueError, match=r"health\.reported"):
+        events_words_register({"health.reported": "Reported ill"})
+    assert event_text(Event(verb="health.reported", payload={"school": "Moorside", "days": 15})) == (
+        "Reported absent through illness by Moorside (15 school days)"
+    )
