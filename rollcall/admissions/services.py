@@ -42,8 +42,17 @@ from rollcall.admissions.models import (
 )
 from rollcall.casework import events
 from rollcall.casework.calendar import council_calendar
-from rollcall.casework.models import Case, Flag, Task
-from rollcall.casework.services import CaseworkError, case_open, case_transition, flag_raise, roll_join
+from rollcall.casework.models import Case, Flag
+from rollcall.casework.services import (
+    BulkTask,
+    CaseworkError,
+    case_open,
+    case_transition,
+    flag_raise,
+    roll_join,
+    tasks_complete,
+    tasks_create_bulk,
+)
 from rollcall.formats import long_date
 from rollcall.notify.services import heads_of_service, message_send, team_members
 from rollcall.people.models import Child
@@ -204,24 +213,17 @@ def render_parent_letter(request: PutOnRollRequest, settings: AdmissionSettings 
 
 def _complete_tasks(case: Case | None, codes: Sequence[str], actor: User | None, at: dt.datetime) -> None:
     if case is not None:
-        Task.objects.filter(case=case, code__in=codes, status=Task.Status.OPEN).update(
-            status=Task.Status.DONE, completed_at=at, completed_by=actor
-        )
+        tasks_complete(case=case, codes=codes, actor=actor, at=at)
 
 
 def _add_task(case: Case, code: str, title: str, due: dt.date, key: str) -> None:
-    if case.owner is None:
+    if case.owner_id is None:
         return
-    Task.objects.get_or_create(
-        key=key,
-        defaults={
-            "case": case,
-            "code": code,
-            "title": title,
-            "due": due,
-            "assignee": case.owner,
-            "created_at": clock.now(),
-        },
+    tasks_create_bulk(
+        tasks=[
+            BulkTask(case_id=case.pk, code=code, title=title, due=due, assignee_id=case.owner_id, key=key)
+        ],
+        at=clock.now(),
     )
 
 

@@ -24,8 +24,9 @@ from rollcall.accounts.models import Membership
 from rollcall.admissions.events import SCHOOL_REMINDED
 from rollcall.admissions.models import AdmissionSettings, DeferredPlace, FairAccessReferral, PutOnRollRequest
 from rollcall.admissions.services import admissions_members, refer_cme
-from rollcall.casework.models import Case, Event, Task
-from rollcall.casework.services import case_transition
+from rollcall.casework.events import BulkEvent, events_record_bulk
+from rollcall.casework.models import Case
+from rollcall.casework.services import BulkTask, case_transition, tasks_create_bulk
 from rollcall.formats import long_date
 from rollcall.notify.services import heads_of_service, messages_send_bulk
 from rollcall.rules.calendar import SchoolCalendar
@@ -73,32 +74,33 @@ def _remind_schools(today: dt.date, calendar: SchoolCalendar) -> int:
             for r in due
             for user_id in users.get(r.school_id, [])
         )
-        Task.objects.bulk_create(
-            [
-                Task(
-                    case=r.case,
+        tasks_create_bulk(
+            tasks=[
+                BulkTask(
+                    case_id=r.case.pk,
                     code="admission_follow_up",
                     title="No answer from the school: contact the family and the school",
                     due=follow_up_due,
                     assignee_id=r.case.owner_id,
-                    created_at=now,
                     key=f"admission-follow-up:{r.pk}",
                 )
                 for r in due
                 if r.case is not None and r.case.owner_id is not None
             ],
-            ignore_conflicts=True,
+            at=now,
         )
-        Event.objects.bulk_create(
-            Event(
-                child_id=r.child_id,
-                case_id=r.case_id,
-                team_id=r.case.team_id if r.case else None,
-                verb=SCHOOL_REMINDED,
-                at=now,
-                payload={"school": r.school.name, "answer_due": r.answer_due.isoformat()},
-            )
-            for r in due
+        events_record_bulk(
+            records=[
+                BulkEvent(
+                    child_id=r.child_id,
+                    case_id=r.case_id,
+                    team_id=r.case.team_id if r.case else None,
+                    verb=SCHOOL_REMINDED,
+                    payload={"school": r.school.name, "answer_due": r.answer_due.isoformat()},
+                )
+                for r in due
+            ],
+            at=now,
         )
         marked = PutOnRollRequest.objects.filter(pk__in=[r.pk for r in due], reminded_on__isnull=True).update(
             reminded_on=today

@@ -27,21 +27,31 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from rollcall import clock
 from rollcall.accounts.models import Membership, Team
 from rollcall.attendance.events import POSSIBLY_LEFT_ASKED
 from rollcall.casework import events
 from rollcall.casework.calendar import council_calendar
-from rollcall.casework.models import Case, Event, Flag, RuleSettings, Task
-from rollcall.casework.services import BulkCaseItem, CaseworkError, _first_tasks, cases_open_bulk
+from rollcall.casework.events import BulkEvent, events_record_bulk
+from rollcall.casework.models import Case, Event, Flag, RuleSettings
+from rollcall.casework.services import (
+    BulkCaseItem,
+    BulkFlag,
+    BulkTask,
+    CaseworkError,
+    cases_next_action_bulk,
+    cases_open_bulk,
+    first_tasks,
+    flags_clear_bulk,
+    flags_raise_bulk,
+    tasks_create_bulk,
+)
 from rollcall.formats import long_date
 from rollcall.health.services import access_team, health_first_tasks
 from rollcall.notify.services import messages_send_bulk
 from rollcall.people.models import Child
 from rollcall.rules.calendar import SchoolCalendar
-from rollcall.rules.escalation import Level, level_for, next_escalation_date, overdue_school_days
 from rollcall.rules.workflow import Role
 from rollcall.schools.models import School
 
@@ -244,35 +254,32 @@ def absence_flags_sync(
     labels = dict(Flag.Code.choices)
     raise_ = [key for key in wanted if key not in existing]
     clear = [(key, pk) for key, pk in existing.items() if key not in wanted and key[0] in evaluated]
-    Flag.objects.bulk_create(
-        [
-            Flag(child_id=child_id, code=code, details=wanted[child_id, code], raised_at=at)
+    flags_raise_bulk(
+        flags=[
+            BulkFlag(child_id=child_id, code=code, details=wanted[child_id, code])
             for child_id, code in raise_
         ],
-        batch_size=500,
+        at=at,
     )
-    for pks in _chunks([pk for _key, pk in clear]):
-        Flag.objects.filter(pk__in=pks, cleared_at__isnull=True).update(cleared_at=at)
-    Event.objects.bulk_create(
-        [
-            Event(
+    flags_clear_bulk(flag_ids=[pk for _key, pk in clear], at=at)
+    events_record_bulk(
+        records=[
+            BulkEvent(
                 child_id=child_id,
                 verb=events.FLAG_RAISED,
-                at=at,
                 payload={"label": labels[code], "details": wanted[child_id, code]},
             )
             for child_id, code in raise_
         ]
         + [
-            Event(
+            BulkEvent(
                 child_id=child_id,
                 verb=events.FLAG_CLEARED,
-                at=at,
                 payload={"label": labels[code], "details": "Attendance marks no longer show it"},
             )
             for (child_id, code), _pk in clear
         ],
-        batch_size=500,
+        at=at,
     )
     for _child_id, code in raise_:
         counts[code].flags_raised += 1
@@ -298,7 +305,7 @@ def illness_prompts(
     if not fresh:
         return counts
     team = access_team()
-    first_tasks = tuple(health_first_tasks(calendar or council_calendar(), clock.local_date(at)))
+    health_tasks = tuple(health_first_tasks(calendar or council_calendar(), clock.local_date(at)))
     already_open = _open_cases("health", {f.child_id for f in fresh})
     items = [
         BulkCaseItem(
@@ -309,7 +316,7 @@ def illness_prompts(
                 f"to {long_date(f.as_of)}: consecutive or cumulative, that reaches the 15 school days "
                 "at which the council should arrange education."
             ),
-            first_tasks=first_tasks,
+            first_tasks=health_tasks,
             facts={"attendance_key": keys[f.child_id], "illness_days": f.days},
         )
         for f in fresh
@@ -354,8 +361,8 @@ def cme_prompts(
     calendar = calendar or council_calendar()
     today = clock.local_date(at)
     already_open = _open_cases("cme", {f.child_id for f in [*fresh_m, *fresh_g]})
-    first_tasks = (
-        *_first_tasks("cme", calendar, RuleSettings.current(), today),
+    cme_tasks = (
+        *first_tasks(kind="cme", calendar=calendar, settings=RuleSettings.current(), today=today),
         (
             "school_enquiries",
             "Ask the school for its enquiries",
@@ -373,7 +380,7 @@ def cme_prompts(
                 f"without explanation (G, N, O or U, morning and afternoon) on {f.days} school days in a row, "
                 f"from {long_date(f.since) if f.since else '?'} to {long_date(f.as_of)}."
             ),
-            first_tasks=first_tasks,
+            first_tasks=cme_tasks,
             facts=facts,
         )
 
@@ -427,43 +434,36 @@ def _ground_i_tasks(
 ) -> int:
     """Add the ground (i) task to each child's CME case (once per case) and move its next action."""
     wanted = {case_of[f.child_id]: f for f in findings if f.child_id in case_of}
-    existing: set[str | None] = set()
-    task_keys = [f"ground_i:{case_id}" for case_id in wanted]
-    for chunk in _chunks(task_keys):
-        existing.update(Task.objects.filter(key__in=chunk).values_list("key", flat=True))
-    settings = RuleSettings.current()
     due = calendar.add_school_days(today, GROUND_I_DECISION_SCHOOL_DAYS)
     cases: dict[int, Case] = {}
     for chunk in _chunks(sorted(wanted)):
-        cases.update((case.pk, case) for case in Case.objects.filter(pk__in=chunk).select_related("owner"))
-    new_tasks: list[Task] = []
-    timeline: list[Event] = []
+        cases.update((case.pk, case) for case in Case.objects.filter(pk__in=chunk))
+    new_tasks: list[BulkTask] = []
+    timeline: list[BulkEvent] = []
     for case_id, f in wanted.items():
         case = cases[case_id]
         title = (
             f"Decide with the school whether ground (i) applies ({f.days} school days' continuous absence)"
         )[:200]
-        if f"ground_i:{case_id}" not in existing and case.owner is not None:
+        if case.owner_id is not None:
             new_tasks.append(
-                Task(
-                    case=case,
+                BulkTask(
+                    case_id=case_id,
                     code="ground_i",
                     title=title,
                     due=due,
-                    assignee=case.owner,
-                    created_at=at,
+                    assignee_id=case.owner_id,
                     key=f"ground_i:{case_id}",
                 )
             )
         # The event records the new streak even when the case already has the task, so the same
         # streak is not acted on again.
         timeline.append(
-            Event(
+            BulkEvent(
                 child_id=case.child_id,
-                case=case,
+                case_id=case.pk,
                 team_id=case.team_id,
                 verb=events.TASK_ADDED,
-                at=at,
                 payload={
                     "title": title,
                     "due": due.isoformat(),
@@ -472,30 +472,11 @@ def _ground_i_tasks(
                 },
             )
         )
-    bulk_create_with_history(new_tasks, Task, batch_size=500, default_date=at)
-    Event.objects.bulk_create(timeline, batch_size=500)
+    added = tasks_create_bulk(tasks=new_tasks, at=at)
+    events_record_bulk(records=timeline, at=at)
     # The new task is the next action where it is due first (as case_refresh would decide).
-    moved = []
-    for task in new_tasks:
-        case = cases[task.case_id]
-        if case.next_action_due is None or task.due < case.next_action_due:
-            case.next_action, case.next_action_due = task.title, task.due
-            level = min(
-                Level(case.escalation_level),
-                level_for(settings.ladder, overdue_school_days(calendar, task.due, today)),
-            )
-            case.escalation_level = level
-            case.next_escalation_on = next_escalation_date(calendar, settings.ladder, task.due, level)
-            moved.append(case)
-    if moved:
-        bulk_update_with_history(
-            moved,
-            Case,
-            ["next_action", "next_action_due", "escalation_level", "next_escalation_on"],
-            batch_size=500,
-            default_date=at,
-        )
-    return len(new_tasks)
+    cases_next_action_bulk(tasks=added, cases=cases, calendar=calendar, today=today, at=at)
+    return len(added)
 
 
 # ---- possibly left: the school is asked ----------------------------------------------------------
@@ -515,12 +496,11 @@ def possibly_left_prompts(findings: Sequence[Finding], *, at: dt.datetime) -> Pr
     if not fresh:
         return counts
     schools = _school_names({f.school_id for f in fresh})
-    Event.objects.bulk_create(
-        [
-            Event(
+    events_record_bulk(
+        records=[
+            BulkEvent(
                 child_id=f.child_id,
                 verb=POSSIBLY_LEFT_ASKED,
-                at=at,
                 payload={
                     "school": schools.get(f.school_id, "?"),
                     "since": long_date(f.since) if f.since else "?",
@@ -530,7 +510,7 @@ def possibly_left_prompts(findings: Sequence[Finding], *, at: dt.datetime) -> Pr
             )
             for f in fresh
         ],
-        batch_size=500,
+        at=at,
     )
     sent = _tell_schools(
         fresh,

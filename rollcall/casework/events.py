@@ -6,7 +6,8 @@ Wording lives here, not in the database, so it can be improved without migrating
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from rollcall import clock
@@ -54,6 +55,44 @@ def event_record(
         at=at or clock.now(),
         payload=payload,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class BulkEvent:
+    """One timeline event for :func:`events_record_bulk` (its ``at`` is the call's)."""
+
+    child_id: int
+    verb: str
+    payload: Mapping[str, Any] = field(default_factory=dict)
+    case_id: int | None = None
+    team_id: int | None = None
+    actor_id: int | None = None
+
+
+def events_record_bulk(*, records: Iterable[BulkEvent], at: dt.datetime) -> int:
+    """Add many events to children's timelines in a few queries; returns how many.
+
+    For the sweep, imports and prompts (call inside their transaction). The event table has no
+    unique key: a caller that must not record the same facts twice looks for them first, as the
+    attendance prompts do with ``attendance_key``, or claims its rows with a conditional update.
+    Unlike :func:`event_record`, the team is not taken from the case: pass ``team_id``.
+    """
+    rows = Event.objects.bulk_create(
+        (
+            Event(
+                child_id=record.child_id,
+                case_id=record.case_id,
+                team_id=record.team_id,
+                verb=record.verb,
+                actor_id=record.actor_id,
+                at=at,
+                payload=dict(record.payload),
+            )
+            for record in records
+        ),
+        batch_size=500,
+    )
+    return len(rows)
 
 
 Words = Callable[[Mapping[str, Any]], str]

@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import CharField, Count, F, Q, Value
 from django.db.models.functions import Concat
 from django.urls import reverse
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from rollcall import clock
 from rollcall.accounts.models import Membership, Team, User
@@ -89,7 +89,7 @@ def case_refresh(case: Case, *, calendar: SchoolCalendar, settings: RuleSettings
         # An open case always has a next action (DESIGN.md, the one invariant).
         if case.owner is None:
             raise CaseworkError(f"{case.reference} has no owner. Ask a manager to assign it.")
-        first = _task_create(
+        first = task_create(
             case=case,
             code="next_step",
             title="Decide the next step",
@@ -106,12 +106,35 @@ def case_refresh(case: Case, *, calendar: SchoolCalendar, settings: RuleSettings
     case.save(update_fields=fields)
 
 
-def _task_create(
+def task_create(
     *, case: Case, code: str, title: str, due: dt.date, assignee: User, key: str | None = None
 ) -> Task:
+    """Add one dated task to a case, with its history row; call inside the caller's transaction.
+
+    It does not move the case's next action: call :func:`case_refresh` afterwards, as every
+    service here does. ``key`` (unique) names the facts a rule or a step made the task for, e.g.
+    ``checkin:42:2026-12-01``, so the caller can find it already there instead of making another.
+    """
     return Task.objects.create(
         case=case, code=code, title=title, due=due, assignee=assignee, created_at=clock.now(), key=key
     )
+
+
+def tasks_complete(*, case: Case, codes: Sequence[str], actor: User | None, at: dt.datetime) -> int:
+    """Mark the case's open tasks of these codes done, because the work they asked for was done
+    through another service (e.g. a check-in recorded completes the "checkin" task).
+
+    Records no event (the caller's event says what was done) and does not move the next action:
+    call :func:`case_refresh` after. Returns how many tasks it completed.
+    """
+    return Task.objects.filter(case=case, code__in=codes, status=Task.Status.OPEN).update(
+        status=Task.Status.DONE, completed_at=at, completed_by=actor
+    )
+
+
+def tasks_reassign(*, case: Case, codes: Sequence[str], assignee: User) -> int:
+    """Give the case's open tasks of these codes to ``assignee`` (e.g. a new named contact)."""
+    return Task.objects.filter(case=case, code__in=codes, status=Task.Status.OPEN).update(assignee=assignee)
 
 
 def _case_url(case: Case) -> str:
@@ -175,9 +198,13 @@ def case_open(
             next_action_due=today,
         )
         case.save()
-        tasks = first_tasks if first_tasks is not None else _first_tasks(kind, calendar, settings, today)
+        tasks = (
+            first_tasks
+            if first_tasks is not None
+            else _kind_first_tasks(kind=kind, calendar=calendar, settings=settings, today=today)
+        )
         for code, title, due in tasks:
-            _task_create(case=case, code=code, title=title, due=due, assignee=owner, key=f"{code}:{case.pk}")
+            task_create(case=case, code=code, title=title, due=due, assignee=owner, key=f"{code}:{case.pk}")
         case_refresh(case, calendar=calendar, settings=settings, today=today)
         events.event_record(
             at=instant,
@@ -203,10 +230,12 @@ def case_open(
     return case
 
 
-def _first_tasks(
-    kind: str, calendar: SchoolCalendar, settings: RuleSettings, today: dt.date
+def first_tasks(
+    *, kind: str, calendar: SchoolCalendar, settings: RuleSettings, today: dt.date
 ) -> list[tuple[str, str, dt.date]]:
-    """The tasks each kind of case starts with, due by the council's timescales."""
+    """The tasks (code, title, due) a case of ``kind`` opened ``today`` starts with, due by the
+    council's timescales: CME and removal cases by their statutory steps, any other kind a review
+    on the next school day. Areas with their own first tasks pass them to :func:`case_open`."""
     if kind == "cme":
         t = CMETimescales(
             first_enquiry_school_days=settings.first_enquiry_school_days,
@@ -220,6 +249,10 @@ def _first_tasks(
         due = calendar.add_school_days(today, settings.challenge_removal_school_days)
         return [("challenge_removal", "Challenge the school about the removal", due)]
     return [("review", "Review the case", calendar.add_school_days(today, 1))]
+
+
+# case_open's own argument is called first_tasks (the area's tasks); this is the kind's standard.
+_kind_first_tasks = first_tasks
 
 
 def case_transition(
@@ -299,7 +332,7 @@ def case_transition(
         elif target == "awaiting_approval":
             open_tasks.update(status=Task.Status.CANCELLED, completed_at=instant)
             approver = _team_manager(case.team) or case.owner
-            _task_create(
+            task_create(
                 case=case,
                 code="approve_closure",
                 title="Approve or return the proposed closure",
@@ -318,7 +351,7 @@ def case_transition(
             open_tasks.filter(code="approve_closure").update(
                 status=Task.Status.CANCELLED, completed_at=instant
             )
-            _task_create(
+            task_create(
                 case=case,
                 code="follow_up",
                 title=f"Follow up: {reason.strip()}"[:200],
@@ -454,7 +487,7 @@ def task_add(*, case: Case, actor: User, title: str, due: dt.date, assignee: Use
     _require_edit(actor, case)
     assignee = assignee or case.owner or actor
     with transaction.atomic():
-        task = _task_create(case=case, code="manual", title=title.strip(), due=due, assignee=assignee)
+        task = task_create(case=case, code="manual", title=title.strip(), due=due, assignee=assignee)
         case_refresh(case, calendar=council_calendar(), settings=RuleSettings.current(), today=clock.today())
         events.event_record(
             verb=events.TASK_ADDED,
@@ -648,7 +681,7 @@ def cases_open_bulk(
         if new_items:
             settings = RuleSettings.current()
             calendar = council_calendar()
-            standard = tuple(_first_tasks(kind, calendar, settings, today))
+            standard = tuple(first_tasks(kind=kind, calendar=calendar, settings=settings, today=today))
             owners = _owners_by_load(team)
             cases: list[Case] = []
             plans: list[tuple[tuple[str, str, dt.date], ...]] = []
@@ -773,3 +806,154 @@ def _cases_opened_tell_team(*, team: Team, label: str, source: str, cases: list[
         url=reverse("casework:caseload"),
         key=f"cases-opened:{cases[0].kind}:{cases[0].pk}-{cases[-1].pk}",
     )
+
+
+# ---- tasks and flags in bulk (the sweep, imports and prompts) -----------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class BulkTask:
+    """One task for :func:`tasks_create_bulk`.
+
+    ``key`` (unique in the table) names the facts the task is for, e.g.
+    ``escalation-review:42:2026-11-02``: the same key is never added twice.
+    """
+
+    case_id: int
+    code: str
+    title: str
+    due: dt.date
+    assignee_id: int
+    key: str
+
+
+def tasks_create_bulk(*, tasks: Sequence[BulkTask], at: dt.datetime) -> list[Task]:
+    """Add many keyed tasks in a few queries, each key once ever, with their history rows.
+
+    Idempotent by the task key (a unique column): keys already in the table are skipped, and the
+    insert ignores conflicts, so a second run, or another run adding the same keys meanwhile,
+    adds nothing. Returns the tasks this call added, with their ids. It does not move the cases'
+    next actions: see :func:`cases_next_action_bulk`. Call inside the caller's transaction.
+    """
+    wanted: dict[str, BulkTask] = {}
+    for task in tasks:
+        wanted.setdefault(task.key, task)
+    existing: set[str | None] = set()
+    keys = list(wanted)
+    for start in range(0, len(keys), _BULK_CHUNK):
+        existing.update(
+            Task.objects.filter(key__in=keys[start : start + _BULK_CHUNK]).values_list("key", flat=True)
+        )
+    fresh = [task for key, task in wanted.items() if key not in existing]
+    if not fresh:
+        return []
+    with transaction.atomic(savepoint=False):  # as bulk_create_with_history: no extra queries
+        Task.objects.bulk_create(
+            [
+                Task(
+                    case_id=task.case_id,
+                    code=task.code,
+                    title=task.title,
+                    due=task.due,
+                    assignee_id=task.assignee_id,
+                    created_at=at,
+                    key=task.key,
+                )
+                for task in fresh
+            ],
+            ignore_conflicts=True,
+            batch_size=500,
+        )
+        # Ignoring conflicts leaves the new rows without their ids on either database: read back
+        # the rows this call made (its keys, its instant) to write their history, as
+        # simple_history's bulk_create_with_history does.
+        added: list[Task] = []
+        for start in range(0, len(fresh), _BULK_CHUNK):
+            chunk = [task.key for task in fresh[start : start + _BULK_CHUNK]]
+            added += Task.objects.filter(key__in=chunk, created_at=at)
+        Task.history.bulk_history_create(added, batch_size=500, default_change_reason=None, default_date=at)
+    order = {task.key: n for n, task in enumerate(fresh)}
+    return sorted(added, key=lambda task: order[task.key or ""])
+
+
+def cases_next_action_bulk(
+    *,
+    tasks: Sequence[Task],
+    cases: Mapping[int, Case],
+    calendar: SchoolCalendar,
+    today: dt.date,
+    at: dt.datetime,
+) -> list[Case]:
+    """Make each new task its case's next action where it is due first, as :func:`case_refresh`
+    would decide (ties keep the current one), in a few queries with history.
+
+    ``tasks`` are open tasks just added (e.g. by :func:`tasks_create_bulk`); ``cases`` holds their
+    cases by id, as read before. The escalation level only comes down (the sweep raises it, so the
+    people above are told), and the sweep's next look moves with the due date. Returns the cases
+    changed.
+    """
+    settings = RuleSettings.current()
+    moved: dict[int, Case] = {}
+    for task in tasks:
+        case = cases[task.case_id]
+        if case.next_action_due is None or task.due < case.next_action_due:
+            case.next_action, case.next_action_due = task.title, task.due
+            level = min(
+                Level(case.escalation_level),
+                level_for(settings.ladder, overdue_school_days(calendar, task.due, today)),
+            )
+            case.escalation_level = level
+            case.next_escalation_on = next_escalation_date(calendar, settings.ladder, task.due, level)
+            moved[case.pk] = case
+    if moved:
+        bulk_update_with_history(
+            list(moved.values()),
+            Case,
+            ["next_action", "next_action_due", "escalation_level", "next_escalation_on"],
+            batch_size=500,
+            default_date=at,
+        )
+    return list(moved.values())
+
+
+@dataclass(frozen=True, slots=True)
+class BulkFlag:
+    """One flag for :func:`flags_raise_bulk`: on a case (``case_id``) or on the child alone."""
+
+    child_id: int
+    code: str
+    details: str = ""
+    case_id: int | None = None
+
+
+def flags_raise_bulk(*, flags: Sequence[BulkFlag], at: dt.datetime) -> None:
+    """Raise many flags in a few queries, each at most once while it is open.
+
+    Idempotent by the flags' unique constraints (one open flag of a code per case, and per child
+    for a child-level flag): the insert ignores conflicts, so a flag already open stays as it is.
+    It records no timeline event: the caller's event says why (see :func:`flag_raise` for one).
+    """
+    Flag.objects.bulk_create(
+        [
+            Flag(
+                child_id=flag.child_id,
+                case_id=flag.case_id,
+                code=flag.code,
+                details=flag.details,
+                raised_at=at,
+            )
+            for flag in flags
+        ],
+        ignore_conflicts=True,
+        batch_size=500,
+    )
+
+
+def flags_clear_bulk(*, flag_ids: Sequence[int], at: dt.datetime) -> int:
+    """Clear many open flags by id (a flag already cleared keeps its date); returns how many."""
+    cleared = 0
+    for start in range(0, len(flag_ids), _BULK_CHUNK):
+        cleared += Flag.objects.filter(
+            pk__in=flag_ids[start : start + _BULK_CHUNK], cleared_at__isnull=True
+        ).update(cleared_at=at)
+    return cleared

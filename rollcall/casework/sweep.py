@@ -24,8 +24,14 @@ from rollcall import clock
 from rollcall.accounts.models import Membership
 from rollcall.casework import events
 from rollcall.casework.calendar import council_calendar
-from rollcall.casework.models import Case, Escalation, Event, Flag, RuleSettings, SweepRun, Task
-from rollcall.casework.services import cases_close_for_children_on_roll
+from rollcall.casework.models import Case, Escalation, Flag, RuleSettings, SweepRun, Task
+from rollcall.casework.services import (
+    BulkFlag,
+    BulkTask,
+    cases_close_for_children_on_roll,
+    flags_raise_bulk,
+    tasks_create_bulk,
+)
 from rollcall.notify.services import messages_send_bulk
 from rollcall.rules.calendar import SchoolCalendar
 from rollcall.rules.escalation import Level, level_for, next_escalation_date, overdue_school_days
@@ -200,19 +206,21 @@ def _escalate_chunk(
         ],
         ignore_conflicts=True,
     )
-    event_rows, messages, review_tasks, flags = [], [], [], []
+    event_rows: list[events.BulkEvent] = []
+    review_tasks: list[BulkTask] = []
+    flags: list[BulkFlag] = []
+    messages = []
     next_day = calendar.next_school_day(today)
     for pk, lvl, due in fresh:
         team_id, owner_id, child_id, reference, name, _due = info[pk]
         url = _case_url(pk)
         days = overdue_school_days(calendar, due, today)
         event_rows.append(
-            Event(
+            events.BulkEvent(
                 child_id=child_id,
                 case_id=pk,
                 team_id=team_id,
                 verb=events.CASE_ESCALATED,
-                at=now,
                 payload={
                     "reference": reference,
                     "level": lvl.value,
@@ -231,13 +239,12 @@ def _escalate_chunk(
             ]
             if recipients:
                 review_tasks.append(
-                    Task(
+                    BulkTask(
                         case_id=pk,
                         code="escalation_review",
                         title="Review overdue case",
                         due=next_day,
                         assignee_id=recipients[0],
-                        created_at=now,
                         key=f"escalation-review:{pk}:{due}",
                     )
                 )
@@ -248,18 +255,17 @@ def _escalate_chunk(
             counts["exceptions"] += 1
             messages += [(r, subject, body, url, f"escalation:{pk}:{lvl.value}:{due}:{r}") for r in heads]
             flags.append(
-                Flag(
+                BulkFlag(
                     child_id=child_id,
                     case_id=pk,
                     code=Flag.Code.EXCEPTION,
-                    raised_at=now,
                     details=f"{days} school days overdue",
                 )
             )
         messages.append((owner_id, subject, body, url, f"escalation:{pk}:{lvl.value}:{due}:{owner_id}"))
-    Event.objects.bulk_create(event_rows, batch_size=500)
-    Task.objects.bulk_create(review_tasks, ignore_conflicts=True, batch_size=500)
-    Flag.objects.bulk_create(flags, ignore_conflicts=True, batch_size=500)
+    events.events_record_bulk(records=event_rows, at=now)
+    tasks_create_bulk(tasks=review_tasks, at=now)
+    flags_raise_bulk(flags=flags, at=now)
     messages_send_bulk(messages)
 
 

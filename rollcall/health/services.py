@@ -19,7 +19,15 @@ from rollcall.casework import events
 from rollcall.casework.access import case_role
 from rollcall.casework.calendar import council_calendar
 from rollcall.casework.models import Case, RuleSettings, Task
-from rollcall.casework.services import CaseworkError, _task_create, case_open, case_refresh, case_transition
+from rollcall.casework.services import (
+    CaseworkError,
+    case_open,
+    case_refresh,
+    case_transition,
+    task_create,
+    tasks_complete,
+    tasks_reassign,
+)
 from rollcall.formats import long_date
 from rollcall.health.events import (
     HEALTH_CHECKIN,
@@ -256,9 +264,7 @@ def provision_in_place(*, case: Case, actor: User, at: dt.datetime | None = None
     _require_officer(actor, case)
     instant = at or clock.now()
     with transaction.atomic():
-        case.tasks.filter(code="arrange_provision", status=Task.Status.OPEN).update(
-            status=Task.Status.DONE, completed_at=instant, completed_by=actor
-        )
+        tasks_complete(case=case, codes=["arrange_provision"], actor=actor, at=instant)
         case_transition(case=case, target="provision", actor=actor, at=instant)
     return case
 
@@ -271,7 +277,7 @@ def _checkin_schedule(case: Case, due: dt.date, officer: User) -> CheckIn:
     checkin, _ = CheckIn.objects.get_or_create(case=case, due_on=due)
     key = f"checkin:{case.pk}:{due.isoformat()}"
     if not Task.objects.filter(key=key).exists():
-        _task_create(
+        task_create(
             case=case,
             code="checkin",
             title="Monthly check-in with the family",
@@ -300,10 +306,8 @@ def named_contact_assign(
         if previous is not None:
             NamedContact.objects.filter(pk=previous.pk).update(until=instant)
         contact = NamedContact.objects.create(case=case, officer=officer, since=instant, assigned_by=actor)
-        case.tasks.filter(code="checkin", status=Task.Status.OPEN).update(assignee=officer)
-        case.tasks.filter(code="named_contact", status=Task.Status.OPEN).update(
-            status=Task.Status.DONE, completed_at=instant, completed_by=actor
-        )
+        tasks_reassign(case=case, codes=["checkin"], assignee=officer)
+        tasks_complete(case=case, codes=["named_contact"], actor=actor, at=instant)
         if not CheckIn.objects.filter(case=case, done_on__isnull=True).exists():
             last = CheckIn.objects.filter(case=case, done_on__isnull=False).order_by("-done_on").first()
             _checkin_schedule(case, next_checkin_due(last.done_on if last else None, today), officer)
@@ -389,9 +393,7 @@ def checkin_record(*, case: Case, actor: User, facts: CheckInFacts, at: dt.datet
                 method=CheckIn.Method(facts.method).label,
             )
             return checkin
-        case.tasks.filter(code__in=["checkin", "checkin_missed"], status=Task.Status.OPEN).update(
-            status=Task.Status.DONE, completed_at=instant, completed_by=actor
-        )
+        tasks_complete(case=case, codes=["checkin", "checkin_missed"], actor=actor, at=instant)
         contact = current_contact(case)
         officer = contact.officer if contact else (case.owner or actor)
         _checkin_schedule(case, next_checkin_due(facts.done_on, case.opened_on), officer)

@@ -20,7 +20,7 @@ from django.urls import reverse
 
 from rollcall import clock
 from rollcall.accounts.models import Membership, Team
-from rollcall.casework.models import Task
+from rollcall.casework.services import BulkTask, tasks_create_bulk
 from rollcall.health.models import CheckIn, HealthSettings, NamedContact
 from rollcall.notify.services import messages_send_bulk
 from rollcall.rules.calendar import SchoolCalendar
@@ -71,8 +71,6 @@ def health_sweep(*, today: dt.date, calendar: SchoolCalendar) -> dict[str, int]:
     )
     escalations = []
     new_tasks = []
-    keys = {f"checkin-missed:{pk}" for pk, *_ in missed}
-    existing = set(Task.objects.filter(key__in=keys).values_list("key", flat=True))
     now = clock.now()
     for pk, case_id, due, owner_id, forename, surname in missed:
         contact = contacts.get(case_id) or owner_id
@@ -87,25 +85,22 @@ def health_sweep(*, today: dt.date, calendar: SchoolCalendar) -> dict[str, int]:
                     f"checkin-missed:{pk}:{manager}",
                 )
             )
-        key = f"checkin-missed:{pk}"
-        if key not in existing:
-            new_tasks.append(
-                Task(
-                    case_id=case_id,
-                    code="checkin_missed",
-                    title="Follow up a missed check-in",
-                    due=calendar.next_school_day(today),
-                    assignee_id=managers[0] if managers else contact,
-                    created_at=now,
-                    key=key,
-                )
+        new_tasks.append(
+            BulkTask(
+                case_id=case_id,
+                code="checkin_missed",
+                title="Follow up a missed check-in",
+                due=calendar.next_school_day(today),
+                assignee_id=managers[0] if managers else contact,
+                key=f"checkin-missed:{pk}",
             )
+        )
     with transaction.atomic():
         reminded = messages_send_bulk(reminders)
         escalated = messages_send_bulk(escalations)
-        Task.objects.bulk_create(new_tasks, ignore_conflicts=True)
+        added = tasks_create_bulk(tasks=new_tasks, at=now)
     return {
         "checkin_reminders": reminded,
         "checkins_missed": escalated,
-        "checkin_missed_tasks": len(new_tasks),
+        "checkin_missed_tasks": len(added),
     }

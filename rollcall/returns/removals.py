@@ -18,7 +18,7 @@ from rollcall.casework import events
 from rollcall.casework.calendar import council_calendar
 from rollcall.casework.identity import child_match_or_create
 from rollcall.casework.models import Case, Flag, RuleSettings, Task
-from rollcall.casework.services import CaseworkError, _task_create, case_open, case_refresh, flag_raise
+from rollcall.casework.services import CaseworkError, case_open, case_refresh, flag_raise, task_create
 from rollcall.rules.removal import RemovalFacts, assess_removal
 from rollcall.schools.models import RemovalNotice, RollEntry, School
 
@@ -198,7 +198,7 @@ def _challenge(case: Case, notice: RemovalNotice, settings: RuleSettings, instan
         today = clock.local_date(instant)
         if case.owner is None:
             raise CaseworkError(f"{case.reference} has no owner. Ask a manager to assign it.")
-        _task_create(
+        task_create(
             case=case,
             code="challenge_removal",
             title="Challenge the school about the removal",

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from rollcall.admissions import services
+from rollcall.admissions.events import SCHOOL_REMINDED
 from rollcall.admissions.models import DeferredPlace, FairAccessReferral, PutOnRollRequest
 from rollcall.admissions.sweep import admissions_sweep
 from rollcall.casework.calendar import council_calendar
@@ -45,7 +46,7 @@ def test_the_day_after_the_answer_was_due_the_school_is_reminded_and_the_officer
     assert Message.objects.filter(recipient=school_user, key__startswith="put-on-roll-reminder").count() == 1
     assert Task.objects.filter(case=case_of(request), code="admission_follow_up").count() == 1
     assert case_of(request).status == "follow_up"
-    assert Event.objects.filter(child=request.child, verb=services.SCHOOL_REMINDED).count() == 1
+    assert Event.objects.filter(child=request.child, verb=SCHOOL_REMINDED).count() == 1
     assert PutOnRollRequest.objects.get(pk=request.pk).reminded_on == day
 
 
