@@ -1,6 +1,10 @@
 """Timeline events: recorded with a stable verb and typed payload, rendered to words on display.
 
-Wording lives here, not in the database, so it can be improved without migrating rows.
+Wording lives in code, not in the database, so it can be improved without migrating rows. Each
+verb is defined once, with its words, by the app that records it: casework's own verbs below;
+an area declares its verbs in its own ``events.py`` (e.g. ``rollcall/health/events.py``), calls
+:func:`events_words_register` there and imports that module from its ``AppConfig.ready``.
+Services record one event with :func:`event_record`, many with :func:`events_record_bulk`.
 """
 
 from __future__ import annotations
