@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from rollcall.admissions import events as admission_events
 from rollcall.admissions import services
 from rollcall.admissions.models import AdmissionSettings, Application, PutOnRollRequest, VulnerabilityAnswer
 from rollcall.casework.models import Event, Flag, Task
@@ -36,7 +37,7 @@ def test_a_vulnerable_applicant_gets_a_tracking_case_and_the_vulnerable_applican
     assert flag.code == Flag.Code.VULNERABLE_APPLICANT
     assert flag.details.startswith("High: children's social care involved")
     assert VulnerabilityAnswer.objects.filter(application=application).count() == 8
-    assert Event.objects.filter(child=application.child, verb=services.APPLICATION_RECORDED).exists()
+    assert Event.objects.filter(child=application.child, verb=admission_events.APPLICATION_RECORDED).exists()
 
 
 def test_an_applicant_with_nothing_of_concern_is_not_flagged_and_gets_no_case(admissions_officer, school):
@@ -194,7 +195,7 @@ def test_recording_contact_with_the_family_completes_the_follow_up(admissions_of
         details="Starts Monday",
     )
     assert not Task.objects.filter(case=case_of(request), code="admission_follow_up", status="open").exists()
-    assert Event.objects.filter(child=request.child, verb=services.CONTACT_RECORDED).exists()
+    assert Event.objects.filter(child=request.child, verb=admission_events.CONTACT_RECORDED).exists()
 
 
 def test_a_waiting_for_a_place_case_is_only_for_a_child_of_school_age_without_a_roll(

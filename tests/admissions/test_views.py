@@ -14,6 +14,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from rollcall.accounts.models import User
+from rollcall.admissions import events as admission_events
 from rollcall.admissions import services
 from rollcall.admissions.models import Application, PutOnRollRequest
 from rollcall.audit.models import RecordView
@@ -466,12 +467,12 @@ def test_the_timeline_words_read_every_admissions_event():
     def words(verb: str, **payload: object) -> str:
         return event_text(Event(verb=verb, payload=payload))
 
-    assert words(services.OFFER_RECORDED, school="Moorside", answer_due="2026-11-30") == (
+    assert words(admission_events.OFFER_RECORDED, school="Moorside", answer_due="2026-11-30") == (
         "Place offered at Moorside; school asked to confirm by 2026-11-30"
     )
-    assert words(services.SCHOOL_ANSWERED, school="Moorside", on_roll=False, reason="Moved") == (
+    assert words(admission_events.SCHOOL_ANSWERED, school="Moorside", on_roll=False, reason="Moved") == (
         "Moorside said not on roll: Moved"
     )
-    assert words(services.REFERRED_CME) == "Place at ? not taken up: referred to Inclusion as CME (?)"
-    verbs = [v for k, v in vars(services).items() if k.isupper() and isinstance(v, str) and "." in v]
+    assert words(admission_events.REFERRED_CME) == "Place at ? not taken up: referred to Inclusion as CME (?)"
+    verbs = [v for k, v in vars(admission_events).items() if k.isupper() and isinstance(v, str) and "." in v]
     assert all(words(verb) != verb for verb in verbs), "every admissions event has words"

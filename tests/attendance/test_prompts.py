@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from rollcall.accounts.models import Team, User
+from rollcall.attendance import events as attendance_events
 from rollcall.attendance import prompts
 from rollcall.attendance.prompts import Finding
 from rollcall.casework import events
@@ -67,7 +68,7 @@ def test_possibly_left_asks_each_school_once_about_its_own_pupils(
     assert b1.full_name not in to_a.body
     assert all(c.full_name in to_b.body for c in (b1, two_rolls))
     assert to_a.url == "/attendance/possibly-left/"
-    asked = Event.objects.get(child=a1, verb=prompts.POSSIBLY_LEFT_ASKED)
+    asked = Event.objects.get(child=a1, verb=attendance_events.POSSIBLY_LEFT_ASKED)
     assert asked.payload["school"] == school.name
     assert asked.payload["since"] == "2 November 2026"
 

@@ -11,6 +11,7 @@ import pytest
 from rollcall.accounts.models import User
 from rollcall.casework.models import Case, Event, Task
 from rollcall.casework.services import CaseworkError, case_transition
+from rollcall.health import events as health_events
 from rollcall.health import services
 from rollcall.health.models import CheckIn, HealthReport, NamedContact
 from rollcall.notify.models import Message
@@ -213,7 +214,7 @@ def test_an_sen_request_for_a_child_not_attending_tells_access_at_once(
     assert request.case is not None
     assert request.case.kind == "health"
     assert Message.objects.filter(recipient=access_officer, subject__contains="not attending school").exists()
-    assert Event.objects.filter(case=request.case, verb=services.HEALTH_SEN_PANEL).exists()
+    assert Event.objects.filter(case=request.case, verb=health_events.HEALTH_SEN_PANEL).exists()
 
 
 def test_an_sen_request_for_an_attending_child_opens_nothing(sen_officer: User) -> None:
