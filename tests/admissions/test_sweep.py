@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import time_machine
 
+from rollcall import clock
 from rollcall.admissions import services
 from rollcall.admissions.events import SCHOOL_REMINDED
 from rollcall.admissions.models import DeferredPlace, FairAccessReferral, PutOnRollRequest
@@ -211,3 +213,53 @@ def test_the_daily_sweep_runs_the_admissions_step_from_settings_and_breaks_no_in
     assert later.counts["admission_referred_cme"] == 2
     assert later.breaches == []
     assert sweep(today=dt.date(2026, 12, 15)).counts["admission_referred_cme"] == 0
+
+
+def test_a_cme_referral_made_by_a_sweep_run_for_a_later_date_is_dated_from_that_date_not_the_wall_clock(
+    admissions_officer, school, school_user, inclusion_officer, inclusion_manager, head_of_service
+):
+    """Issue 14: with the wall clock on Sunday 6 December 2026, ``--date 2027-01-11`` opened the
+    CME case with its first enquiry due Monday 7 December, so a second run for the same date found
+    it a month overdue and escalated it again."""
+    from rollcall.casework.models import Escalation
+    from rollcall.casework.sweep import sweep
+
+    request = offer(admissions_officer, school)
+    day = dt.date(2027, 1, 11)
+    with time_machine.travel(dt.datetime(2026, 12, 6, 10, 0, tzinfo=dt.UTC), tick=False):
+        first = sweep(today=day)
+        tables = _table_counts()
+        second = sweep(today=day)
+
+        assert first.counts["admission_referred_cme"] == 1
+        assert _table_counts() == tables
+        assert second.counts["manager"] == second.counts["head_of_service"] == 0
+    cme = Case.objects.get(child=request.child, kind="cme")
+    assert cme.opened_on == day
+    assert clock.local_date(cme.opened_at) == day
+    first_enquiry = cme.tasks.get(code="first_enquiry")
+    assert first_enquiry.due == dt.date(2027, 1, 12)
+    assert clock.local_date(first_enquiry.created_at) == day
+    assert not Escalation.objects.filter(case=cme).exists()
+    assert {clock.local_date(at) for at in Event.objects.filter(case=cme).values_list("at", flat=True)} == {
+        day
+    }
+    assert {
+        clock.local_date(at)
+        for at in Message.objects.filter(key__startswith=f"case-opened:{cme.pk}:").values_list(
+            "created_at", flat=True
+        )
+    } == {day}
+
+
+def _table_counts() -> dict[str, int]:
+    from django.apps import apps
+
+    from rollcall.casework.models import SweepRun
+
+    return {
+        model._meta.label: model._default_manager.count()
+        for model in apps.get_models()
+        if model is not SweepRun
+        and model._meta.app_label not in {"sessions", "contenttypes", "auth", "admin"}
+    }

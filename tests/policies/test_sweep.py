@@ -10,6 +10,7 @@ import datetime as dt
 import pytest
 import time_machine
 
+from rollcall import clock
 from rollcall.accounts.models import User
 from rollcall.casework.calendar import council_calendar
 from rollcall.notify.models import Message
@@ -151,3 +152,39 @@ def test_the_step_runs_inside_the_daily_sweep(
         second = sweep(today=day)
     assert first.counts["policy_reminders"] == 3
     assert second.counts["policy_reminders"] == 0
+
+
+def test_a_recirculation_made_by_a_sweep_run_for_a_later_date_is_stamped_with_that_date_and_sent_once(
+    campaign: CirculationCampaign, head_of_service: User, terms: None
+) -> None:
+    """Issue 14: ``--date D`` stamped the new campaign with the wall clock's date, so its next
+    circulation fell due at once and a later run for the same date sent the policy again."""
+    day = dt.date(2027, 5, 17)  # the six-monthly circulation fell due on 16 May (a Sunday)
+    with time_machine.travel(dt.datetime(2026, 11, 16, 10, tzinfo=dt.UTC), tick=False):
+        assert policies_sweep(today=day, calendar=council_calendar())["policy_recirculations"] == 1
+        assert policies_sweep(today=day, calendar=council_calendar())["policy_recirculations"] == 0
+    campaign.refresh_from_db()
+    new = campaign.next_campaign
+    assert new is not None
+    assert new.sent_on == day
+    assert clock.local_date(new.sent_at) == day
+    assert new.next_due == dt.date(2027, 11, 17)
+    assert CirculationCampaign.objects.count() == 2
+    sent = Message.objects.filter(key__startswith=f"policy-campaign:{new.pk}:").values_list(
+        "created_at", flat=True
+    )
+    assert {clock.local_date(at) for at in sent} == {day}
+
+
+def test_a_recirculation_re_run_for_a_missed_day_after_its_deadline_has_passed_is_still_sent(
+    campaign: CirculationCampaign, head_of_service: User, terms: None
+) -> None:
+    """An operator re-running a missed day weeks later: the acknowledge-by date counts from the
+    sweep's date, so it is not refused as "in the past" by the wall clock (which lost the campaign)."""
+    day = dt.date(2027, 5, 17)
+    with time_machine.travel(dt.datetime(2027, 6, 21, 10, tzinfo=dt.UTC), tick=False):
+        assert policies_sweep(today=day, calendar=council_calendar())["policy_recirculations"] == 1
+    campaign.refresh_from_db()
+    assert campaign.next_campaign is not None
+    assert campaign.next_campaign.sent_on == day
+    assert campaign.next_campaign.acknowledge_by == day + dt.timedelta(days=14)
