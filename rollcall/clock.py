@@ -26,3 +26,9 @@ def today() -> dt.date:
 def local_date(instant: dt.datetime) -> dt.date:
     """The date in England of a stored UTC instant."""
     return instant.astimezone(LONDON).date()
+
+
+def start_of_day(day: dt.date) -> dt.datetime:
+    """The first instant of ``day`` in England (midnight is never skipped or repeated in London:
+    the clocks change at 01:00 and 02:00)."""
+    return dt.datetime.combine(day, dt.time.min, tzinfo=LONDON)

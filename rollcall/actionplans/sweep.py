@@ -9,7 +9,8 @@ Idempotent twice over: each message has a key (``actionplan-overdue:<action>:<du
 ``actionplan-escalated:<action>:<due date>``) and the action records which due date it was
 reminded of and escalated for, so a second run, or a run after a crash, sends nothing new. A
 moved due date (``services.action_change``) clears both, so a new deadline is followed up afresh.
-Set-based: a handful of queries whatever the number of actions.
+Set-based: a handful of queries whatever the number of actions. Messages are stamped with the
+sweep's instant (``sweep_instant``), never the wall clock.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from django.urls import reverse
 
 from rollcall.accounts.models import Membership
 from rollcall.actionplans.models import Action, ActionPlanSettings, Status
+from rollcall.casework.sweep import sweep_instant
 from rollcall.formats import long_date
 from rollcall.notify.services import heads_of_service, messages_send_bulk
 from rollcall.rules import actionplans as rules
@@ -110,8 +112,9 @@ def actionplans_sweep(*, today: dt.date, calendar: SchoolCalendar) -> dict[str, 
                 )
             escalated.append(pk)
     with transaction.atomic():
-        sent_reminders = messages_send_bulk(reminders)
-        sent_escalations = messages_send_bulk(escalations)
+        now = sweep_instant(today)
+        sent_reminders = messages_send_bulk(reminders, at=now)
+        sent_escalations = messages_send_bulk(escalations, at=now)
         # Claim: record which due date was followed up (a due date moved meanwhile is left alone).
         Action.objects.filter(pk__in=reminded, due_on__lt=today).update(reminded_for=F("due_on"))
         Action.objects.filter(pk__in=escalated, due_on__lt=today).update(escalated_for=F("due_on"))

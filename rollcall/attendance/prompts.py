@@ -200,6 +200,7 @@ def _tell_schools(
     line: Callable[[Finding], str],
     url: str,
     key_prefix: str,
+    at: dt.datetime,
 ) -> int:
     """One message per school to each of its users, listing that school's pupils; returns how many."""
     by_school: dict[int, list[Finding]] = defaultdict(list)
@@ -219,7 +220,7 @@ def _tell_schools(
             (user_id, subject, body, url, f"{key_prefix}:{school_id}:{digest}:{user_id}")
             for user_id in users.get(school_id, [])
         ]
-    return messages_send_bulk(messages)
+    return messages_send_bulk(messages, at=at)
 
 
 # ---- absence flags ---------------------------------------------------------------------------------
@@ -419,6 +420,7 @@ def cme_prompts(
         line=lambda f: f"{f.days} school days since {long_date(f.since) if f.since else '?'}",
         url="",
         key_prefix="attendance-enquiries",
+        at=at,
     )
     return m_counts, g_counts
 
@@ -524,6 +526,7 @@ def possibly_left_prompts(findings: Sequence[Finding], *, at: dt.datetime) -> Pr
         line=lambda f: f"no marks since {long_date(f.since) if f.since else '?'} ({f.days} school days)",
         url=_url("attendance:possibly-left"),
         key_prefix="attendance-possibly-left",
+        at=at,
     )
     counts.messages = sent
     return counts

@@ -21,12 +21,18 @@ from __future__ import annotations
 import datetime as dt
 
 from rollcall.attendance.evaluation import evaluate
+from rollcall.casework.sweep import sweep_instant
 from rollcall.rules.calendar import SchoolCalendar
 
 
 def attendance_sweep(*, today: dt.date, calendar: SchoolCalendar) -> dict[str, int]:
-    """Evaluate every pupil's marks of the current academic year as of ``today``."""
-    result = evaluate(as_of=today)
+    """Evaluate every pupil's marks of the current academic year as of ``today``.
+
+    Stamped with the sweep's instant, not the wall clock: the cases, tasks, flags and messages it
+    makes are dated from ``today`` (without it a run for another day counted their deadlines
+    from the wall clock's date).
+    """
+    result = evaluate(as_of=today, at=sweep_instant(today))
     counts = result.triggers.values()
     return {
         "attendance_pupils": result.pupils,

@@ -71,13 +71,20 @@ def _team_manager(team: Team) -> User | None:
     return managers[0] if managers else None
 
 
-def case_refresh(case: Case, *, calendar: SchoolCalendar, settings: RuleSettings, today: dt.date) -> None:
+def case_refresh(
+    case: Case,
+    *,
+    calendar: SchoolCalendar,
+    settings: RuleSettings,
+    today: dt.date,
+    at: dt.datetime | None = None,
+) -> None:
     """Recompute the case's next action, its due date and when the sweep must next look at it.
 
     Called after every change to a case's tasks. It never raises the escalation level itself
     (that is the sweep's job, so the people above are always told); it lowers the level when the
     overdue work is done, and sets ``next_escalation_on`` so the sweep finds the case on the
-    right day.
+    right day. ``at`` stamps a "Decide the next step" task it has to add (default: now).
     """
     fields = ["next_action", "next_action_due", "escalation_level", "next_escalation_on"]
     if not case.is_open:
@@ -95,6 +102,7 @@ def case_refresh(case: Case, *, calendar: SchoolCalendar, settings: RuleSettings
             title="Decide the next step",
             due=calendar.add_school_days(today, 1),
             assignee=case.owner,
+            at=at,
         )
     case.next_action = first.title
     case.next_action_due = first.due
@@ -107,7 +115,14 @@ def case_refresh(case: Case, *, calendar: SchoolCalendar, settings: RuleSettings
 
 
 def task_create(
-    *, case: Case, code: str, title: str, due: dt.date, assignee: User, key: str | None = None
+    *,
+    case: Case,
+    code: str,
+    title: str,
+    due: dt.date,
+    assignee: User,
+    key: str | None = None,
+    at: dt.datetime | None = None,
 ) -> Task:
     """Add one dated task to a case, with its history row; call inside the caller's transaction.
 
@@ -116,7 +131,7 @@ def task_create(
     ``checkin:42:2026-12-01``, so the caller can find it already there instead of making another.
     """
     return Task.objects.create(
-        case=case, code=code, title=title, due=due, assignee=assignee, created_at=clock.now(), key=key
+        case=case, code=code, title=title, due=due, assignee=assignee, created_at=at or clock.now(), key=key
     )
 
 
@@ -204,8 +219,16 @@ def case_open(
             else _kind_first_tasks(kind=kind, calendar=calendar, settings=settings, today=today)
         )
         for code, title, due in tasks:
-            task_create(case=case, code=code, title=title, due=due, assignee=owner, key=f"{code}:{case.pk}")
-        case_refresh(case, calendar=calendar, settings=settings, today=today)
+            task_create(
+                case=case,
+                code=code,
+                title=title,
+                due=due,
+                assignee=owner,
+                key=f"{code}:{case.pk}",
+                at=instant,
+            )
+        case_refresh(case, calendar=calendar, settings=settings, today=today, at=instant)
         events.event_record(
             at=instant,
             verb=events.CASE_OPENED,
@@ -226,6 +249,7 @@ def case_open(
             body=body,
             url=_case_url(case),
             key=f"case-opened:{case.pk}",
+            at=instant,
         )
     return case
 
@@ -338,6 +362,7 @@ def case_transition(
                 title="Approve or return the proposed closure",
                 due=calendar.add_school_days(today, 2),
                 assignee=approver,
+                at=instant,
             )
             message_send(
                 recipients=[approver],
@@ -346,6 +371,7 @@ def case_transition(
                 f"{workflow.outcomes[outcome].label}.",
                 url=_case_url(case),
                 key=f"approve:{case.pk}:{instant.isoformat()}",
+                at=instant,
             )
         elif source == "awaiting_approval" or source in workflow.closed:
             open_tasks.filter(code="approve_closure").update(
@@ -357,8 +383,9 @@ def case_transition(
                 title=f"Follow up: {reason.strip()}"[:200],
                 due=calendar.add_school_days(today, 1),
                 assignee=case.owner,
+                at=instant,
             )
-        case_refresh(case, calendar=calendar, settings=settings, today=today)
+        case_refresh(case, calendar=calendar, settings=settings, today=today, at=instant)
         events.event_record(
             at=instant,
             verb=events.CASE_MOVED,
@@ -754,7 +781,7 @@ def cases_open_bulk(
             ]
         Event.objects.bulk_create(timeline, batch_size=500)
         if created:
-            _cases_opened_tell_team(team=team, label=workflow.label, source=source, cases=created)
+            _cases_opened_tell_team(team=team, label=workflow.label, source=source, cases=created, at=instant)
     by_child = {case.child_id: case for case in created} | existing
     return [by_child[item.child_id] for item in items]
 
@@ -783,7 +810,9 @@ def _owners_by_load(team: Team) -> list[tuple[int, int, User]]:
     )
 
 
-def _cases_opened_tell_team(*, team: Team, label: str, source: str, cases: list[Case]) -> None:
+def _cases_opened_tell_team(
+    *, team: Team, label: str, source: str, cases: list[Case], at: dt.datetime
+) -> None:
     """One message to the team about many new cases (the first few listed), keyed by the cases."""
     names = dict(
         Child.objects.filter(pk__in=[c.child_id for c in cases[:_LISTED_IN_MESSAGE]]).values_list(
@@ -805,6 +834,7 @@ def _cases_opened_tell_team(*, team: Team, label: str, source: str, cases: list[
         body="\n".join(lines),
         url=reverse("casework:caseload"),
         key=f"cases-opened:{cases[0].kind}:{cases[0].pk}-{cases[-1].pk}",
+        at=at,
     )
 
 

@@ -4,6 +4,12 @@ check the one invariant (DESIGN.md).
 Set-based: a handful of queries however many cases there are. Idempotent: escalations, review
 tasks, flags and messages all carry unique keys, so a second run (or a run after a crash, since
 each step is one transaction) creates nothing new.
+
+Its date is its own: a sweep "as of" D (``rollcall_sweep --date D``, an operator re-running a
+missed day) reads and writes exactly what a sweep on D would, whatever the wall clock says. Every
+row it writes is dated from D and stamped with :func:`sweep_instant` (the start of D in England),
+which each step and service is given explicitly; only the run's own ``started_at`` and
+``finished_at`` are the real time.
 """
 
 from __future__ import annotations
@@ -52,6 +58,18 @@ def _case_url_prefix() -> str:
     return reverse("casework:case", args=[1]).removesuffix("1/")
 
 
+def sweep_instant(today: dt.date) -> dt.datetime:
+    """The instant a sweep as of ``today`` stamps its rows with: the start of that day in England.
+
+    A fixed instant, so the same date always writes the same rows (a re-run for a missed day, or
+    a second run, matches the first). The start of the day rather than the time the scheduler
+    runs: a run on the day itself (cron may run it at any hour) never stamps a row in the future,
+    everything the sweep did "as of" D comes before the officers' own work of D on a timeline, and
+    midnight is never skipped or repeated by a clock change in London.
+    """
+    return clock.start_of_day(today)
+
+
 @dataclass
 class SweepReport:
     as_of: dt.date
@@ -60,18 +78,23 @@ class SweepReport:
 
 
 def sweep(*, today: dt.date | None = None, say: Callable[[str], None] | None = None) -> SweepRun:
-    """Run every step of the sweep as of ``today`` (default: today in England) and record it."""
+    """Run every step of the sweep as of ``today`` (default: today in England) and record it.
+
+    Every step takes ``today`` and stamps what it writes with ``sweep_instant(today)``, never the
+    wall clock (only ``started_at`` and ``finished_at`` of the run are the real time).
+    """
     today = today or clock.today()
+    at = sweep_instant(today)
     say = say or (lambda _msg: None)
     run = SweepRun.objects.create(as_of=today, started_at=clock.now())
     calendar = council_calendar()
     settings = RuleSettings.current()
     counts: dict[str, int] = {}
-    counts["closed_on_roll"] = cases_close_for_children_on_roll()
+    counts["closed_on_roll"] = cases_close_for_children_on_roll(at=at)
     say(f"Closed {counts['closed_on_roll']} cases whose child is back on a roll.")
     # Escalate before reminding, so the review tasks escalation creates are reminded in this
     # same run and a second run finds nothing left to do.
-    counts.update(escalate(today=today, calendar=calendar, settings=settings))
+    counts.update(escalate(today=today, calendar=calendar, settings=settings, at=at))
     say(
         "Escalated {manager} to managers, {head_of_service} to heads of service, "
         "{exceptions} to the exceptions report.".format(**counts)
@@ -82,7 +105,7 @@ def sweep(*, today: dt.date | None = None, say: Callable[[str], None] | None = N
         step_counts = import_string(path)(today=today, calendar=calendar)
         counts.update(step_counts)
         say(f"{path.rsplit('.', 1)[-1]}: " + ", ".join(f"{k} {v}" for k, v in step_counts.items()))
-    counts["reminders"] = remind(today=today, calendar=calendar)
+    counts["reminders"] = remind(today=today, calendar=calendar, at=at)
     say(f"Sent {counts['reminders']} reminders.")
     breaches = invariant_breaches(today=today)
     run.finished_at = clock.now()
@@ -92,7 +115,7 @@ def sweep(*, today: dt.date | None = None, say: Callable[[str], None] | None = N
     return run
 
 
-def remind(*, today: dt.date, calendar: SchoolCalendar) -> int:
+def remind(*, today: dt.date, calendar: SchoolCalendar, at: dt.datetime) -> int:
     """Remind each assignee of open tasks due today or on the next school day, once per task."""
     horizon = calendar.next_school_day(today)
     tasks = list(
@@ -113,14 +136,16 @@ def remind(*, today: dt.date, calendar: SchoolCalendar) -> int:
         for pk, assignee_id, title, due, case_id, kind in tasks
     ]
     with transaction.atomic():
-        sent = messages_send_bulk(items)
+        sent = messages_send_bulk(items, at=at)
         ids = [t[0] for t in tasks]
         for start in range(0, len(ids), 900):
             Task.objects.filter(pk__in=ids[start : start + 900]).update(reminded_on=today)
     return sent
 
 
-def escalate(*, today: dt.date, calendar: SchoolCalendar, settings: RuleSettings) -> dict[str, int]:
+def escalate(
+    *, today: dt.date, calendar: SchoolCalendar, settings: RuleSettings, at: dt.datetime
+) -> dict[str, int]:
     """Move every case whose overdue work has crossed a rung of the ladder up to that rung.
 
     Only cases with ``next_escalation_on <= today`` are read (a partial index serves it).
@@ -156,7 +181,7 @@ def escalate(*, today: dt.date, calendar: SchoolCalendar, settings: RuleSettings
     for start in range(0, len(rows), CHUNK):
         chunk = rows[start : start + CHUNK]
         with transaction.atomic():
-            _escalate_chunk(chunk, today, calendar, settings, managers, heads, counts)
+            _escalate_chunk(chunk, today, at, calendar, settings, managers, heads, counts)
     return counts
 
 
@@ -172,13 +197,13 @@ def _people_by_team(role: Role) -> dict[int, list[int]]:
 def _escalate_chunk(
     chunk: list[tuple[int, int, dt.date, int, int, int, str, str, str]],
     today: dt.date,
+    now: dt.datetime,
     calendar: SchoolCalendar,
     settings: RuleSettings,
     managers: dict[int, list[int]],
     heads: list[int],
     counts: dict[str, int],
 ) -> None:
-    now = clock.now()
     groups: dict[tuple[int, int, dt.date | None], list[int]] = defaultdict(list)
     reached: list[tuple[int, Level, dt.date]] = []
     info = {}
@@ -266,7 +291,7 @@ def _escalate_chunk(
     events.events_record_bulk(records=event_rows, at=now)
     tasks_create_bulk(tasks=review_tasks, at=now)
     flags_raise_bulk(flags=flags, at=now)
-    messages_send_bulk(messages)
+    messages_send_bulk(messages, at=now)
 
 
 def invariant_breaches(*, today: dt.date) -> list[str]:

@@ -7,7 +7,8 @@
 - Provision not in place by its deadline needs nothing here: the "Arrange provision" task is
   overdue and the generic ladder escalates it.
 
-Set-based: a few queries however many cases; idempotent by keys.
+Set-based: a few queries however many cases; idempotent by keys. Dated from the sweep's
+``today`` and stamped with its instant (``sweep_instant``), never the wall clock.
 """
 
 from __future__ import annotations
@@ -18,9 +19,9 @@ from datetime import timedelta
 from django.db import transaction
 from django.urls import reverse
 
-from rollcall import clock
 from rollcall.accounts.models import Membership, Team
 from rollcall.casework.services import BulkTask, tasks_create_bulk
+from rollcall.casework.sweep import sweep_instant
 from rollcall.health.models import CheckIn, HealthSettings, NamedContact
 from rollcall.notify.services import messages_send_bulk
 from rollcall.rules.calendar import SchoolCalendar
@@ -71,7 +72,7 @@ def health_sweep(*, today: dt.date, calendar: SchoolCalendar) -> dict[str, int]:
     )
     escalations = []
     new_tasks = []
-    now = clock.now()
+    now = sweep_instant(today)
     for pk, case_id, due, owner_id, forename, surname in missed:
         contact = contacts.get(case_id) or owner_id
         for manager in managers:
@@ -96,8 +97,8 @@ def health_sweep(*, today: dt.date, calendar: SchoolCalendar) -> dict[str, int]:
             )
         )
     with transaction.atomic():
-        reminded = messages_send_bulk(reminders)
-        escalated = messages_send_bulk(escalations)
+        reminded = messages_send_bulk(reminders, at=now)
+        escalated = messages_send_bulk(escalations, at=now)
         added = tasks_create_bulk(tasks=new_tasks, at=now)
     return {
         "checkin_reminders": reminded,

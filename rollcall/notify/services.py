@@ -6,6 +6,7 @@ retried requests never message anyone twice.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 from django.db import transaction
@@ -17,13 +18,22 @@ from rollcall.notify.models import Message
 from rollcall.rules.workflow import Role
 
 
-def message_send(*, recipients: Iterable[User], subject: str, body: str, url: str = "", key: str) -> int:
+def message_send(
+    *,
+    recipients: Iterable[User],
+    subject: str,
+    body: str,
+    url: str = "",
+    key: str,
+    at: dt.datetime | None = None,
+) -> int:
     """Put a message in each recipient's inbox and e-mail it after commit; returns how many were new.
 
     ``key`` identifies the event (e.g. ``"case-opened:42"``); each recipient's copy is keyed
     ``key:user-id``, so a repeat is skipped by the unique constraint rather than a lookup per person.
+    ``at`` is when it was sent, if not now (the sweep's own instant, when it runs as of a date).
     """
-    now = clock.now()
+    now = at or clock.now()
     users = {u.pk: u for u in recipients}
     if not users:
         return 0
@@ -68,12 +78,15 @@ def message_mark_read(*, message: Message) -> None:
         Message.objects.filter(pk=message.pk, read_at__isnull=True).update(read_at=clock.now())
 
 
-def messages_send_bulk(items: Iterable[tuple[int, str, str, str, str]]) -> int:
+def messages_send_bulk(
+    items: Iterable[tuple[int, str, str, str, str]], *, at: dt.datetime | None = None
+) -> int:
     """Send many messages at once: ``(recipient_id, subject, body, url, key)`` each.
 
-    For the sweep: one query to find keys already sent, one bulk insert, one e-mail task.
+    For the sweep: one query to find keys already sent, one bulk insert, one e-mail task. ``at``
+    is when they were sent, if not now (the sweep's own instant).
     """
-    now = clock.now()
+    now = at or clock.now()
     rows = {key: (recipient_id, subject, body, url) for recipient_id, subject, body, url, key in items}
     if not rows:
         return 0

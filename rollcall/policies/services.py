@@ -214,12 +214,14 @@ def campaign_send(
     recurs_every_months: int,
     actor: User | None,
     team: Team | None = None,
+    at: dt.datetime | None = None,
 ) -> CirculationCampaign:
     """Send a published version to an audience, who must each acknowledge it by a date.
 
     Recipients are materialised now (one query for the audience, one bulk insert) and each gets a
     message keyed ``policy-campaign:<id>:<user>``. ``actor=None`` is the sweep's automatic
-    re-circulation.
+    re-circulation, which passes its own instant as ``at`` (default: now): the campaign is sent on
+    that day and its next circulation counted from it.
     """
     policy = version.policy
     if actor is not None:
@@ -228,7 +230,8 @@ def campaign_send(
         raise PolicyError("Publish this version before sending it")
     if recurs_every_months < 0:
         raise PolicyError("The number of months must not be negative")
-    today = clock.today()
+    instant = at or clock.now()
+    today = clock.local_date(instant)
     if acknowledge_by < today:
         raise PolicyError("The acknowledge-by date must be today or in the future")
     if audience != Audience.TEAM:
@@ -240,7 +243,7 @@ def campaign_send(
         version=version,
         audience=audience,
         team=team,
-        sent_at=clock.now(),
+        sent_at=instant,
         sent_on=today,
         acknowledge_by=acknowledge_by,
         recurs_every_months=recurs_every_months,
@@ -256,7 +259,9 @@ def campaign_send(
         f"Version {version.number} of {policy.title} has been sent to you. Please read it and "
         f"confirm you have understood it by {long_date(acknowledge_by)}."
     )
-    messages_send_bulk((pk, subject, body, url, f"policy-campaign:{campaign.pk}:{pk}") for pk in user_ids)
+    messages_send_bulk(
+        ((pk, subject, body, url, f"policy-campaign:{campaign.pk}:{pk}") for pk in user_ids), at=instant
+    )
     return campaign
 
 

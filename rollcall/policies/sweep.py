@@ -3,7 +3,8 @@
 Set-based: a few queries per step whatever the number of recipients (a campaign is one row
 however many people it went to; re-circulation handles campaigns one by one, and there are only
 ever a handful due on a day). Idempotent: every message carries a unique key and a re-circulation
-first claims its campaign with a conditional update, so a second run creates nothing.
+first claims its campaign with a conditional update, so a second run creates nothing. Dated from
+the sweep's ``today`` and stamped with its instant (``sweep_instant``), never the wall clock.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from rollcall import clock
+from rollcall.casework.sweep import sweep_instant
 from rollcall.formats import long_date
 from rollcall.notify.services import message_send, messages_send_bulk
 from rollcall.policies import services
@@ -26,19 +28,16 @@ from rollcall.rules.calendar import SchoolCalendar
 
 def policies_sweep(*, today: dt.date, calendar: SchoolCalendar) -> dict[str, int]:
     """Run the three policy steps as of ``today``; the counts go in the sweep run's record."""
+    at = sweep_instant(today)
     return {
-        "policy_reminders": remind_outstanding(today=today),
-        "policy_recirculations": recirculate_due(today=today),
-        "policy_reviews_due": review_notices(today=today),
+        "policy_reminders": remind_outstanding(today=today, at=at),
+        "policy_recirculations": recirculate_due(today=today, at=at),
+        "policy_reviews_due": review_notices(today=today, at=at),
     }
 
 
-def _start_of(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time.min, tzinfo=clock.LONDON)
-
-
 @transaction.atomic
-def remind_outstanding(*, today: dt.date) -> int:
+def remind_outstanding(*, today: dt.date, at: dt.datetime) -> int:
     """Remind each person who has not acknowledged, on each reminder date (once per date)."""
     live = CirculationCampaign.objects.filter(acknowledge_by__gte=today, sent_on__lt=today).select_related(
         "version__policy"
@@ -71,17 +70,16 @@ def remind_outstanding(*, today: dt.date) -> int:
             )
         )
         by_day[day].append(campaign_id)
-    sent = messages_send_bulk(items)
-    now = clock.now()
+    sent = messages_send_bulk(items, at=at)
     for day, campaign_ids in by_day.items():
         # Only those not yet reminded on or after this reminder date: a second run touches nothing.
         Recipient.objects.filter(campaign_id__in=set(campaign_ids), acknowledged_at__isnull=True).filter(
-            Q(reminded_at__isnull=True) | Q(reminded_at__lt=_start_of(day))
-        ).update(reminded_at=now)
+            Q(reminded_at__isnull=True) | Q(reminded_at__lt=clock.start_of_day(day))
+        ).update(reminded_at=at)
     return sent
 
 
-def recirculate_due(*, today: dt.date) -> int:
+def recirculate_due(*, today: dt.date, at: dt.datetime) -> int:
     """Send the next circulation of each recurring campaign whose date has come, with the policy's
     current published version, and tell the owner. Returns how many campaigns were sent."""
     sent = 0
@@ -112,6 +110,7 @@ def recirculate_due(*, today: dt.date) -> int:
                     ),
                     recurs_every_months=old.recurs_every_months,
                     actor=None,
+                    at=at,
                 )
             except services.PolicyError:
                 continue
@@ -127,6 +126,7 @@ def recirculate_due(*, today: dt.date) -> int:
                 ),
                 url=reverse("policies:campaign", args=[new.pk]),
                 key=f"policy-recirculated:{old.pk}",
+                at=at,
             )
             sent += 1
     return sent
@@ -137,7 +137,7 @@ def _every(months: int) -> str:
     return words.get(months, f"{months}-monthly")
 
 
-def review_notices(*, today: dt.date) -> int:
+def review_notices(*, today: dt.date, at: dt.datetime) -> int:
     """Tell each owner once per review date that a published policy is due for review."""
     policies = (
         Policy.objects.filter(review_date__lte=today)
@@ -156,4 +156,4 @@ def review_notices(*, today: dt.date) -> int:
         for pk, owner_id, title, review in policies
         if review is not None
     ]
-    return messages_send_bulk(items)
+    return messages_send_bulk(items, at=at)

@@ -359,13 +359,13 @@ def test_an_interrupted_sweep_rolls_back_the_failed_chunk_and_a_rerun_completes_
     real_send = messages_send_bulk
     escalation_sends: list[list[Any]] = []
 
-    def send_then_fail(items: Any) -> int:
+    def send_then_fail(items: Any, **kwargs: Any) -> int:
         items = list(items)
         if any(key.startswith("escalation:") for *_, key in items):
             escalation_sends.append(items)
             if len(escalation_sends) == 2:
                 raise RuntimeError("mail server went away")
-        return real_send(items)
+        return real_send(items, **kwargs)
 
     before = _case_state()
     with (

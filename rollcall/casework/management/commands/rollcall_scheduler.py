@@ -38,7 +38,9 @@ class Command(BaseCommand):
             local_now = clock.now().astimezone(clock.LONDON).time()
             ran_today = SweepRun.objects.filter(as_of=today).exists()
             if enqueued_for != today and not ran_today and local_now >= at:
-                result = sweep_task.enqueue()
+                # The date goes with the task: a worker that picks it up after midnight (or after
+                # a restart) still runs the sweep for the day it was due, not the next one.
+                result = sweep_task.enqueue(today.isoformat())
                 enqueued_for = today
                 self.stdout.write(f"Enqueued the sweep for {today} (task {result.id}).")
             elif enqueued_for != today and ran_today:
