@@ -109,6 +109,12 @@ class Case(models.Model):
                 name="open_case_has_owner_and_due_date",
                 condition=Q(closed_at__isnull=False) | Q(owner__isnull=False, next_action_due__isnull=False),
             ),
+            # A closed case says how it ended (the workflow demands an outcome for every closing
+            # move); the invariant counts a case closed without one as no case at all.
+            models.CheckConstraint(
+                name="closed_case_has_outcome",
+                condition=Q(closed_at__isnull=True) | ~Q(outcome=""),
+            ),
             # A child has at most one open case of each kind: new facts join the open case.
             models.UniqueConstraint(
                 fields=["child", "kind"], condition=Q(closed_at__isnull=True), name="one_open_case_per_kind"

@@ -314,7 +314,12 @@ def invariant_breaches(*, today: dt.date) -> list[str]:
     # no case: the council knows they are out of school, so someone must own them.
     current_roll = RollEntry.objects.filter(child=OuterRef("child"), on_roll_to__isnull=True)
     open_case = Case.objects.filter(child=OuterRef("child"), closed_at__isnull=True)
-    later_closed = Case.objects.filter(child=OuterRef("child"), closed_at__gte=OuterRef("received_at"))
+    # A case closed since the notice accounts for the child only if it says how it ended: one
+    # closed without an outcome is no case at all (the closed_case_has_outcome constraint keeps
+    # them out; this keeps the check honest should one ever get in).
+    later_closed = Case.objects.filter(
+        child=OuterRef("child"), closed_at__gte=OuterRef("received_at")
+    ).exclude(outcome="")
     lost = (
         RemovalNotice.objects.filter(destination_school__isnull=True, destination_details="")
         .exclude(Exists(current_roll))

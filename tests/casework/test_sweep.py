@@ -13,7 +13,7 @@ import pytest
 import time_machine
 from django.apps import apps
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from rollcall.accounts.models import Team, User
@@ -492,6 +492,66 @@ def test_a_removed_child_who_has_a_case_or_is_on_a_roll_or_has_a_destination_is_
     run = run_on(FOUR_OVERDUE)
 
     assert run.breaches == []
+
+
+def _close_after_the_notice(notice: RemovalNotice, outcome: str) -> Case:
+    """A CME case about the removed child, opened and closed after the notice arrived."""
+    with time_machine.travel(dt.datetime(2026, 11, 2, 10, 0, tzinfo=dt.UTC), tick=False):
+        case = case_open(
+            child=notice.child, kind="cme", team=Team.objects.get(kind="inclusion"), source="removal"
+        )
+    Case.objects.filter(pk=case.pk).update(
+        closed_at=dt.datetime(2026, 11, 2, 15, 0, tzinfo=dt.UTC), status="closed", outcome=outcome
+    )
+    return case
+
+
+@contextmanager
+def _closed_case_outcome_not_enforced() -> Iterator[None]:
+    """Lift the closed_case_has_outcome check for this test's transaction only: the only way to
+    see what the invariant does with a row the database refuses."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE casework_case DROP CONSTRAINT closed_case_has_outcome")
+            yield  # rolled back with the test's transaction
+        else:
+            cursor.execute("PRAGMA ignore_check_constraints = ON")
+            try:
+                yield
+            finally:
+                cursor.execute("PRAGMA ignore_check_constraints = OFF")
+
+
+@pytest.mark.django_db
+def test_a_case_cannot_be_closed_without_an_outcome(council):
+    case = _open_overdue()
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Case.objects.filter(pk=case.pk).update(closed_at=OPENED, status="closed", outcome="")
+
+    Case.objects.filter(pk=case.pk).update(closed_at=OPENED, status="closed", outcome="on_roll")
+    assert not Case.objects.get(pk=case.pk).is_open
+
+
+@pytest.mark.django_db
+def test_a_case_closed_with_an_outcome_after_the_removal_accounts_for_the_child(council, school, school_user):
+    _close_after_the_notice(_lost_notice(school, school_user), outcome="on_roll")
+
+    assert run_on(FOUR_OVERDUE).breaches == []
+
+
+@pytest.mark.django_db(transaction=False)
+def test_a_case_closed_without_an_outcome_is_no_case_at_all_for_the_invariant(council, school, school_user):
+    notice = _lost_notice(school, school_user, legal_forename="Rosa", legal_surname="Lindqvist")
+    with _closed_case_outcome_not_enforced():
+        _close_after_the_notice(notice, outcome="")
+
+        run = run_on(FOUR_OVERDUE)
+
+    assert run.breaches == [
+        f"Rosa Lindqvist (UPN {notice.child.upn}): removed from Moorside Academy on 02/11/2026 with no known "
+        "destination and has no open case"
+    ]
 
 
 @pytest.mark.django_db
