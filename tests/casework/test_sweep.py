@@ -632,3 +632,19 @@ def test_the_sweep_makes_as_many_queries_for_sixty_escalations_as_for_ten(counci
     assert run_many.counts["manager"] == 60
     assert Message.objects.filter(key__startswith="escalation:").count() == 2 * 70
     assert abs(many - few) <= 2, (few, many)
+
+
+@pytest.mark.django_db
+def test_the_scheduler_hands_the_sweep_the_date_it_was_due_so_a_late_worker_still_sweeps_that_day(council):
+    from django.test import override_settings
+    from django_tasks import default_task_backend
+
+    # 23:30 in London on FOUR_OVERDUE: a worker would pick the task up after midnight.
+    with (
+        override_settings(TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}),
+        time_machine.travel(dt.datetime(2026, 11, 3, 23, 30, tzinfo=dt.UTC), tick=False),
+    ):
+        call_command("rollcall_scheduler", "--once", stdout=StringIO())
+        (queued,) = default_task_backend.results  # type: ignore[attr-defined]
+
+    assert queued.args == [FOUR_OVERDUE.isoformat()]
