@@ -166,7 +166,7 @@ def test_illness_reopens_nothing_for_the_same_count_but_opens_for_a_higher_one(
     child = factories.ChildFactory.create()
     fifteen = Finding(child.pk, school.pk, 2026, 15, AS_OF)
     assert prompts.illness_prompts([fifteen], at=NOW).cases_opened == 1
-    Case.objects.filter(child=child).update(status="closed", closed_at=NOW)
+    Case.objects.filter(child=child).update(status="closed", closed_at=NOW, outcome="back_in_school")
 
     assert prompts.illness_prompts([fifteen], at=NOW).cases_opened == 0
     assert prompts.illness_prompts([Finding(child.pk, school.pk, 2026, 17, AS_OF)], at=NOW).cases_opened == 1

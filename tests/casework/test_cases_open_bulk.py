@@ -143,7 +143,7 @@ def test_a_child_with_an_open_case_gets_the_new_facts_on_it_instead(
 def test_a_closed_case_does_not_stop_a_new_one(inclusion: Team, inclusion_officer: User) -> None:
     (child,) = children(1)
     closed = case_open(child=child, kind="cme", team=inclusion, source="Referral")
-    Case.objects.filter(pk=closed.pk).update(status="closed", closed_at=NOW)
+    Case.objects.filter(pk=closed.pk).update(status="closed", closed_at=NOW, outcome="on_roll")
 
     (case,) = cases_open_bulk(
         kind="cme", team=inclusion, items=[BulkCaseItem(child_id=child.pk)], source="Again"

@@ -36,6 +36,7 @@ def make_case(child: Child, team_kind: str, owner: User, kind: str = "cme", clos
         next_action="Make the first enquiry",
         next_action_due=dt.date(2026, 11, 17),
         closed_at=WHEN if closed else None,
+        outcome="on_roll" if closed else "",
     )
 
 

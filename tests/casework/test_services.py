@@ -971,6 +971,7 @@ def test_a_closed_case_needs_no_owner(council, child, inclusion):
         opened_at=NOW,
         opened_on=dt.date(2026, 11, 16),
         closed_at=NOW,
+        outcome="on_roll",
     )
 
     assert Case.objects.closed().count() == 1

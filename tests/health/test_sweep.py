@@ -65,7 +65,9 @@ def test_a_check_in_on_time_is_not_missed(school: School, school_user: User, acc
 
 def test_closed_cases_are_left_alone(school: School, school_user: User, access_officer: User) -> None:
     case = health_case(school, school_user, access_officer)
-    Case.objects.filter(pk=case.pk).update(closed_at=dt.datetime(2026, 11, 20, tzinfo=dt.UTC))
+    Case.objects.filter(pk=case.pk).update(
+        status="closed", closed_at=dt.datetime(2026, 11, 20, tzinfo=dt.UTC), outcome="back_in_school"
+    )
     counts = health_sweep(today=dt.date(2026, 12, 17), calendar=council_calendar())
     assert counts == {"checkin_reminders": 0, "checkins_missed": 0, "checkin_missed_tasks": 0}
 
