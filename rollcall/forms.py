@@ -7,8 +7,10 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 
 from rollcall import clock
+from rollcall.concurrency import EditConflict
 
 
 class GovukDateInput(forms.MultiWidget):
@@ -58,3 +60,29 @@ class DateField(forms.MultiValueField):
         if self.required and (not value or not any(str(v or "").strip() for v in value)):
             raise ValidationError(f"Enter {str(self.label or 'the date').lower()}", code="required")
         return super().clean(value)  # type: ignore[no-any-return]
+
+
+# ---- versions: no lost updates (rollcall/concurrency.py) ------------------------------------
+
+OUT_OF_DATE = "This page is out of date. Go back, open it again and make your change"
+
+
+def version_field() -> forms.IntegerField:
+    """The hidden field carrying the version of the record the form was opened at."""
+    return forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        error_messages={"required": OUT_OF_DATE, "invalid": OUT_OF_DATE, "min_value": OUT_OF_DATE},
+    )
+
+
+def form_conflict(form: forms.Form, conflict: EditConflict) -> None:
+    """Show a refused stale save on its form: the error summary and what changed, with the
+    person's input kept. The hidden version moves on to the current one, so saving again (having
+    seen the changes) replaces them knowingly."""
+    form.add_error(None, str(conflict))
+    form.conflict = conflict  # type: ignore[attr-defined]
+    data = QueryDict(mutable=True)
+    data.update(form.data)
+    data[form.add_prefix("version")] = str(conflict.current_version)
+    form.data = data

@@ -11,7 +11,7 @@ from rollcall.accounts.models import Team, User
 from rollcall.actionplans.features import FEATURE_CHOICES
 from rollcall.actionplans.models import MAX_EVIDENCE_BYTES, Rag, Status, validate_evidence_file
 from rollcall.actionplans.services import ActionFacts, ComplaintFacts
-from rollcall.forms import DateField
+from rollcall.forms import DateField, version_field
 from rollcall.policies.models import Policy
 
 
@@ -119,11 +119,14 @@ class ActionForm(forms.Form):
         help_text="Only if you are recording a plan agreed earlier: the date its actions were agreed. "
         "Updates can be dated from then. Leave blank to start today.",
     )
+    version = version_field()
 
     def __init__(self, *args: Any, creating: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["responsible"].queryset = _staff_choices()  # type: ignore[attr-defined]
-        if not creating:
+        if creating:
+            del self.fields["version"]  # a new action has no version to compare with yet
+        else:
             del self.fields["tracked_from"]  # the start of an action's figures never moves
 
     def facts(self) -> ActionFacts:

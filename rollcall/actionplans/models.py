@@ -171,6 +171,8 @@ class Action(models.Model):
     escalated_for = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField()
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # The version a form or API client read (rollcall/concurrency.py): every write claims the next.
+    version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords(excluded_fields=["reminded_for", "escalated_for"])
 
     class Meta:

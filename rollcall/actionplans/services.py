@@ -32,6 +32,7 @@ from rollcall.actionplans.models import (
     Status,
     evidence_file_problem,
 )
+from rollcall.concurrency import version_claim
 from rollcall.formats import long_date
 from rollcall.notify.services import message_send
 from rollcall.policies.models import Policy
@@ -40,6 +41,21 @@ from rollcall.policies.models import Policy
 class ActionPlanError(Exception):
     """A refusal, worded as a sentence for the person who asked."""
 
+
+# An action's details as its edit form labels them, for the list of what changed when a stale
+# save is refused (no lost updates, issue 11; rollcall/concurrency.py).
+ACTION_LABELS = {
+    "description": "What will happen",
+    "owner_title": "Owner",
+    "responsible": "Responsible in Roll Call",
+    "team": "Team",
+    "due_on": "Due date",
+    "time_frame_as_written": "Time frame as written",
+    "feature": "Delivered by (Roll Call feature)",
+    "policy": "Delivered by (policy)",
+    "status": "Status",
+    "rag": "RAG rating",
+}
 
 # Statuses a person may choose; "not stated" is only for transcribing a source plan.
 CHOOSABLE_STATUSES = (Status.NOT_STARTED, Status.IN_PROGRESS, Status.COMPLETE)
@@ -224,10 +240,17 @@ def action_add(
 
 
 @transaction.atomic
-def action_change(*, action: Action, facts: ActionFacts, actor: User) -> Action:
-    """Correct an action's details. A moved due date is also recorded as a dated update."""
+def action_change(
+    *, action: Action, facts: ActionFacts, actor: User, expected_version: int | None = None
+) -> Action:
+    """Correct an action's details. A moved due date is also recorded as a dated update.
+
+    ``expected_version`` is the version the manager's form read: if anyone changed the action
+    since, EditConflict is raised and nothing is saved (no lost updates, issue 11).
+    """
     _require_manager(actor)
     _clean_action(facts)
+    version_claim(action, expected_version=expected_version, labels=ACTION_LABELS)
     old_due, old_responsible = action.due_on, action.responsible_id
     action.description = facts.description.strip()
     action.owner_title = facts.owner_title.strip()
@@ -237,11 +260,25 @@ def action_change(*, action: Action, facts: ActionFacts, actor: User) -> Action:
     action.time_frame_as_written = facts.time_frame_as_written.strip()
     action.feature = facts.feature
     action.policy = facts.policy
+    fields = [
+        "description",
+        "owner_title",
+        "responsible",
+        "team",
+        "due_on",
+        "time_frame_as_written",
+        "feature",
+        "policy",
+        "version",
+    ]
     if old_due != facts.due_on:
         # A new deadline is reminded and escalated afresh by the sweep.
         action.reminded_for = None
         action.escalated_for = None
-    action.save()
+        fields += ["reminded_for", "escalated_for"]
+    # Only the fields this form edits: the sweep's reminder marks (which do not bump the
+    # version: nobody edits them) are never overwritten with the values read earlier.
+    action.save(update_fields=fields)
     if old_due != facts.due_on:
         _append(
             action=action,
@@ -299,8 +336,9 @@ def _action_refresh(action: Action) -> None:
         return
     status, rag = latest
     if (action.status, action.rag) != (status, rag):
-        Action.objects.filter(pk=action.pk).update(status=status, rag=rag)
         action.status, action.rag = status, rag
+        version_claim(action, expected_version=None, labels=ACTION_LABELS)
+        action.save(update_fields=["status", "rag", "version"])
 
 
 @transaction.atomic

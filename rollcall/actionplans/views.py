@@ -28,6 +28,8 @@ from rollcall.actionplans.features import feature as feature_for
 from rollcall.actionplans.forms import ActionForm, ComplaintForm, EvidenceForm, UpdateForm
 from rollcall.actionplans.models import Action, ActionUpdate, Evidence
 from rollcall.actionplans.services import ActionPlanError
+from rollcall.concurrency import EditConflict
+from rollcall.forms import form_conflict
 
 
 def _reader(request: HttpRequest) -> User:
@@ -164,7 +166,14 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _action_form_page(
-    request: HttpRequest, form: ActionForm, *, heading: str, caption: str, submit: str, cancel_url: str
+    request: HttpRequest,
+    form: ActionForm,
+    *,
+    heading: str,
+    caption: str,
+    submit: str,
+    cancel_url: str,
+    status: int = 200,
 ) -> HttpResponse:
     return render(
         request,
@@ -177,6 +186,7 @@ def _action_form_page(
             "submit": submit,
             "cancel_url": cancel_url,
         },
+        status=status,
     )
 
 
@@ -221,11 +231,19 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "time_frame_as_written": action.time_frame_as_written,
         "feature": action.feature,
         "policy": action.policy_id,
+        "version": action.version,
     }
     form = ActionForm(request.POST if request.method == "POST" else None, initial=initial)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            services.action_change(action=action, facts=form.facts(), actor=user)
+            services.action_change(
+                action=action, facts=form.facts(), actor=user, expected_version=form.cleaned_data["version"]
+            )
+        except EditConflict as stale:
+            # Someone changed the action since this form was opened: nothing saved (issue 11).
+            form_conflict(form, stale)
+            status = 409
         except ActionPlanError as error:
             form.add_error(None, str(error))
         else:
@@ -238,6 +256,7 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
         caption=f"{action.complaint.reference}: {action.complaint.title}",
         submit="Save",
         cancel_url=reverse("actionplans:action", args=[action.pk]),
+        status=status,
     )
 
 

@@ -112,6 +112,8 @@ class Application(models.Model):
     case = models.ForeignKey(
         "casework.Case", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The version a form or API client read (rollcall/concurrency.py): every write claims the next.
+    version = models.PositiveIntegerField(default=1, editable=False)
     created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField()
 
@@ -189,6 +191,8 @@ class PutOnRollRequest(models.Model):
     )
     reminded_on = models.DateField(null=True, blank=True)
     referred_cme_on = models.DateField(null=True, blank=True)
+    # The version a form or API client read (rollcall/concurrency.py): every write claims the next.
+    version = models.PositiveIntegerField(default=1, editable=False)
     checked_off_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

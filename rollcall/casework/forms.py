@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 from rollcall import clock
 from rollcall.accounts.models import Membership, Team, User
 from rollcall.casework.models import KIND_CHOICES, LEVEL_CHOICES, Enquiry
-from rollcall.forms import DateField
+from rollcall.forms import DateField, version_field
 from rollcall.rules.workflow import WORKFLOWS, Role, Transition, Workflow
 
 
@@ -167,6 +167,7 @@ class AssignForm(forms.Form):
             "invalid_choice": "Select someone in the case's team",
         },
     )
+    version = version_field()
 
     def __init__(self, *args: Any, team: Team | int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -226,6 +227,7 @@ class TransitionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": "Enter the reason"},
     )
+    version = version_field()
 
     OUTCOME_FIELDS = ("outcome", "school", "details", "council", "council_told_on", "evidence")
 

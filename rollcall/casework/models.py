@@ -97,6 +97,8 @@ class Case(models.Model):
     removal_notice = models.ForeignKey(
         "schools.RemovalNotice", on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
     )
+    # The version a form or API client read (rollcall/concurrency.py): every write claims the next.
+    version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
 
     objects = CaseQuerySet.as_manager()
@@ -185,6 +187,8 @@ class Task(models.Model):
     reminded_on = models.DateField(null=True, blank=True)
     # Tasks the rules or the sweep create carry a key (e.g. "review:42:1") so a second run of
     # the same step finds the task already there instead of making another.
+    # The version a form or API client read (rollcall/concurrency.py): every write claims the next.
+    version = models.PositiveIntegerField(default=1, editable=False)
     key = models.CharField(max_length=100, unique=True, null=True, blank=True)
     history = HistoricalRecords()
 

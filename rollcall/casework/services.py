@@ -25,6 +25,7 @@ from rollcall.casework import events
 from rollcall.casework.access import case_role
 from rollcall.casework.calendar import council_calendar
 from rollcall.casework.models import Case, Enquiry, Event, Flag, Note, RuleSettings, Task
+from rollcall.concurrency import conflict, version_claim
 from rollcall.formats import long_date
 from rollcall.notify.services import message_send, team_members
 from rollcall.people.models import Child
@@ -37,6 +38,27 @@ from rollcall.schools.models import RollEntry, School
 
 class CaseworkError(Exception):
     """A change refused for a reason the person can act on; ``str()`` is shown to them."""
+
+
+# What a person sees of a case on its forms, for the list of changes when a stale save is
+# refused (rollcall/concurrency.py); the status is shown in its workflow's words.
+CASE_LABELS = {
+    "owner": "Owner",
+    "status": "Status",
+    "outcome": "Outcome",
+    "next_action": "Next action",
+    "next_action_due": "Next action due",
+    "escalation_level": "Escalation",
+    "closed_at": "Closed",
+}
+
+
+def _case_conflict_describe(case: Case) -> dict[str, Any]:
+    workflow = case.workflow
+    return {
+        "status": lambda code: workflow.statuses.get(code, code),
+        "outcome": lambda code: workflow.outcomes[code].label if code in workflow.outcomes else "Not set",
+    }
 
 
 # ---- helpers ----------------------------------------------------------------------------------
@@ -86,10 +108,12 @@ def case_refresh(
     overdue work is done, and sets ``next_escalation_on`` so the sweep finds the case on the
     right day. ``at`` stamps a "Decide the next step" task it has to add (default: now).
     """
-    fields = ["next_action", "next_action_due", "escalation_level", "next_escalation_on"]
+    fields = ["next_action", "next_action_due", "escalation_level", "next_escalation_on", "version"]
     if not case.is_open:
         case.next_action, case.next_action_due, case.next_escalation_on = "", None, None
-        case.save(update_fields=fields)
+        with transaction.atomic():
+            version_claim(case, expected_version=None, labels=CASE_LABELS)
+            case.save(update_fields=fields)
         return
     first = case.tasks.filter(status=Task.Status.OPEN).order_by("due", "pk").first()
     if first is None:
@@ -111,7 +135,9 @@ def case_refresh(
     case.next_escalation_on = next_escalation_date(
         calendar, settings.ladder, first.due, Level(case.escalation_level)
     )
-    case.save(update_fields=fields)
+    with transaction.atomic():
+        version_claim(case, expected_version=None, labels=CASE_LABELS)
+        case.save(update_fields=fields)
 
 
 def task_create(
@@ -143,13 +169,15 @@ def tasks_complete(*, case: Case, codes: Sequence[str], actor: User | None, at: 
     call :func:`case_refresh` after. Returns how many tasks it completed.
     """
     return Task.objects.filter(case=case, code__in=codes, status=Task.Status.OPEN).update(
-        status=Task.Status.DONE, completed_at=at, completed_by=actor
+        status=Task.Status.DONE, completed_at=at, completed_by=actor, version=F("version") + 1
     )
 
 
 def tasks_reassign(*, case: Case, codes: Sequence[str], assignee: User) -> int:
     """Give the case's open tasks of these codes to ``assignee`` (e.g. a new named contact)."""
-    return Task.objects.filter(case=case, code__in=codes, status=Task.Status.OPEN).update(assignee=assignee)
+    return Task.objects.filter(case=case, code__in=codes, status=Task.Status.OPEN).update(
+        assignee=assignee, version=F("version") + 1
+    )
 
 
 def _case_url(case: Case) -> str:
@@ -288,12 +316,14 @@ def case_transition(
     outcome_details: Mapping[str, str] | None = None,
     reason: str = "",
     at: dt.datetime | None = None,
+    expected_version: int | None = None,
 ) -> Case:
     """Move a case to another status, as its workflow allows for the actor's role.
 
     ``actor=None`` means Roll Call itself (e.g. the child appeared on a roll). Proposing closure
     keeps the outcome for a manager to approve; closing cancels open tasks and clears flags.
-    Raises CaseworkError with a sentence for the person when the move is refused.
+    Raises CaseworkError with a sentence for the person when the move is refused, and
+    EditConflict when ``expected_version`` (the version the person's form read) is stale.
     """
     instant, today = _when(at)
     details = {k: str(v).strip() for k, v in (outcome_details or {}).items() if str(v).strip()}
@@ -340,7 +370,18 @@ def case_transition(
             changes.update(outcome=outcome, outcome_details=details)
         elif source == "awaiting_approval":
             changes.update(outcome="", outcome_details={})
-        if not Case.objects.filter(pk=case.pk, status=source).update(**changes):
+        claim = Case.objects.filter(pk=case.pk, status=source)
+        if expected_version is not None:
+            claim = claim.filter(version=expected_version)
+        if not claim.update(**changes, version=F("version") + 1):
+            if expected_version is not None:
+                raise conflict(
+                    Case,
+                    case.pk,
+                    expected_version,
+                    labels=CASE_LABELS,
+                    describe=_case_conflict_describe(case),
+                )
             raise CaseworkError(
                 "Someone else changed this case while you were working on it. Check it and try again."
             )
@@ -351,10 +392,10 @@ def case_transition(
         if case.owner is None:
             raise CaseworkError(f"{case.reference} has no owner. Ask a manager to assign it.")
         if target in workflow.closed:
-            open_tasks.update(status=Task.Status.CANCELLED, completed_at=instant)
+            open_tasks.update(status=Task.Status.CANCELLED, completed_at=instant, version=F("version") + 1)
             case.flags.filter(cleared_at__isnull=True).update(cleared_at=instant)
         elif target == "awaiting_approval":
-            open_tasks.update(status=Task.Status.CANCELLED, completed_at=instant)
+            open_tasks.update(status=Task.Status.CANCELLED, completed_at=instant, version=F("version") + 1)
             approver = _team_manager(case.team) or case.owner
             task_create(
                 case=case,
@@ -375,7 +416,7 @@ def case_transition(
             )
         elif source == "awaiting_approval" or source in workflow.closed:
             open_tasks.filter(code="approve_closure").update(
-                status=Task.Status.CANCELLED, completed_at=instant
+                status=Task.Status.CANCELLED, completed_at=instant, version=F("version") + 1
             )
             task_create(
                 case=case,
@@ -403,17 +444,29 @@ def case_transition(
     return case
 
 
-def case_assign(*, case: Case, owner: User, actor: User) -> Case:
-    """Give the case to another member of its team (managers and heads of service only)."""
+def case_assign(*, case: Case, owner: User, actor: User, expected_version: int | None = None) -> Case:
+    """Give the case to another member of its team (managers and heads of service only).
+
+    ``expected_version`` is the version the manager's form read: if someone changed the case
+    since, EditConflict is raised and nothing changes (no lost updates, issue 11).
+    """
     if case_role(actor, case) not in {Role.MANAGER, Role.HEAD_OF_SERVICE}:
         raise CaseworkError("Only a team manager or head of service can reassign a case.")
     if case.team_id not in owner.team_ids:
         raise CaseworkError(f"{owner} is not in the {case.team} team.")
     with transaction.atomic():
+        version_claim(
+            case,
+            expected_version=expected_version,
+            labels=CASE_LABELS,
+            describe=_case_conflict_describe(case),
+        )
         previous = case.owner
         case.owner = owner
-        case.save(update_fields=["owner"])
-        case.tasks.filter(status=Task.Status.OPEN, assignee=previous).update(assignee=owner)
+        case.save(update_fields=["owner", "version"])
+        case.tasks.filter(status=Task.Status.OPEN, assignee=previous).update(
+            assignee=owner, version=F("version") + 1
+        )
         events.event_record(
             verb=events.CASE_ASSIGNED,
             child=case.child_id,
@@ -490,7 +543,7 @@ def enquiry_record(
             recorded_at=instant,
         )
         case.tasks.filter(code="first_enquiry", status=Task.Status.OPEN).update(
-            status=Task.Status.DONE, completed_at=instant, completed_by=actor
+            status=Task.Status.DONE, completed_at=instant, completed_by=actor, version=F("version") + 1
         )
         events.event_record(
             at=instant,
@@ -534,7 +587,7 @@ def task_complete(*, task: Task, actor: User, at: dt.datetime | None = None) -> 
     instant, today = _when(at)
     with transaction.atomic():
         if not Task.objects.filter(pk=task.pk, status=Task.Status.OPEN).update(
-            status=Task.Status.DONE, completed_at=instant, completed_by=actor
+            status=Task.Status.DONE, completed_at=instant, completed_by=actor, version=F("version") + 1
         ):
             return task
         task.refresh_from_db()
@@ -934,12 +987,14 @@ def cases_next_action_bulk(
             )
             case.escalation_level = level
             case.next_escalation_on = next_escalation_date(calendar, settings.ladder, task.due, level)
+            if case.pk not in moved:
+                case.version += 1
             moved[case.pk] = case
     if moved:
         bulk_update_with_history(
             list(moved.values()),
             Case,
-            ["next_action", "next_action_due", "escalation_level", "next_escalation_on"],
+            ["next_action", "next_action_due", "escalation_level", "next_escalation_on", "version"],
             batch_size=500,
             default_date=at,
         )

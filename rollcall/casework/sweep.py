@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings as django_settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils.module_loading import import_string
 
@@ -216,7 +216,7 @@ def _escalate_chunk(
     # or an officer's change in between is never overwritten.
     for (old, target, next_on), ids in groups.items():
         Case.objects.filter(pk__in=ids, escalation_level=old).update(
-            escalation_level=target, next_escalation_on=next_on
+            escalation_level=target, next_escalation_on=next_on, version=F("version") + 1
         )
     if not reached:
         return

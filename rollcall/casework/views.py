@@ -44,6 +44,8 @@ from rollcall.casework.forms import (
 )
 from rollcall.casework.models import Case, Enquiry, Flag, Task
 from rollcall.casework.services import CaseworkError
+from rollcall.concurrency import EditConflict
+from rollcall.forms import form_conflict
 from rollcall.rules.escalation import Level
 from rollcall.rules.workflow import Role, Transition
 from rollcall.schools.models import RemovalNotice
@@ -378,7 +380,11 @@ def case_move(request: HttpRequest, pk: int, target: str) -> HttpResponse:
     case = get_case_for_user(user, pk, action=EDIT)
     move = _transition_for(case, target, case_role(user, case))
     kwargs: dict[str, Any] = {"workflow": case.workflow, "transition": move}
-    form = TransitionForm(request.POST, **kwargs) if request.method == "POST" else TransitionForm(**kwargs)
+    if request.method == "POST":
+        form = TransitionForm(request.POST, **kwargs)
+    else:
+        form = TransitionForm(initial={"version": case.version}, **kwargs)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             services.case_transition(
@@ -388,7 +394,11 @@ def case_move(request: HttpRequest, pk: int, target: str) -> HttpResponse:
                 outcome=form.outcome_code,
                 outcome_details=form.outcome_details(),
                 reason=form.cleaned_data.get("reason", ""),
+                expected_version=form.cleaned_data["version"],
             )
+        except EditConflict as stale:
+            form_conflict(form, stale)
+            status = 409
         except CaseworkError as error:
             form.add_error(None, str(error))
         else:
@@ -397,7 +407,7 @@ def case_move(request: HttpRequest, pk: int, target: str) -> HttpResponse:
     intro = f"The case will move from “{case.status_label}” to “{case.workflow.status_label(target)}”."
     if case.status == "awaiting_approval" and case.outcome_label:
         intro += f" The proposed outcome is “{case.outcome_label}”."
-    return _form_page(request, case, form, title=move.name, submit=move.name, intro=intro)
+    return _form_page(request, case, form, title=move.name, submit=move.name, intro=intro, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -410,14 +420,21 @@ def case_assign(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         form = AssignForm(request.POST, team=case.team_id)
     else:
-        form = AssignForm(team=case.team_id, initial={"owner": case.owner_id})
+        form = AssignForm(team=case.team_id, initial={"owner": case.owner_id, "version": case.version})
+    status = 200
     if request.method == "POST" and form.is_valid():
         owner: User = form.cleaned_data["owner"]
         try:
-            services.case_assign(case=case, owner=owner, actor=user)
+            services.case_assign(
+                case=case, owner=owner, actor=user, expected_version=form.cleaned_data["version"]
+            )
+        except EditConflict as stale:
+            # Someone changed the case since this form was opened: nothing saved (issue 11).
+            form_conflict(form, stale)
+            status = 409
         except CaseworkError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, f"Case assigned to {owner}")
             return redirect(_case_url(case))
-    return _form_page(request, case, form, title="Reassign the case", submit="Reassign")
+    return _form_page(request, case, form, title="Reassign the case", submit="Reassign", status=status)

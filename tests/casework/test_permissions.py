@@ -196,7 +196,7 @@ def test_an_officer_cannot_approve_a_closure_but_a_manager_can(inclusion_officer
     case.refresh_from_db()
     assert case.status == "awaiting_approval"
 
-    assert signed_in(inclusion_manager).post(url).status_code == 302
+    assert signed_in(inclusion_manager).post(url, {"version": case.version}).status_code == 302
     case.refresh_from_db()
     assert case.status == "closed"
 
@@ -244,7 +244,7 @@ def test_every_move_is_allowed_or_refused_by_role_through_the_page(
     move = CME.transition(source, target, PEOPLE[who])
     generic = CME.transition(source, target)
     assert generic is not None
-    data = {}
+    data: dict[str, object] = {"version": case.version}
     if "outcome" in generic.requires:
         data["outcome"] = "ehe_registered"
     if "reason" in generic.requires:

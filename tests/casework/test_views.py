@@ -652,6 +652,7 @@ def test_proposing_closure_to_another_council_records_the_outcome_for_approval(c
             "council_told_on_1": "11",
             "council_told_on_2": "2026",
             "school": "Ignored Primary",
+            "version": case.version,
         },
         follow=True,
     )
@@ -683,7 +684,7 @@ def test_returning_a_closure_needs_a_reason(client, inclusion_officer, inclusion
     url = case_url(case, "casework:case-move", "enquiries")
 
     refused = client.post(url, {"reason": ""})
-    done = client.post(url, {"reason": "Check with the EHE team first"})
+    done = client.post(url, {"reason": "Check with the EHE team first", "version": case.version})
 
     assert "Enter the reason" in error_summary(refused)
     assert done.status_code == 302
@@ -699,7 +700,7 @@ def test_a_manager_approves_a_proposed_closure(client, inclusion_officer, inclus
     assert "The proposed outcome is “Elective home education registered”." in page.content.decode()
 
     response = signed_in(client, inclusion_manager).post(
-        case_url(case, "casework:case-move", "closed"), follow=True
+        case_url(case, "casework:case-move", "closed"), {"version": case.version}, follow=True
     )
 
     assert response.redirect_chain == [(case_url(case), 302)]
@@ -738,7 +739,7 @@ def test_a_manager_reassigns_a_case_to_another_team_member(client, inclusion_off
     colleague = factories.staff(Role.OFFICER, Team.Kind.INCLUSION, username="second.officer")
 
     response = signed_in(client, inclusion_manager).post(
-        case_url(case, "casework:case-assign"), {"owner": colleague.pk}, follow=True
+        case_url(case, "casework:case-assign"), {"owner": colleague.pk, "version": case.version}, follow=True
     )
 
     assert f"Case assigned to {colleague}" in response.content.decode()
