@@ -91,3 +91,30 @@ class StrictSerializer(serializers.Serializer[Any]):
                 message = "{} is not a field this API accepts here. The fields are: {}"
                 raise serializers.ValidationError({name: [message.format(name, known)] for name in unknown})
         return super().to_internal_value(data)
+
+
+# ---- versions: ETag and If-Match (no lost updates, issue 11; rollcall/concurrency.py) ----------
+
+VERSION_HELP = (
+    "The version you read (the ETag without its quotes). If the record changed since, nothing is "
+    "saved and the answer is 409 with what changed; or send If-Match with the ETag (412 when stale)."
+)
+
+
+def etag(version: int) -> str:
+    """The strong ETag of a record at ``version``: its version number in quotes."""
+    return f'"{version}"'
+
+
+def if_match_version(header: str | None) -> int | None:
+    """The version an ``If-Match`` header names (None when absent or ``*``).
+
+    A header that names no version of ours (a weak or malformed tag) cannot match any version,
+    so it reads as version 0, which is always stale: 412, never a silent overwrite.
+    """
+    if header is None or header.strip() == "*":
+        return None
+    tag = header.split(",")[0].strip()
+    if tag.startswith('"') and tag.endswith('"') and tag[1:-1].isdigit():
+        return int(tag[1:-1])
+    return 0

@@ -41,7 +41,7 @@ class Change:
     """One field that changed since the version someone read, as the form labels it."""
 
     label: str
-    was: str
+    was: str | None  # None: not known (a model without history and no values from the form)
     now: str
 
 
@@ -103,10 +103,17 @@ def conflict(
     old = rendered if rendered is not None else _values_at(model, pk, expected_version, labels)
     changes: list[Change] = []
     for name, label in labels.items():
-        if old is None or name not in old:
-            continue
         field = model._meta.get_field(name)
-        was, now = old[name], getattr(current, _attname(model, name))
+        now = getattr(current, _attname(model, name))
+        if old is None or name not in old:
+            # Nothing says what it was: show what is set now, so the person can still check.
+            if _comparable(now) != "":
+                custom = (describe or {}).get(name)
+                changes.append(
+                    Change(label=label, was=None, now=custom(now) if custom else display(field, now))
+                )
+            continue
+        was = old[name]
         if _comparable(was) != _comparable(now):
             custom = (describe or {}).get(name)
             if custom is not None:

@@ -5,6 +5,11 @@ POST /api/v1/admissions/requests/<id>/confirm/    {"on_roll": true, "on_roll_fro
                                                    "attended_from": "2026-11-23"} or
                                                   {"on_roll": false, "reason": "..."}
 
+No lost updates (issue 11): each request carries its ``version``, and the confirm answer its
+``ETag``. A client that sends ``If-Match: "<version>"`` gets 412 if the request changed since;
+one that sends ``"version"`` in the body gets 409; either way nothing is saved and the answer
+says what the request is now. Without either, the answer is saved as before.
+
 Built on ``rollcall.api_base.ApiView`` (checked by DRF's IsAuthenticated); the same policy as the pages (``requests_visible_to``: a school sees only its own
 requests, 404 for another's) and the same service (``request_answer``).
 """
@@ -23,8 +28,9 @@ from rollcall.accounts.access import signed_in_user
 from rollcall.admissions.access import get_request_for_user, requests_visible_to
 from rollcall.admissions.models import PutOnRollRequest
 from rollcall.admissions.services import request_answer
-from rollcall.api_base import ApiView
+from rollcall.api_base import VERSION_HELP, ApiView, etag, if_match_version
 from rollcall.casework.services import CaseworkError
+from rollcall.concurrency import EditConflict
 
 
 class RequestSerializer(serializers.ModelSerializer[PutOnRollRequest]):
@@ -47,6 +53,7 @@ class RequestSerializer(serializers.ModelSerializer[PutOnRollRequest]):
             "attended_from",
             "not_on_roll_reason",
             "status",
+            "version",
         )
 
 
@@ -55,6 +62,7 @@ class ConfirmSerializer(serializers.Serializer[dict[str, Any]]):
     on_roll_from = serializers.DateField(required=False, allow_null=True)
     attended_from = serializers.DateField(required=False, allow_null=True)
     reason = serializers.CharField(required=False, allow_blank=True, default="")
+    version = serializers.IntegerField(required=False, min_value=1, help_text=VERSION_HELP)
 
 
 class RequestList(ApiView):
@@ -79,6 +87,8 @@ class RequestConfirm(ApiView):
         data = ConfirmSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
+        if_match = if_match_version(request.headers.get("If-Match"))
+        expected = if_match if if_match is not None else values.get("version")
         try:
             put = request_answer(
                 request=put,
@@ -87,10 +97,27 @@ class RequestConfirm(ApiView):
                 on_roll_from=values.get("on_roll_from"),
                 attended_from=values.get("attended_from"),
                 reason=values.get("reason", ""),
+                expected_version=expected,
             )
+        except EditConflict as stale:
+            current = get_request_for_user(user, pk)
+            refused = Response(
+                {
+                    "detail": str(stale),
+                    "changes": [{"field": c.label, "now": c.now} for c in stale.changes],
+                    "current": RequestSerializer(current).data,
+                },
+                status=status.HTTP_412_PRECONDITION_FAILED
+                if if_match is not None
+                else status.HTTP_409_CONFLICT,
+            )
+            refused["ETag"] = etag(current.version)
+            return refused
         except CaseworkError as error:
             raise ValidationError({"detail": str(error)}) from None
-        return Response(RequestSerializer(put).data, status=status.HTTP_200_OK)
+        response = Response(RequestSerializer(put).data, status=status.HTTP_200_OK)
+        response["ETag"] = etag(put.version)
+        return response
 
 
 # The first address of these endpoints, kept working for school systems already set up against it.

@@ -8,7 +8,7 @@ from django import forms
 
 from rollcall.accounts.models import Team
 from rollcall.admissions.models import ANSWER_CHOICES, Contact, FairAccessReferral
-from rollcall.forms import DateField
+from rollcall.forms import DateField, version_field
 from rollcall.rules.upn import upn_errors
 from rollcall.rules.vulnerability import CHARACTERISTICS, Answer
 from rollcall.schools.models import School
@@ -129,6 +129,7 @@ class ConfirmForm(forms.Form):
     reason = forms.CharField(
         label="If not on roll, why not?", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    version = version_field()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

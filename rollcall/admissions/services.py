@@ -13,7 +13,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import F
 from django.template import Context, Template
 from django.urls import reverse
 
@@ -54,6 +53,7 @@ from rollcall.casework.services import (
     tasks_complete,
     tasks_create_bulk,
 )
+from rollcall.concurrency import version_claim
 from rollcall.formats import long_date
 from rollcall.notify.services import heads_of_service, message_send, team_members
 from rollcall.people.models import Child
@@ -61,6 +61,23 @@ from rollcall.rules import admissions as rules
 from rollcall.rules.vulnerability import CODES, Answer, assess
 from rollcall.rules.workflow import Role
 from rollcall.schools.models import School
+
+# What a school or officer sees of a put-on-roll request and an application, for the list of
+# changes when a stale answer is refused (no lost updates, issue 11; rollcall/concurrency.py).
+REQUEST_LABELS = {
+    "answer": "Answer",
+    "on_roll_from": "On roll from",
+    "attended_from": "First day attended",
+    "not_on_roll_reason": "Why not on roll",
+    "referred_cme_on": "Referred as a child missing education",
+}
+APPLICATION_LABELS = {"status": "Status"}
+
+
+def _application_save(application: Application, fields: list[str]) -> None:
+    """Save an application's changed fields with the next version (every write bumps it)."""
+    version_claim(application, expected_version=None, labels=APPLICATION_LABELS)
+    application.save(update_fields=[*fields, "version"])
 
 
 def admissions_team() -> Team:
@@ -179,7 +196,7 @@ def application_record(
             )
             flag_raise(case=case, code=Flag.Code.VULNERABLE_APPLICANT, details=result.summary, at=instant)
             application.case = case
-            application.save(update_fields=["case"])
+            _application_save(application, ["case"])
     return application
 
 
@@ -291,7 +308,7 @@ def offer_record(
             second_window_ends=rules.second_window_ends(calendar, sent_on, timescales),
         )
         application.status = Application.Status.OFFERED
-        application.save(update_fields=["status"])
+        _application_save(application, ["status"])
         events.event_record(
             at=instant,
             verb=OFFER_RECORDED,
@@ -334,6 +351,7 @@ def request_answer(
     attended_from: dt.date | None = None,
     reason: str = "",
     at: dt.datetime | None = None,
+    expected_version: int | None = None,
 ) -> PutOnRollRequest:
     """The school confirms 'on roll from DATE' (and, when known, the first day attended), or
     'not on roll, because …'.
@@ -343,6 +361,10 @@ def request_answer(
     the officer gets a task to follow up with the family and the school. A school user may answer
     only their own school's requests; admissions officers may record an answer the school gave
     by phone.
+
+    ``expected_version`` is the version of the request the school's form or API client read: if
+    the request changed since (another answer, a CME referral), EditConflict is raised and
+    nothing changes (no lost updates, issue 11).
     """
     if actor.is_school_user:
         if actor.school != request.school:
@@ -354,6 +376,7 @@ def request_answer(
     instant = at or clock.now()
     case = request.case
     with transaction.atomic():
+        version_claim(request, expected_version=expected_version, labels=REQUEST_LABELS)
         if on_roll:
             if on_roll_from is None:
                 raise CaseworkError("Give the date the child is on roll from.")
@@ -379,7 +402,7 @@ def request_answer(
         request.answered_at = instant
         request.answered_by = actor
         request.save()
-        request.application.save(update_fields=["status"])
+        _application_save(request.application, ["status"])
         events.event_record(
             at=instant,
             verb=SCHOOL_ANSWERED,
@@ -525,9 +548,10 @@ def refer_cme(*, request: PutOnRollRequest, today: dt.date, at: dt.datetime | No
             at=instant,
         )
         request.referred_cme_on = today
-        request.save(update_fields=["referred_cme_on"])
+        version_claim(request, expected_version=None, labels=REQUEST_LABELS)
+        request.save(update_fields=["referred_cme_on", "version"])
         request.application.status = Application.Status.REFERRED_CME
-        request.application.save(update_fields=["status"])
+        _application_save(request.application, ["status"])
         case = request.case
         if case is not None and case.is_open:
             if case.status == "on_roll":

@@ -49,7 +49,9 @@ from rollcall.casework.calendar import council_calendar
 from rollcall.casework.identity import child_match_or_create
 from rollcall.casework.models import Case
 from rollcall.casework.services import CaseworkError
+from rollcall.concurrency import EditConflict
 from rollcall.formats import long_date
+from rollcall.forms import form_conflict
 from rollcall.rules.admissions import academic_year_span, days_waiting, month_end
 from rollcall.rules.calendar import academic_year_of
 from rollcall.rules.vulnerability import CHARACTERISTICS
@@ -363,7 +365,8 @@ def school_request(request: HttpRequest, pk: int) -> HttpResponse:
     user = _school_user(request)
     put = get_request_for_user(user, pk)
     record_view(user=user, child=put.child, what="put-on-roll request", path=request.path)
-    form = ConfirmForm(request.POST or None)
+    form = ConfirmForm(request.POST or None, initial={"version": put.version})
+    status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -374,7 +377,12 @@ def school_request(request: HttpRequest, pk: int) -> HttpResponse:
                 on_roll_from=data["on_roll_from"],
                 attended_from=data["attended_from"],
                 reason=data["reason"],
+                expected_version=data["version"],
             )
+        except EditConflict as stale:
+            # Someone answered or changed the request since this form was opened (issue 11).
+            form_conflict(form, stale)
+            status = 409
         except CaseworkError as error:
             _refused(form, error)
         else:
@@ -389,6 +397,7 @@ def school_request(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "body": services.render_school_request(put),
         },
+        status=status,
     )
 
 

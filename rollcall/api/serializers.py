@@ -149,7 +149,15 @@ class CaseDetailSerializer(CaseSerializer):
     enquiries = EnquirySerializer(many=True, read_only=True)
 
     class Meta(CaseSerializer.Meta):
-        fields = [*CaseSerializer.Meta.fields, "source", "summary", "opened_at", "tasks", "enquiries"]
+        fields = [
+            *CaseSerializer.Meta.fields,
+            "source",
+            "summary",
+            "opened_at",
+            "tasks",
+            "enquiries",
+            "version",
+        ]
         read_only_fields = fields
 
 

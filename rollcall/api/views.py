@@ -26,7 +26,7 @@ from rollcall.api.serializers import (
     CouncilChildSerializer,
     SchoolChildSerializer,
 )
-from rollcall.api_base import ERROR, ApiView
+from rollcall.api_base import ERROR, ApiView, etag
 from rollcall.audit.services import record_view
 from rollcall.casework.access import cases_visible_to, get_case_for_user, get_child_for_user
 from rollcall.casework.models import Case, Enquiry, Task
@@ -93,6 +93,13 @@ class CaseDetail(ApiView, generics.RetrieveAPIView[Case]):
         # The serializer reads case.tasks.all() and case.enquiries.all(); fill them from one query each.
         case._prefetched_objects_cache = {"tasks": tasks, "enquiries": enquiries}  # type: ignore[attr-defined]
         return case
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        case = self.get_object()
+        response = Response(self.get_serializer(case).data)
+        # The version as an ETag, for If-Match on any update of the case (issue 11).
+        response["ETag"] = etag(case.version)
+        return response
 
 
 # ---- children ---------------------------------------------------------------------------------

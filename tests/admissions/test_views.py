@@ -251,6 +251,7 @@ def test_a_school_user_confirms_on_roll_on_the_portal(client, admissions_officer
         **date_fields("on_roll_from", TODAY),
         **date_fields("attended_from", TODAY),
         "reason": "",
+        "version": request.version,
     }
     response = signed_in(client, school_user).post(
         reverse("admissions:school_request", args=[request.pk]), data
