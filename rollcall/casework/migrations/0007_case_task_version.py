@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('casework', '0005_child_flag_once'),
+        ('casework', '0006_closed_case_has_outcome'),
     ]
 
     operations = [
