@@ -192,6 +192,8 @@ CASE_PANELS: dict[str, str] = {
 
 # The council's name as shown on every page and letter.
 COUNCIL_NAME = env_str("COUNCIL_NAME", "Northmoor County Council")
+# Days after a merge of two child records during which an administrator or manager may undo it.
+CHILD_MERGE_UNDO_DAYS = env_int("CHILD_MERGE_UNDO_DAYS", 30, minimum=1)
 # The address people use to reach Roll Call, for links in e-mails.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 

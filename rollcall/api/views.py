@@ -12,6 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics
 from rest_framework.request import Request
@@ -28,7 +30,12 @@ from rollcall.api.serializers import (
 )
 from rollcall.api_base import ERROR, ApiView, etag
 from rollcall.audit.services import record_view
-from rollcall.casework.access import cases_visible_to, get_case_for_user, get_child_for_user
+from rollcall.casework.access import (
+    cases_visible_to,
+    get_case_for_user,
+    get_child_for_user,
+    merged_child_redirect,
+)
 from rollcall.casework.models import Case, Enquiry, Task
 from rollcall.people.models import Address, Carer
 from rollcall.schools.models import RollEntry
@@ -118,10 +125,22 @@ class ChildDetail(ApiView):
             "cases are left out); council staff also see the address, carers, every roll and the "
             "cases they may see. Each read is recorded in the access log."
         ),
-        responses={200: CouncilChildSerializer, 404: OpenApiResponse(ERROR, description="No such child.")},
+        responses={
+            200: CouncilChildSerializer,
+            307: OpenApiResponse(
+                description="This record was merged into another child's record: Location is that record."
+            ),
+            404: OpenApiResponse(ERROR, description="No such child."),
+        },
     )
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: Request, pk: int) -> Response | HttpResponseRedirect:
         user = signed_in_user(request)
+        survivor_id = merged_child_redirect(user, int(pk))
+        if survivor_id is not None:
+            # 307, not 301: a merge can be undone within its undo window.
+            moved = HttpResponseRedirect(reverse("api:child", args=[survivor_id]))
+            moved.status_code = 307
+            return moved
         child = get_child_for_user(user, int(pk))
         rolls = RollEntry.objects.filter(child=child).select_related("school", "destination_school")
         school = user.school

@@ -34,6 +34,7 @@ from typing import IO, Any
 import numpy as np
 from django.core.files import File
 from django.db import connection, models, transaction
+from django.db.models.functions import Coalesce
 
 from rollcall import clock
 from rollcall.accounts.models import User
@@ -169,7 +170,12 @@ def _enqueue(import_id: int) -> None:
 
 def reference_load(*, school: School | None) -> Reference:
     """What files are checked against, in four queries: children with UPNs, schools, rolls, calendar."""
-    children = list(Child.objects.exclude(upn__isnull=True).exclude(upn="").values_list("id", "upn"))
+    # A UPN left on a record merged into another belongs to the surviving child.
+    children = list(
+        Child.objects.exclude(upn__isnull=True)
+        .exclude(upn="")
+        .values_list(Coalesce("merged_into_id", "id"), "upn")
+    )
     schools = list(
         School.objects.values_list("id", "urn", "la_code", "establishment_number", "name", "status_name")
     )

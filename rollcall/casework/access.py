@@ -12,8 +12,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from rollcall.accounts.models import User
-from rollcall.casework.models import Case
-from rollcall.people.models import Child
+from rollcall.casework.models import Case, ChildMerge
+from rollcall.people.models import Child, PossibleDuplicate
 from rollcall.rules.workflow import Role
 from rollcall.schools.models import RemovalNotice, RollEntry
 
@@ -73,7 +73,8 @@ def get_case_for_user(user: User, case_id: int, action: str = VIEW) -> Case:
 
 def children_visible_to(user: User) -> QuerySet[Child]:
     """The children this user may see: used by search, pages and the API alike."""
-    children = Child.objects.all()
+    # A record merged into another is only a redirect now: it drops out of every list and search.
+    children = Child.objects.filter(merged_into__isnull=True)
     if user.is_administrator or user.is_head_of_service:
         return children
     school = user.school
@@ -91,3 +92,79 @@ def get_child_for_user(user: User, child_id: int) -> Child:
     if child is None:
         raise Http404("No such child")
     return child
+
+
+def merged_child_redirect(user: User, child_id: int) -> int | None:
+    """The surviving child's id when ``child_id`` was merged into a record this user may see.
+
+    Old links to an absorbed record (pages, API, bookmarks) lead to the survivor; someone who may
+    not see the survivor gets the same 404 as for a child who does not exist.
+    """
+    survivor_id = (
+        Child.objects.filter(pk=child_id, merged_into__isnull=False)
+        .values_list("merged_into", flat=True)
+        .first()
+    )
+    if survivor_id is None or not children_visible_to(user).filter(pk=survivor_id).exists():
+        return None
+    return int(survivor_id)
+
+
+# ---- possible duplicates and merges ----------------------------------------------------------------
+# Only administrators and team managers decide whether two records are one child (issue 11), and a
+# manager only for children they may see: both records, since deciding means comparing them.
+
+
+def can_review_duplicates(user: User) -> bool:
+    """Administrators and team managers: the duplicate queue, "not the same child", merge, undo."""
+    if not user.is_authenticated or user.is_school_user:
+        return False
+    return user.is_administrator or any(Role.MANAGER in user.roles_in(team) for team in user.team_ids)
+
+
+def duplicates_visible_to(user: User) -> QuerySet[PossibleDuplicate]:
+    """Open pairs for this person's queue: an administrator every pair, a manager each pair with at
+    least one child they may see (the other is named only if they may see it too)."""
+    pairs = PossibleDuplicate.objects.filter(
+        status=PossibleDuplicate.Status.OPEN,
+        child__merged_into__isnull=True,
+        other__merged_into__isnull=True,
+    )
+    if not can_review_duplicates(user):
+        return pairs.none()
+    if user.is_administrator:
+        return pairs
+    visible = children_visible_to(user).values("pk")
+    return pairs.filter(Q(child__in=visible) | Q(other__in=visible))
+
+
+def can_resolve_pair(user: User, *children: Child | int) -> bool:
+    """May decide about these children together: a reviewer who may see every one of them."""
+    ids = {c if isinstance(c, int) else c.pk for c in children}
+    if not can_review_duplicates(user):
+        return False
+    return children_visible_to(user).filter(pk__in=ids).count() == len(ids)
+
+
+def get_duplicate_for_user(user: User, pair_id: int) -> PossibleDuplicate:
+    """An open pair in this person's queue that they may resolve: 404 if not in their queue,
+    403 if they can see only one of the two children."""
+    pair = duplicates_visible_to(user).select_related("child", "other").filter(pk=pair_id).first()
+    if pair is None:
+        raise Http404("No such pair")
+    if not can_resolve_pair(user, pair.child_id, pair.other_id):
+        raise PermissionDenied("Only someone who may see both records can decide about them.")
+    return pair
+
+
+def can_undo_merge(user: User, merge: ChildMerge) -> bool:
+    """The undo button: a reviewer who may see the surviving record (the absorbed one is hidden)."""
+    return merge.undone_at is None and can_resolve_pair(user, merge.survivor_id)
+
+
+def get_merge_for_user(user: User, merge_id: int) -> ChildMerge:
+    """A merge this person may undo, or 404 (without saying whether it exists)."""
+    merge = ChildMerge.objects.select_related("survivor", "absorbed").filter(pk=merge_id).first()
+    if merge is None or not can_undo_merge(user, merge):
+        raise Http404("No such merge")
+    return merge

@@ -1,9 +1,14 @@
 from django.urls import path
 
 from rollcall.casework import child_views as views
+from rollcall.casework import merge_views
 
 app_name = "children"
 urlpatterns = [
     path("", views.search, name="search"),
     path("<int:pk>/", views.child_detail, name="child"),
+    path("duplicates/", merge_views.duplicate_queue, name="duplicates"),
+    path("duplicates/<int:pk>/", merge_views.duplicate_review, name="duplicate"),
+    path("duplicates/<int:pk>/merge/", merge_views.duplicate_merge, name="duplicate-merge"),
+    path("merges/<int:pk>/undo/", merge_views.merge_undo, name="merge-undo"),
 ]

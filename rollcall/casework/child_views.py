@@ -13,13 +13,19 @@ from typing import Any
 from django.core.paginator import Paginator
 from django.db.models import F, OuterRef, Q, Subquery
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from rollcall.accounts.access import signed_in_user
 from rollcall.accounts.models import User
 from rollcall.audit.services import record_view
-from rollcall.casework.access import cases_visible_to, children_visible_to, get_child_for_user
+from rollcall.casework.access import (
+    cases_visible_to,
+    children_visible_to,
+    get_child_for_user,
+    merged_child_redirect,
+)
 from rollcall.casework.events import event_text
+from rollcall.casework.merging import merges_to_undo
 from rollcall.casework.models import Event, Flag
 from rollcall.people.forms import ChildSearchForm
 from rollcall.people.models import Child, PossibleDuplicate
@@ -61,6 +67,10 @@ def search(request: HttpRequest) -> HttpResponse:
 def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One child's record, cut to what this user may see; the view is logged."""
     user = signed_in_user(request)
+    survivor_id = merged_child_redirect(user, pk)
+    if survivor_id is not None:
+        # This record was merged into another: old links and bookmarks lead to the survivor.
+        return redirect("children:child", survivor_id)
     child = get_child_for_user(user, pk)
     record_view(user=user, child=child, what="Child record", path=request.get_full_path())
 
@@ -95,6 +105,7 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
         for flag in Flag.objects.filter(child=child, cleared_at__isnull=True).order_by("-raised_at")
     ]
     context.update(cases=cases, flags=flags, duplicates=_duplicates(user, child))
+    context["merges"] = merges_to_undo(user, child)
 
     events = (
         Event.objects.filter(child=child)

@@ -33,6 +33,9 @@ ROLL_JOINED = "roll.joined"
 FLAG_RAISED = "flag.raised"
 FLAG_CLEARED = "flag.cleared"
 CHILD_CREATED = "child.created"
+CHILD_MERGED = "child.merged"
+CHILD_MERGE_UNDONE = "child.merge_undone"
+DUPLICATE_DISMISSED = "duplicate.dismissed"
 
 
 def event_record(
@@ -156,6 +159,21 @@ events_words_register(
         FLAG_RAISED: "Flag raised: {label}",
         FLAG_CLEARED: "Flag cleared: {label} ({details})",
         CHILD_CREATED: "Record created ({source})",
+        CHILD_MERGED: lambda p: (
+            f"Record {p.get('absorbed', '?')} merged into this one: {p.get('reason', '')}"
+            + (
+                ". Moved: " + ", ".join(f"{n} {label}" for label, n in p["moved"].items())
+                if p.get("moved")
+                else ""
+            )
+            + (
+                ". Left on the old record: " + ", ".join(f"{n} {label}" for label, n in p["left"].items())
+                if p.get("left")
+                else ""
+            )
+        ),
+        CHILD_MERGE_UNDONE: "Merge with record {other} undone: {reason}",
+        DUPLICATE_DISMISSED: "Not the same child as record {other}: {reason}",
     }
 )
 

@@ -8,7 +8,7 @@ the same error summary.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
@@ -273,3 +273,56 @@ class TransitionForm(forms.Form):
             if name in wanted and value:
                 details[name] = value.isoformat() if isinstance(value, dt.date) else str(value).strip()
         return details
+
+
+# ---- possible duplicates and merges -------------------------------------------------------------
+
+
+class _ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label="Why?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={
+            "required": "Enter the reason",
+            "max_length": "The reason must be 2,000 characters or fewer",
+        },
+    )
+
+
+class DismissDuplicateForm(_ReasonForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = "Why are these not the same child?"
+        self.fields["reason"].error_messages["required"] = "Enter why these are not the same child"
+
+
+class MergeForm(_ReasonForm):
+    """Which record carries on, and why the two are one child."""
+
+    keep = forms.TypedChoiceField(
+        label="Which record should be kept?",
+        help_text="Everything on the other record moves to this one; the other one leads here.",
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select the record to keep",
+            "invalid_choice": "Select the record to keep",
+        },
+    )
+
+    def __init__(self, *args: Any, choices: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        keep = cast(forms.TypedChoiceField, self.fields["keep"])
+        keep.choices = choices
+        self.order_fields(["keep", "reason"])
+        self.fields["reason"].label = "Why are these the same child?"
+        self.fields["reason"].help_text = "This is kept in the merge record and shown on the child's timeline"
+        self.fields["reason"].error_messages["required"] = "Enter why these are the same child"
+
+
+class UndoMergeForm(_ReasonForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = "Why is the merge being undone?"
+        self.fields["reason"].error_messages["required"] = "Enter why the merge is being undone"

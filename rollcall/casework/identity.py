@@ -20,8 +20,9 @@ from rollcall.people.matching import (
     child_match,
     clean_name,
     duplicate_reason,
+    duplicates_record,
 )
-from rollcall.people.models import Address, Child, PossibleDuplicate, validate_upn
+from rollcall.people.models import Address, Child, validate_upn
 from rollcall.rules.upn import normalise_upn
 
 _ADDRESS_FIELDS = frozenset({"line_1", "line_2", "town", "postcode", "moved_in"})
@@ -89,9 +90,8 @@ def child_match_or_create(
             fields = {"postcode": postcode or "", **address}
             fields["postcode"] = " ".join(str(fields["postcode"]).upper().split())
             Address.objects.create(child=child, **fields)
-        PossibleDuplicate.objects.bulk_create(
-            PossibleDuplicate(child=child, other=other, reason=duplicate_reason(other, forename, postcode))
-            for other in match.candidates
+        duplicates_record(
+            child, [(other, duplicate_reason(other, forename, postcode)) for other in match.candidates]
         )
         events.event_record(
             verb=events.CHILD_CREATED,

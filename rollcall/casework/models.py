@@ -352,3 +352,40 @@ class SweepRun(models.Model):
 
     def __str__(self) -> str:
         return f"Sweep as of {self.as_of}"
+
+
+class ChildMerge(models.Model):
+    """Two records of one child made one: who did it, why, and exactly which rows moved.
+
+    ``moved`` is what undo needs to put everything back (see rollcall/casework/merging.py for its
+    shape): each table and field that pointed at the absorbed child with the primary keys that were
+    repointed, rows closed or left behind to keep a uniqueness rule, and the child fields copied.
+    The row is never deleted; an undo is recorded on it.
+    """
+
+    survivor = models.ForeignKey("people.Child", on_delete=models.PROTECT, related_name="+")
+    absorbed = models.ForeignKey("people.Child", on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField()
+    merged_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    merged_at = models.DateTimeField()
+    moved: models.JSONField[dict[str, Any]] = models.JSONField(default=dict)
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    undo_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-merged_at", "-pk"]
+        constraints = [
+            # A record is absorbed at most once at a time: a second merge needs the first undone.
+            models.UniqueConstraint(
+                fields=["absorbed"], condition=Q(undone_at__isnull=True), name="child_merge_absorbed_once"
+            ),
+            models.CheckConstraint(
+                condition=~Q(survivor=models.F("absorbed")), name="child_merge_two_children"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Child {self.absorbed_id} merged into child {self.survivor_id}"

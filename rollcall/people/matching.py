@@ -22,12 +22,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 
-from rollcall.people.models import Address, Child
+from rollcall.people.models import Address, Child, PossibleDuplicate
 from rollcall.rules.upn import normalise_upn
 
-__all__ = ["MatchResult", "child_match", "duplicate_reason", "normalise_postcode"]
+__all__ = ["MatchResult", "child_match", "duplicate_reason", "duplicates_record", "normalise_postcode"]
 
 How = Literal["upn", "name_dob_postcode", "none"]
 
@@ -66,9 +66,11 @@ def child_match(
     """
     wanted_upn = normalise_upn(upn) if upn else ""
     if wanted_upn:
-        by_upn = Child.objects.filter(upn=wanted_upn).first()
+        by_upn = Child.objects.select_related("merged_into").filter(upn=wanted_upn).first()
         if by_upn is not None:
-            return MatchResult(child=by_upn, how="upn")
+            # A record merged into another kept its own UPN when the survivor had one: the
+            # survivor is the child (merges repoint earlier merges, so one step is enough).
+            return MatchResult(child=by_upn.merged_into or by_upn, how="upn")
 
     forename, surname = clean_name(forename), clean_name(surname)
     wanted_postcode = normalise_postcode(postcode)
@@ -78,7 +80,10 @@ def child_match(
     # Case-insensitive on every database: PostgreSQL compares UPPER(legal_surname), which the
     # expression index child_surname_dob (Upper(legal_surname), date_of_birth) serves.
     same_surname_and_dob = list(
-        Child.objects.filter(legal_surname__iexact=surname, date_of_birth=date_of_birth)
+        # A merged record is only a redirect now: never a match nor a candidate again.
+        Child.objects.filter(
+            legal_surname__iexact=surname, date_of_birth=date_of_birth, merged_into__isnull=True
+        )
         .annotate(current_postcode=Subquery(current_postcode))
         .order_by("pk")
     )
@@ -116,3 +121,25 @@ def duplicate_reason(child: Child, forename: str, postcode: str | None) -> str:
     if child.upn:
         reason += f"; UPN on record {child.upn}"
     return reason[:200]
+
+
+def duplicates_record(child: Child, candidates: list[tuple[Child, str]]) -> list[PossibleDuplicate]:
+    """Record ``child`` as a possible duplicate of each candidate (with the reason), once per pair.
+
+    A pair already recorded either way round is skipped whatever its status, so two records an
+    officer called "not the same child" are never offered again (and an open pair is not doubled).
+    """
+    others = [other for other, _reason in candidates if other.pk != child.pk]
+    if not others:
+        return []
+    known = {
+        a if b == child.pk else b
+        for a, b in PossibleDuplicate.objects.filter(
+            Q(child=child, other__in=others) | Q(other=child, child__in=others)
+        ).values_list("child_id", "other_id")
+    }
+    return PossibleDuplicate.objects.bulk_create(
+        PossibleDuplicate(child=child, other=other, reason=reason)
+        for other, reason in candidates
+        if other.pk != child.pk and other.pk not in known
+    )

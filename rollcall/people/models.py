@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import Upper
+from django.db.models.functions import Greatest, Least, Upper
 from simple_history.models import HistoricalRecords
 
 from rollcall.rules.upn import upn_errors
@@ -40,6 +40,11 @@ class Child(models.Model):
     consistent_identifier = models.CharField(max_length=40, unique=True, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Set when an officer merged this record into another (casework/merging.py): everything that
+    # pointed here moved to that child, this row stays so old links redirect and undo can restore it.
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="absorbed_records"
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -121,6 +126,12 @@ class PossibleDuplicate(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["child", "other"], name="possible_duplicate_pair"),
+            # One row per pair whichever way round it was found, so a pair an officer called "not
+            # the same child" can never be offered again as (other, child).
+            models.UniqueConstraint(
+                Least("child", "other"), Greatest("child", "other"), name="possible_duplicate_pair_any_order"
+            ),
+            models.CheckConstraint(condition=~Q(child=F("other")), name="possible_duplicate_two_children"),
         ]
 
     def __str__(self) -> str:
