@@ -466,7 +466,7 @@ def children_merge_undo(*, merge: ChildMerge, actor: User, reason: str) -> Child
     reason = reason.strip()
     if not reason:
         raise MergeRefused("Enter why the merge is being undone")
-    if not can_undo_merge(actor, merge):
+    if not can_review_duplicates(actor):
         raise MergeRefused(
             "Only an administrator, or a team manager who may see the record, can undo a merge"
         )
@@ -481,9 +481,14 @@ def children_merge_undo(*, merge: ChildMerge, actor: User, reason: str) -> Child
             )
         locked = _lock_children(merge.survivor_id, merge.absorbed_id)
         survivor, absorbed = locked[merge.survivor_id], locked[merge.absorbed_id]
+        # Checked before who may see the survivor: a merged survivor is hidden from everyone.
         if survivor.merged_into_id is not None:
             raise MergeRefused(
                 f"The surviving record has since been merged into record {survivor.merged_into_id}: undo that merge first"
+            )
+        if not can_undo_merge(actor, merge):
+            raise MergeRefused(
+                "Only an administrator, or a team manager who may see the record, can undo a merge"
             )
         if absorbed.merged_into_id != survivor.pk:
             raise MergeRefused("The absorbed record no longer points at this record")
