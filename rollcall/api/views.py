@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics
@@ -135,13 +135,16 @@ class ChildDetail(ApiView):
     )
     def get(self, request: Request, pk: int) -> Response | HttpResponseRedirect:
         user = signed_in_user(request)
-        survivor_id = merged_child_redirect(user, int(pk))
-        if survivor_id is not None:
+        try:
+            child = get_child_for_user(user, int(pk))
+        except Http404:
+            survivor_id = merged_child_redirect(user, int(pk))
+            if survivor_id is None:
+                raise
             # 307, not 301: a merge can be undone within its undo window.
             moved = HttpResponseRedirect(reverse("api:child", args=[survivor_id]))
             moved.status_code = 307
             return moved
-        child = get_child_for_user(user, int(pk))
         rolls = RollEntry.objects.filter(child=child).select_related("school", "destination_school")
         school = user.school
         if school is not None:

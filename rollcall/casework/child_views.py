@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.paginator import Paginator
 from django.db.models import F, OuterRef, Q, Subquery
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from rollcall.accounts.access import signed_in_user
@@ -67,11 +67,15 @@ def search(request: HttpRequest) -> HttpResponse:
 def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One child's record, cut to what this user may see; the view is logged."""
     user = signed_in_user(request)
-    survivor_id = merged_child_redirect(user, pk)
-    if survivor_id is not None:
-        # This record was merged into another: old links and bookmarks lead to the survivor.
+    try:
+        child = get_child_for_user(user, pk)
+    except Http404:
+        # A record merged into another: old links and bookmarks lead to the survivor (asked only
+        # after the usual look-up fails, so an ordinary page costs no extra query).
+        survivor_id = merged_child_redirect(user, pk)
+        if survivor_id is None:
+            raise
         return redirect("children:child", survivor_id)
-    child = get_child_for_user(user, pk)
     record_view(user=user, child=child, what="Child record", path=request.get_full_path())
 
     addresses = list(

@@ -608,9 +608,12 @@ def duplicate_dismiss(*, pair: PossibleDuplicate, actor: User, reason: str) -> P
 
 
 def merges_to_undo(user: User, child: Child) -> list[ChildMerge]:
-    """Merges into this child that this person may still undo: the undo button on its page."""
+    """Merges into this child that this person may still undo: the undo button on its page.
+
+    Called for a child the person already sees, so a reviewer may undo every one (one query).
+    """
     if not can_review_duplicates(user):
         return []
     since = clock.now() - dt.timedelta(days=settings.CHILD_MERGE_UNDO_DAYS)
     merges = ChildMerge.objects.filter(survivor=child, undone_at__isnull=True, merged_at__gte=since)
-    return [m for m in merges.select_related("absorbed", "merged_by") if can_undo_merge(user, m)]
+    return list(merges.select_related("absorbed", "merged_by").order_by("-merged_at", "-pk"))
