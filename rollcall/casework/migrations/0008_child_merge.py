@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('casework', '0005_child_flag_once'),
+        ('casework', '0007_case_task_version'),
         ('people', '0003_child_merged_into_and_duplicate_pairs'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
