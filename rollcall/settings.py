@@ -216,3 +216,7 @@ LOGGING = {
     # WeasyPrint reports every step of every PDF at INFO; only its problems are worth a line.
     "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
+
+# More returns than this from one school in one day are listed for administrators to look at
+# (rollcall/returns/claim_views.py): a leaked school token would show up here first.
+RETURNS_BURST_PER_DAY = env_int("RETURNS_BURST_PER_DAY", 20, minimum=1)

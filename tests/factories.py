@@ -12,7 +12,7 @@ from rollcall.accounts.models import Membership, Team, User
 from rollcall.people.models import Address, Carer, Child
 from rollcall.rules.upn import make_upn
 from rollcall.rules.workflow import Role
-from rollcall.schools.models import RollEntry, School, TermDate
+from rollcall.schools.models import RemovalNotice, RollEntry, School, TermDate
 
 
 class SchoolFactory(DjangoModelFactory[School]):
@@ -115,6 +115,20 @@ class RollEntryFactory(DjangoModelFactory[RollEntry]):
     child = factory.SubFactory(ChildFactory)
     school = factory.SubFactory(SchoolFactory)
     on_roll_from = dt.date(2024, 9, 4)
+
+
+class RemovalNoticeFactory(DjangoModelFactory[RemovalNotice]):
+    """A removal notice as recorded (tests that need one without the service's side effects)."""
+
+    class Meta:
+        model = RemovalNotice
+
+    school = factory.SubFactory(SchoolFactory)
+    child = factory.SubFactory(ChildFactory)
+    submitted_by = factory.LazyAttribute(lambda notice: school_user(notice.school))
+    received_at = dt.datetime(2026, 11, 2, 9, tzinfo=dt.UTC)
+    removal_date = dt.date(2026, 11, 2)
+    ground = "g"
 
 
 def academic_year_terms(year: int) -> list[TermDate]:

@@ -28,6 +28,7 @@ urlpatterns = [
     ),
     path("v1/removals/", returns_api.RemovalNoticeListCreate.as_view(), name="removals"),
     path("v1/new-pupils/", returns_api.NewPupilCreate.as_view(), name="new-pupils"),
+    path("v1/returns/", returns_api.SchoolReturnList.as_view(), name="returns"),
     path("v1/cases/", views.CaseList.as_view(), name="cases"),
     path("v1/cases/<int:pk>/", views.CaseDetail.as_view(), name="case"),
     path("v1/children/<int:pk>/", views.ChildDetail.as_view(), name="child"),

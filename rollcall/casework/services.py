@@ -634,8 +634,15 @@ def roll_join(
     on_roll_from: dt.date,
     actor: User | None = None,
     at: dt.datetime | None = None,
+    expected: bool = True,
 ) -> RollEntry:
-    """Record a child on a school's roll; open CME cases close with the outcome "back on roll"."""
+    """Record a child on a school's roll and follow up the child's open CME case.
+
+    ``expected``: the council expected the child at this school (an admission, a put-on-roll
+    request, a named destination) and the details agreed, so the case closes as back on roll.
+    Otherwise the case moves to "back on roll, to confirm" with a task for its owner, who is told:
+    Roll Call never closes a missing child's case on a claim nobody checked.
+    """
     with transaction.atomic():
         entry = RollEntry.objects.filter(child=child, school=school, on_roll_to__isnull=True).first()
         if entry is None:
@@ -649,15 +656,44 @@ def roll_join(
                 on_roll_from=on_roll_from.isoformat(),
             )
         for case in Case.objects.open().filter(child=child, kind="cme"):
-            case_transition(
-                case=case,
-                target="closed",
-                actor=None,
-                outcome="on_roll",
-                outcome_details={"school": school.name},
-                at=at,
-            )
+            if expected:
+                case_transition(
+                    case=case,
+                    target="closed",
+                    actor=None,
+                    outcome="on_roll",
+                    outcome_details={"school": school.name},
+                    at=at,
+                )
+            elif case.status != "on_roll_to_confirm":
+                _back_on_roll_to_confirm(case, school, on_roll_from, at)
     return entry
+
+
+def _back_on_roll_to_confirm(
+    case: Case, school: School, on_roll_from: dt.date, at: dt.datetime | None
+) -> None:
+    case = case_transition(case=case, target="on_roll_to_confirm", actor=None, at=at)
+    if case.owner is None:
+        raise CaseworkError(f"{case.reference} has no owner. Ask a manager to assign it.")
+    today = clock.local_date(at or clock.now())
+    calendar = council_calendar()
+    task_create(
+        case=case,
+        code="confirm_on_roll",
+        title=f"Check the child is on roll at {school.name} from {long_date(on_roll_from)}, then close",
+        due=calendar.add_school_days(today, 2),
+        assignee=case.owner,
+        key=f"confirm_on_roll:{case.pk}:{school.pk}",
+    )
+    case_refresh(case, calendar=calendar, settings=RuleSettings.current(), today=today)
+    message_send(
+        recipients=[case.owner],
+        subject="A case to check in Roll Call",
+        body="A child on your caseload may be back on a school roll. Check it and close the case.",
+        url=_case_url(case),
+        key=f"back-on-roll:{case.pk}:{school.pk}",
+    )
 
 
 def cases_close_for_children_on_roll(*, at: dt.datetime | None = None) -> int:

@@ -46,7 +46,8 @@ from rollcall.casework.sweep import sweep
 from rollcall.health.demo import demo_health
 from rollcall.people.models import Address, Carer, Child
 from rollcall.policies.demo import demo_policies
-from rollcall.returns.removals import Pupil, Removal, removal_notify
+from rollcall.returns.claims import Pupil
+from rollcall.returns.removals import Removal, removal_notify
 from rollcall.rules.age import is_compulsory_school_age
 from rollcall.rules.calendar import academic_year_of, default_terms
 from rollcall.rules.escalation import Level

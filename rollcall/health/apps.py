@@ -8,4 +8,8 @@ class HealthConfig(AppConfig):
 
     def ready(self) -> None:
         # The timeline words of the verbs this app records.
-        from rollcall.health import events  # noqa: F401
+        # Registers how a confirmed illness-report claim is applied (rollcall/returns/claims.py).
+        from rollcall.health import (
+            events,  # noqa: F401
+            services,  # noqa: F401
+        )

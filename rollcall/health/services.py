@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.urls import reverse
@@ -18,6 +19,7 @@ from rollcall.accounts.models import Membership, Team, User
 from rollcall.casework import events
 from rollcall.casework.access import case_role
 from rollcall.casework.calendar import council_calendar
+from rollcall.casework.identity import child_match_or_create
 from rollcall.casework.models import Case, RuleSettings, Task
 from rollcall.casework.services import (
     CaseworkError,
@@ -48,6 +50,8 @@ from rollcall.health.models import (
 )
 from rollcall.notify.services import message_send, team_members
 from rollcall.people.models import Child
+from rollcall.returns.claims import Pupil, claim_kind_register, claim_receive
+from rollcall.returns.models import SchoolReturn
 from rollcall.rules.calendar import SchoolCalendar
 from rollcall.rules.health import next_checkin_due, provision_start_due
 from rollcall.rules.workflow import Role
@@ -115,6 +119,100 @@ class ReportFacts:
     evidence_from: str = ""
     evidence_date: dt.date | None = None
     details: str = ""
+
+
+def _facts_as_sent(facts: ReportFacts) -> dict[str, Any]:
+    return {
+        "first_day_absent": facts.first_day_absent.isoformat(),
+        "days_so_far": facts.days_so_far,
+        "pattern": facts.pattern,
+        "medical_evidence": facts.medical_evidence,
+        "expected_days": facts.expected_days,
+        "evidence_from": facts.evidence_from,
+        "evidence_date": facts.evidence_date.isoformat() if facts.evidence_date else None,
+        "details": facts.details,
+    }
+
+
+def _facts_from_sent(sent: dict[str, Any]) -> ReportFacts:
+    return ReportFacts(
+        first_day_absent=dt.date.fromisoformat(sent["first_day_absent"]),
+        days_so_far=sent["days_so_far"],
+        pattern=sent["pattern"],
+        medical_evidence=sent["medical_evidence"],
+        expected_days=sent.get("expected_days"),
+        evidence_from=sent.get("evidence_from", ""),
+        evidence_date=dt.date.fromisoformat(sent["evidence_date"]) if sent.get("evidence_date") else None,
+        details=sent.get("details", ""),
+    )
+
+
+def health_report_receive(
+    *,
+    actor: User,
+    school: School | None,
+    facts: ReportFacts,
+    child: Child | None = None,
+    pupil: Pupil | None = None,
+    at: dt.datetime | None = None,
+) -> HealthReport | SchoolReturn:
+    """A report as it arrives, in one transaction: the child (picked, matched or created) and the report.
+
+    A school that types a pupil's details goes through the claims rule (rollcall/returns/claims.py):
+    a child we hold is reported only when the details agree and the pupil is on that school's roll,
+    otherwise the report waits for Access to Education to check and the ``SchoolReturn`` is returned.
+    Council staff reporting (Access to Education) are matched and, if need be, a record created.
+    """
+    instant = at or clock.now()
+    with transaction.atomic():
+        if child is None:
+            if pupil is None:
+                raise CaseworkError("Choose a pupil or enter the pupil's details")
+            if school is not None:
+                received = claim_receive(
+                    kind=SchoolReturn.Kind.ILLNESS_REPORT,
+                    school=school,
+                    actor=actor,
+                    pupil=pupil,
+                    on=facts.first_day_absent,
+                    sent={"facts": _facts_as_sent(facts)},
+                    at=instant,
+                )
+                if received.child is None:
+                    return received.school_return
+                child = received.child
+            else:
+                child, _match, _created = child_match_or_create(
+                    upn=pupil.upn,
+                    forename=pupil.forename,
+                    surname=pupil.surname,
+                    date_of_birth=pupil.date_of_birth,
+                    postcode=pupil.postcode or None,
+                    address=(
+                        {"line_1": pupil.address_line_1, "town": pupil.town, "postcode": pupil.postcode}
+                        if pupil.address_line_1 and pupil.postcode
+                        else None
+                    ),
+                    actor=actor,
+                    source="health report",
+                )
+        return health_report_record(child=child, school=school, actor=actor, facts=facts, at=instant)
+
+
+def _apply_confirmed_report(
+    school_return: SchoolReturn, child: Child, actor: User, instant: dt.datetime
+) -> None:
+    """Access to Education confirmed the pupil is this child: the report is recorded now."""
+    health_report_record(
+        child=child,
+        school=school_return.school,
+        actor=actor,
+        facts=_facts_from_sent(school_return.sent["facts"]),
+        at=instant,
+    )
+
+
+claim_kind_register(SchoolReturn.Kind.ILLNESS_REPORT, _apply_confirmed_report)
 
 
 def health_report_record(

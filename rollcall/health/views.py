@@ -46,6 +46,8 @@ from rollcall.health.models import (
     ProvisionReferral,
     SenPanelRequest,
 )
+from rollcall.returns.claims import RECEIVED_MESSAGE
+from rollcall.returns.models import SchoolReturn
 from rollcall.rules.workflow import Role
 
 
@@ -80,31 +82,26 @@ def report_new(request: HttpRequest) -> HttpResponse:
     form = HealthReportForm(request.POST if request.method == "POST" else None, school=school)
     if request.method == "POST" and form.is_valid():
         try:
-            child = form.chosen_child()
-            if child is None:
-                pupil = form.typed_pupil()
-                address = (
-                    {"line_1": pupil.address_line_1, "town": pupil.town, "postcode": pupil.postcode}
-                    if pupil.address_line_1 and pupil.postcode
-                    else None
-                )
-                child, _match, _created = child_match_or_create(
-                    upn=pupil.upn,
-                    forename=pupil.forename,
-                    surname=pupil.surname,
-                    date_of_birth=pupil.date_of_birth,
-                    postcode=pupil.postcode or None,
-                    address=address,
-                    actor=user,
-                    source="health report",
-                )
-            report = services.health_report_record(child=child, school=school, actor=user, facts=form.facts())
+            outcome = services.health_report_receive(
+                actor=user,
+                school=school,
+                facts=form.facts(),
+                child=form.chosen_child(),
+                pupil=None if form.chosen_child() else form.typed_pupil(),
+            )
         except (CaseworkError, ValidationError) as refused:
             form.add_error(
                 None, refused.messages[0] if isinstance(refused, ValidationError) else str(refused)
             )
         else:
-            return redirect("health:report-done", pk=report.pk)
+            if isinstance(outcome, SchoolReturn):
+                # Only what the school typed is said back: never what the council holds.
+                pupil = form.typed_pupil()
+                messages.success(
+                    request, f"Report received for {pupil.forename} {pupil.surname}. {RECEIVED_MESSAGE}"
+                )
+                return redirect("schools:portal")
+            return redirect("health:report-done", pk=outcome.pk)
     return render(
         request,
         "health/report_form.html",

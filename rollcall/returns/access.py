@@ -1,10 +1,11 @@
-"""Who may read which removal notices (docs/access.md): pages, the API and exports alike."""
+"""Who may read the returns schools send and decide claims to confirm (docs/access.md)."""
 
 from __future__ import annotations
 
 from django.db.models import QuerySet
 
 from rollcall.accounts.models import Team, User
+from rollcall.returns.models import SchoolReturn
 from rollcall.schools.models import RemovalNotice
 
 
@@ -26,3 +27,15 @@ def removal_notices_visible_to(user: User) -> QuerySet[RemovalNotice]:
     if can_read_all_removal_notices(user):
         return notices
     return notices.none()
+
+
+def can_decide_claim(user: User, claim: SchoolReturn) -> bool:
+    """The owning team's officers and managers, and heads of service, confirm or refuse a claim."""
+    if user.is_school_user or not user.is_active:
+        return False
+    return user.is_head_of_service or (claim.team_id is not None and claim.team_id in user.team_ids)
+
+
+def can_watch_returns(user: User) -> bool:
+    """Administrators (and heads of service) see bursts of returns and every refused claim."""
+    return user.is_active and not user.is_school_user and (user.is_administrator or user.is_head_of_service)

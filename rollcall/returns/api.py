@@ -23,6 +23,8 @@ from rollcall.api_base import ERROR, ApiView
 from rollcall.casework.models import Case
 from rollcall.casework.services import CaseworkError
 from rollcall.returns.access import removal_notices_visible_to
+from rollcall.returns.claims import Received
+from rollcall.returns.models import SchoolReturn
 from rollcall.returns.new_pupils import new_pupil_notify
 from rollcall.returns.removals import removal_notify
 from rollcall.returns.serializers import (
@@ -30,6 +32,7 @@ from rollcall.returns.serializers import (
     NewPupilResultSerializer,
     RemovalNoticeInputSerializer,
     RemovalNoticeSerializer,
+    SchoolReturnSerializer,
     pupil_from,
 )
 from rollcall.schools.models import RemovalNotice
@@ -56,7 +59,7 @@ class IsSchoolUserToWrite(BasePermission):
 
 def removal_notice_queryset(notices: QuerySet[RemovalNotice]) -> QuerySet[RemovalNotice]:
     """Notices with everything the serializer reads, in a fixed number of queries."""
-    return notices.select_related("school", "child", "destination_school").prefetch_related(
+    return notices.select_related("school", "child", "destination_school", "school_return").prefetch_related(
         Prefetch("cases", queryset=Case.objects.only("id", "kind", "removal_notice_id"))
     )
 
@@ -82,7 +85,8 @@ class RemovalNoticeListCreate(ApiView):
     )
     def get(self, request: Request) -> Response:
         page = self.paginate_queryset(self.get_queryset())
-        data = RemovalNoticeSerializer(page, many=True).data
+        as_school = signed_in_user(request).school is not None
+        data = RemovalNoticeSerializer(page, many=True, context={"as_school": as_school}).data
         return self.get_paginated_response(data)
 
     @extend_schema(
@@ -90,8 +94,11 @@ class RemovalNoticeListCreate(ApiView):
         description=(
             "A school's deletion return (Pupil Registration Regulations 2024, reg. 13(4)): the pupil "
             "and the removal. School users only. Send a unique `Idempotency-Key` header with each "
-            "notice: a retry with the same key returns the first notice (200) and records nothing "
-            "new. Dates are ISO 8601 (YYYY-MM-DD); errors are keyed by field."
+            "notice: a retry with the same key returns the first answer (200) and records nothing "
+            "new. A notice about a pupil the council holds goes ahead only when the details agree and "
+            "the pupil is on your roll; otherwise it is received (202) and the council checks it "
+            "first. The answer repeats only what you sent. Dates are ISO 8601 (YYYY-MM-DD); errors "
+            "are keyed by field."
         ),
         parameters=[
             OpenApiParameter(
@@ -107,10 +114,14 @@ class RemovalNoticeListCreate(ApiView):
         ],
         request=RemovalNoticeInputSerializer,
         responses={
-            201: OpenApiResponse(RemovalNoticeSerializer, description="The notice was recorded."),
+            201: OpenApiResponse(SchoolReturnSerializer, description="The notice was recorded."),
+            202: OpenApiResponse(
+                SchoolReturnSerializer,
+                description="Received: the council checks the details before anything changes.",
+            ),
             200: OpenApiResponse(
-                RemovalNoticeSerializer,
-                description="A notice with this Idempotency-Key was already recorded; nothing new was.",
+                SchoolReturnSerializer,
+                description="A notice with this Idempotency-Key was already received; nothing new was recorded.",
             ),
             400: OpenApiResponse(description="The notice has errors, keyed by field; nothing was recorded."),
             403: OpenApiResponse(ERROR, description="Only school users may send removal notices."),
@@ -145,18 +156,19 @@ class RemovalNoticeListCreate(ApiView):
         incoming.is_valid(raise_exception=True)
         pupil, removal = incoming.pupil_and_removal()
         try:
-            notice, created = removal_notify(
+            received = removal_notify(
                 school=school, actor=user, pupil=pupil, removal=removal, idempotency_key=key
             )
         except CaseworkError as error:
             # Nothing was recorded (the service rolled back): a retry with the same key is safe.
             return Response({"detail": str(error)}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
-        # Read the notice back the same way for a first submission and a replay, so both bodies match.
-        recorded = removal_notice_queryset(RemovalNotice.objects.filter(pk=notice.pk)).get()
-        return Response(
-            RemovalNoticeSerializer(recorded).data,
-            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
-        )
+        return Response(SchoolReturnSerializer(received.school_return).data, status=_answer_status(received))
+
+
+def _answer_status(received: Received) -> int:
+    if not received.created:
+        return status.HTTP_200_OK
+    return status.HTTP_202_ACCEPTED if received.held else status.HTTP_201_CREATED
 
 
 class NewPupilCreate(ApiView):
@@ -169,12 +181,18 @@ class NewPupilCreate(ApiView):
         summary="Send a new pupil return",
         description=(
             "A school tells the council a pupil joined its roll (Pupil Registration Regulations 2024, "
-            "reg. 13(1)). Any open child missing education case for the child closes as back on roll. "
-            "School users only; a repeat for a pupil already on the roll records nothing new."
+            "reg. 13(1)). A return about a pupil the council holds goes ahead only when the details "
+            "agree and the council expected the pupil at your school; otherwise it is received (202) "
+            "and the council checks it first. School users only; a repeat for a pupil already on the "
+            "roll records nothing new."
         ),
         request=NewPupilInputSerializer,
         responses={
             201: OpenApiResponse(NewPupilResultSerializer, description="The pupil is on the school's roll."),
+            202: OpenApiResponse(
+                NewPupilResultSerializer,
+                description="Received: the council checks the details before anything changes.",
+            ),
             400: OpenApiResponse(description="The return has errors, keyed by field; nothing was recorded."),
             403: OpenApiResponse(ERROR, description="Only school users may send new pupil returns."),
         },
@@ -195,10 +213,37 @@ class NewPupilCreate(ApiView):
             )
         except CaseworkError as error:
             return Response({"detail": str(error)}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
+        answer = SchoolReturnSerializer(result.received.school_return).data
         body = {
-            "child": result.entry.child_id,
-            "child_created": result.child_created,
-            "on_roll_from": result.entry.on_roll_from,
-            "closed_cases": [case.reference for case in result.closed_cases],
+            "reference": answer["reference"],
+            "status": answer["status"],
+            "message": answer["message"],
+            "child": result.entry.child_id if result.entry else None,
+            "on_roll_from": result.entry.on_roll_from if result.entry else None,
         }
-        return Response(NewPupilResultSerializer(body).data, status=status.HTTP_201_CREATED)
+        return Response(NewPupilResultSerializer(body).data, status=_answer_status(result.received))
+
+
+class SchoolReturnList(ApiView):
+    """``GET``: the returns your school sent, newest first, as you sent them."""
+
+    serializer_class = SchoolReturnSerializer
+
+    def get_queryset(self) -> QuerySet[SchoolReturn]:
+        user = signed_in_user(self.request)
+        if user.school is None:
+            raise PermissionDenied("This list is for schools: council staff read removal notices and cases.")
+        return (
+            SchoolReturn.objects.filter(school=user.school)
+            .select_related("removal_notice")
+            .order_by("-received_at", "-pk")
+        )
+
+    @extend_schema(
+        summary="List your school's returns",
+        description="Every return your school sent, with what became of it: accepted, or received and being checked.",
+        responses={200: SchoolReturnSerializer(many=True)},
+    )
+    def get(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(SchoolReturnSerializer(page, many=True).data)

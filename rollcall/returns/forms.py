@@ -19,7 +19,8 @@ from rollcall.formats import long_date
 from rollcall.forms import DateField
 from rollcall.people.forms import upn_error_message
 from rollcall.people.models import Address, Child
-from rollcall.returns.removals import Pupil, Removal
+from rollcall.returns.claims import Pupil
+from rollcall.returns.removals import Removal
 from rollcall.rules.removal import GROUNDS
 from rollcall.rules.upn import normalise_upn
 from rollcall.schools.models import RollEntry, School
@@ -350,3 +351,27 @@ class RemovalForm(PupilDetailsForm):
             reason_details=data["details"].strip(),
         )
         return pupil, removal
+
+
+class ClaimDecisionForm(forms.Form):
+    """An officer's decision on a claim to confirm: confirm or refuse, with how they checked."""
+
+    CONFIRM = "confirm"
+    REFUSE = "refuse"
+
+    decision = forms.ChoiceField(
+        label="Are these details this child's?",
+        choices=[
+            (CONFIRM, "Yes: the return goes ahead for this child"),
+            (REFUSE, "No: refuse the return, nothing about the child changes"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether the details are this child's"},
+    )
+    note = forms.CharField(
+        label="How did you check?",
+        help_text="For example: spoke to the school's admissions officer, who confirmed the date of birth",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": "Say how you checked the details"},
+    )

@@ -1,56 +1,76 @@
 """A school tells the council it has a new pupil (the new pupil return, reg. 13(1)-(3)).
 
-The child is matched (never merged silently), put on the school's roll, and any open child
-missing education case closes with the outcome "back on roll" (roll_join).
+A return about a child we hold goes ahead only when the details agree and the council expected
+the pupil at that school (an admission, a put-on-roll request, a named destination) or the pupil
+is already on its roll; then the child is put on the roll and any open child missing education
+case closes as back on roll. Otherwise the return waits as a claim to confirm
+(rollcall/returns/claims.py); once an officer confirms it, the child goes on the roll and the case
+moves to "back on roll, to confirm" for its owner to close.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db import transaction
 
+from rollcall import clock
 from rollcall.accounts.models import User
-from rollcall.casework.identity import child_match_or_create
-from rollcall.casework.models import Case
 from rollcall.casework.services import roll_join
-from rollcall.returns.removals import Pupil
+from rollcall.people.models import Child
+from rollcall.returns.claims import Pupil, Received, claim_kind_register, claim_receive
+from rollcall.returns.models import SchoolReturn
 from rollcall.schools.models import RollEntry, School
 
 
 @dataclass(frozen=True)
 class NewPupilResult:
-    entry: RollEntry
-    child_created: bool
-    closed_cases: list[Case] = field(default_factory=list)
+    received: Received
+    entry: RollEntry | None  # None while the return waits for an officer
+
+    @property
+    def held(self) -> bool:
+        return self.entry is None
 
 
 def new_pupil_notify(
     *, school: School, actor: User, pupil: Pupil, entered_on: dt.date, at: dt.datetime | None = None
 ) -> NewPupilResult:
-    """Record a pupil on the school's roll from ``entered_on``.
+    """Receive a new pupil return; put the pupil on the school's roll from ``entered_on`` when it may.
 
     Idempotent: a second return for a pupil already on this school's roll changes nothing.
     """
-    address = (
-        {"line_1": pupil.address_line_1, "town": pupil.town, "postcode": pupil.postcode}
-        if pupil.address_line_1 and pupil.postcode
-        else None
-    )
+    instant = at or clock.now()
     with transaction.atomic():
-        child, _match, created = child_match_or_create(
-            upn=pupil.upn or None,
-            forename=pupil.forename,
-            surname=pupil.surname,
-            date_of_birth=pupil.date_of_birth,
-            gender=pupil.gender,
-            postcode=pupil.postcode or None,
-            address=address,
+        received = claim_receive(
+            kind=SchoolReturn.Kind.NEW_PUPIL,
+            school=school,
             actor=actor,
-            source=f"new pupil return from {school.name}",
+            pupil=pupil,
+            on=entered_on,
+            sent={"entered_on": entered_on.isoformat()},
+            at=instant,
         )
-        open_before = set(Case.objects.open().filter(child=child).values_list("pk", flat=True))
-        entry = roll_join(child=child, school=school, on_roll_from=entered_on, actor=actor, at=at)
-        closed = list(Case.objects.filter(pk__in=open_before, closed_at__isnull=False))
-    return NewPupilResult(entry=entry, child_created=created, closed_cases=closed)
+        if received.child is None:
+            return NewPupilResult(received=received, entry=None)
+        entry = roll_join(
+            child=received.child, school=school, on_roll_from=entered_on, actor=actor, at=instant
+        )
+    return NewPupilResult(received=received, entry=entry)
+
+
+def _apply(school_return: SchoolReturn, child: Child, actor: User, instant: dt.datetime) -> None:
+    """An officer confirmed the pupil is this child: on the roll, and the case's owner checks the rest."""
+    entered_on = dt.date.fromisoformat(school_return.sent["entered_on"])
+    roll_join(
+        child=child,
+        school=school_return.school,
+        on_roll_from=entered_on,
+        actor=actor,
+        at=instant,
+        expected=False,
+    )
+
+
+claim_kind_register(SchoolReturn.Kind.NEW_PUPIL, _apply)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import IntegrityError, transaction
 
@@ -16,25 +17,13 @@ from rollcall import clock
 from rollcall.accounts.models import Team, User
 from rollcall.casework import events
 from rollcall.casework.calendar import council_calendar
-from rollcall.casework.identity import child_match_or_create
 from rollcall.casework.models import Case, Flag, RuleSettings, Task
 from rollcall.casework.services import CaseworkError, case_open, case_refresh, flag_raise, task_create
+from rollcall.people.models import Child
+from rollcall.returns.claims import Pupil, Received, claim_kind_register, claim_receive
+from rollcall.returns.models import SchoolReturn
 from rollcall.rules.removal import RemovalFacts, assess_removal
 from rollcall.schools.models import RemovalNotice, RollEntry, School
-
-
-@dataclass(frozen=True)
-class Pupil:
-    """The pupil as the school describes them in the notice."""
-
-    forename: str
-    surname: str
-    date_of_birth: dt.date
-    upn: str | None = None
-    gender: str = "U"
-    address_line_1: str = ""
-    town: str = ""
-    postcode: str = ""
 
 
 @dataclass(frozen=True)
@@ -51,6 +40,43 @@ class Removal:
     continuous_absence_school_days: int | None = None
     reason_details: str = ""
 
+    def as_sent(self) -> dict[str, Any]:
+        """The removal as JSON, exactly as sent (the destination school by its URN)."""
+        return {
+            "removal_date": self.removal_date.isoformat(),
+            "ground": self.ground,
+            "destination_school_urn": self.destination_school.urn if self.destination_school else "",
+            "destination_start_date": _iso(self.destination_start_date),
+            "destination_details": self.destination_details,
+            "parent_written_notice_date": _iso(self.parent_written_notice_date),
+            "joint_enquiries_made": self.joint_enquiries_made,
+            "continuous_absence_school_days": self.continuous_absence_school_days,
+            "reason_details": self.reason_details,
+        }
+
+    @classmethod
+    def from_sent(cls, sent: dict[str, Any]) -> Removal:
+        urn = sent.get("destination_school_urn") or ""
+        return cls(
+            removal_date=dt.date.fromisoformat(sent["removal_date"]),
+            ground=sent.get("ground", ""),
+            destination_school=School.objects.filter(urn=urn).first() if urn else None,
+            destination_start_date=_date(sent.get("destination_start_date")),
+            destination_details=sent.get("destination_details", ""),
+            parent_written_notice_date=_date(sent.get("parent_written_notice_date")),
+            joint_enquiries_made=bool(sent.get("joint_enquiries_made")),
+            continuous_absence_school_days=sent.get("continuous_absence_school_days"),
+            reason_details=sent.get("reason_details", ""),
+        )
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
 
 def removal_notify(
     *,
@@ -60,53 +86,67 @@ def removal_notify(
     removal: Removal,
     idempotency_key: str = "",
     at: dt.datetime | None = None,
-) -> tuple[RemovalNotice, bool]:
-    """Record a school's removal notice and open what the rules require; returns (notice, created).
+) -> Received:
+    """Receive a school's removal notice; record it and open what the rules require when it may go ahead.
 
-    The same ``idempotency_key`` from the same school returns the first notice and creates
-    nothing new, so a school system may safely retry.
+    A notice about a child we hold goes ahead only when the details agree and the pupil is (or was
+    until recently) on the school's roll; otherwise it waits as a claim to confirm and changes
+    nothing (rollcall/returns/claims.py). The same ``idempotency_key`` from the same school returns
+    the first return and records nothing new, so a school system may safely retry.
     """
-    if idempotency_key:
-        existing = RemovalNotice.objects.filter(school=school, idempotency_key=idempotency_key).first()
-        if existing is not None:
-            return existing, False
     instant = at or clock.now()
-    settings = RuleSettings.current()
     try:
         with transaction.atomic():
-            return _record(school, actor, pupil, removal, idempotency_key, instant, settings), True
+            received = claim_receive(
+                kind=SchoolReturn.Kind.REMOVAL,
+                school=school,
+                actor=actor,
+                pupil=pupil,
+                on=removal.removal_date,
+                sent={"removal": removal.as_sent()},
+                idempotency_key=idempotency_key,
+                at=instant,
+            )
+            if received.created and received.child is not None:
+                _apply(received.school_return, received.child, actor, instant)
+            return received
     except IntegrityError:
-        # A retry raced the first submission past the check above: the first one stands.
-        existing = RemovalNotice.objects.filter(school=school, idempotency_key=idempotency_key).first()
-        if existing is None or not idempotency_key:
+        # A retry raced the first submission past the check: the first one stands.
+        earlier = SchoolReturn.objects.filter(school=school, idempotency_key=idempotency_key).first()
+        if earlier is None or not idempotency_key:
             raise
-        return existing, False
+        accepted = earlier.status in {SchoolReturn.Status.ACCEPTED, SchoolReturn.Status.CONFIRMED}
+        return Received(earlier, earlier.child if accepted else None, created=False)
+
+
+def _apply(school_return: SchoolReturn, child: Child, actor: User, instant: dt.datetime) -> None:
+    """Record the notice for ``child`` (now, or when an officer confirms the claim)."""
+    removal = Removal.from_sent(school_return.sent["removal"])
+    notice = _record(
+        school_return.school,
+        actor,
+        child,
+        removal,
+        school_return.idempotency_key,
+        instant,
+        RuleSettings.current(),
+    )
+    school_return.removal_notice = notice
+    school_return.save(update_fields=["removal_notice"])
+
+
+claim_kind_register(SchoolReturn.Kind.REMOVAL, _apply)
 
 
 def _record(
     school: School,
     actor: User,
-    pupil: Pupil,
+    child: Child,
     removal: Removal,
     idempotency_key: str,
     instant: dt.datetime,
     settings: RuleSettings,
 ) -> RemovalNotice:
-    address = (
-        {"line_1": pupil.address_line_1, "town": pupil.town, "postcode": pupil.postcode}
-        if pupil.address_line_1 and pupil.postcode
-        else None
-    )
-    child, _match, _created = child_match_or_create(
-        upn=pupil.upn or None,
-        forename=pupil.forename,
-        surname=pupil.surname,
-        date_of_birth=pupil.date_of_birth,
-        gender=pupil.gender,
-        postcode=pupil.postcode or None,
-        address=address,
-        actor=actor,
-    )
     notified_on = clock.local_date(instant)
     destination = removal.destination_school
     facts = RemovalFacts(

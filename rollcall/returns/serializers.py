@@ -10,12 +10,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from rollcall.accounts.models import Team, User
 from rollcall.api_base import StrictSerializer, date_field, not_after_today, text_field
 from rollcall.people.models import Child
-from rollcall.returns.removals import Pupil, Removal
+from rollcall.returns.claims import RECEIVED_MESSAGE, Pupil
+from rollcall.returns.models import SchoolReturn
+from rollcall.returns.removals import Removal
 from rollcall.rules.removal import GROUNDS
 from rollcall.rules.upn import normalise_upn, upn_errors
 from rollcall.schools.models import RemovalNotice, School
@@ -101,15 +104,15 @@ class NewPupilInputSerializer(StrictSerializer):
 
 
 class NewPupilResultSerializer(serializers.Serializer[Any]):
-    """What the council did with a new pupil return."""
+    """What the council did with a new pupil return: nothing the school did not send itself."""
 
-    child = serializers.IntegerField(help_text="The child's id in Roll Call.")
-    child_created = serializers.BooleanField(help_text="True when Roll Call did not know the child before.")
-    on_roll_from = serializers.DateField()
-    closed_cases = serializers.ListField(
-        child=serializers.CharField(),
-        help_text="References of the cases that closed because the child is on roll.",
+    reference = serializers.CharField(help_text="The council's reference for this return.")
+    status = serializers.CharField(help_text="accepted, or received (the council is checking the details).")
+    message = serializers.CharField()
+    child = serializers.IntegerField(
+        allow_null=True, help_text="The pupil's id in Roll Call once on your roll (null while being checked)."
     )
+    on_roll_from = serializers.DateField(allow_null=True)
 
 
 class RemovalNoticeInputSerializer(StrictSerializer):
@@ -256,7 +259,9 @@ class RemovalNoticeSerializer(serializers.ModelSerializer[RemovalNotice]):
     # Expects "cases" prefetched (views.removal_notice_queryset): a list costs a fixed number of queries.
 
     school = SchoolRefSerializer(read_only=True)
-    child = ChildRefSerializer(read_only=True)
+    child = serializers.SerializerMethodField(
+        help_text="The child: for a school, named as the school sent them; for council staff, as recorded."
+    )
     ground_label = serializers.CharField(source="get_ground_display", read_only=True)
     destination_school = SchoolRefSerializer(read_only=True, allow_null=True)
     concerns = serializers.ListField(child=serializers.CharField(), read_only=True)
@@ -289,6 +294,78 @@ class RemovalNoticeSerializer(serializers.ModelSerializer[RemovalNotice]):
         ]
         read_only_fields = fields
 
+    @extend_schema_field(ChildRefSerializer)
+    def get_child(self, notice: RemovalNotice) -> dict[str, Any]:
+        if self.context.get("as_school"):
+            # A school is shown what it sent, never what the council holds (rollcall/returns/claims.py).
+            sent = notice.school_return.sent["pupil"] if hasattr(notice, "school_return") else {}
+            return {
+                "id": notice.child_id,
+                "name": f"{sent.get('forename', '')} {sent.get('surname', '')}".strip(),
+                "upn": sent.get("upn") or None,
+            }
+        return dict(ChildRefSerializer(notice.child).data)
+
     def get_case_reference(self, notice: RemovalNotice) -> str | None:
+        if self.context.get("as_school"):
+            return None  # schools see no council case (docs/access.md)
         cases = sorted(notice.cases.all(), key=lambda case: case.pk)
         return cases[0].reference if cases else None
+
+
+class SchoolReturnSerializer(serializers.ModelSerializer[SchoolReturn]):
+    """A return as the school sent it and what became of it: never anything the council holds."""
+
+    reference = serializers.CharField(read_only=True)
+    kind = serializers.CharField(read_only=True, help_text="removal, new_pupil or illness_report.")
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    status = serializers.SerializerMethodField(
+        help_text="accepted, or received (the council is checking the details)."
+    )
+    message = serializers.SerializerMethodField()
+    removal_notice = serializers.SerializerMethodField(
+        help_text="The notice recorded, once the return went ahead."
+    )
+
+    class Meta:
+        model = SchoolReturn
+        fields = [
+            "id",
+            "reference",
+            "kind",
+            "kind_label",
+            "received_at",
+            "status",
+            "message",
+            "sent",
+            "removal_notice",
+        ]
+        read_only_fields = fields
+
+    def get_status(self, sent: SchoolReturn) -> str:
+        # A refusal is the council's business: to the school a return is accepted or being checked.
+        return (
+            "accepted"
+            if sent.status in {SchoolReturn.Status.ACCEPTED, SchoolReturn.Status.CONFIRMED}
+            else "received"
+        )
+
+    def get_message(self, sent: SchoolReturn) -> str:
+        return "Accepted." if self.get_status(sent) == "accepted" else RECEIVED_MESSAGE
+
+    @extend_schema_field(serializers.DictField(allow_null=True))
+    def get_removal_notice(self, sent: SchoolReturn) -> dict[str, Any] | None:
+        notice = sent.removal_notice
+        if notice is None:
+            return None
+        destination = notice.destination_school
+        return {
+            "id": notice.pk,
+            "removal_date": notice.removal_date.isoformat(),
+            "ground": notice.ground,
+            "ground_label": notice.get_ground_display(),
+            "destination_school": {"urn": destination.urn, "name": destination.name} if destination else None,
+            "opens_cme_case": notice.opens_cme_case,
+            "possibly_unlawful": notice.possibly_unlawful,
+            "concerns": list(notice.concerns),
+        }

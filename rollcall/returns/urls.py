@@ -2,11 +2,14 @@
 
 from django.urls import path
 
-from rollcall.returns import views
+from rollcall.returns import claim_views, views
 
 app_name = "returns"
 urlpatterns = [
     path("removals/new/", views.removal_new, name="removal-new"),
     path("removals/<int:pk>/", views.removal_done, name="removal-done"),
     path("new-pupils/new/", views.new_pupil, name="new-pupil"),
+    path("returns/to-check/", claim_views.claim_list, name="claims"),
+    path("returns/to-check/<int:pk>/", claim_views.claim_detail, name="claim"),
+    path("returns/watch/", claim_views.returns_watch, name="watch"),
 ]

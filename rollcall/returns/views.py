@@ -16,10 +16,12 @@ from rollcall.accounts.access import signed_in_user
 from rollcall.accounts.models import User
 from rollcall.casework.services import CaseworkError
 from rollcall.formats import long_date
+from rollcall.returns.claims import RECEIVED_MESSAGE
 from rollcall.returns.forms import NewPupilForm, RemovalForm
+from rollcall.returns.models import SchoolReturn
 from rollcall.returns.new_pupils import new_pupil_notify
 from rollcall.returns.removals import removal_notify
-from rollcall.schools.models import RemovalNotice, School
+from rollcall.schools.models import School
 
 
 def _school_of(user: User) -> School:
@@ -39,7 +41,7 @@ def removal_new(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             pupil, removal = form.pupil_and_removal()
             try:
-                notice, _created = removal_notify(
+                received = removal_notify(
                     school=school,
                     actor=user,
                     pupil=pupil,
@@ -49,7 +51,7 @@ def removal_new(request: HttpRequest) -> HttpResponse:
             except CaseworkError as refused:
                 form.add_error(None, str(refused))
             else:
-                return redirect("returns:removal-done", pk=notice.pk)
+                return redirect("returns:removal-done", pk=received.school_return.pk)
     else:
         form = RemovalForm(school=school)
     return render(
@@ -84,11 +86,13 @@ def new_pupil(request: HttpRequest) -> HttpResponse:
                     None, refused.messages[0] if isinstance(refused, ValidationError) else str(refused)
                 )
             else:
-                child = result.entry.child
-                joined = result.entry.on_roll_from
-                text = f"{child.full_name} is on your roll from {long_date(joined)}."
-                if result.closed_cases:
-                    text += " The council's child missing education case for this pupil has closed."
+                # Only what the school typed is said back: never what the council holds.
+                pupil = form.typed_pupil()
+                name = f"{pupil.forename} {pupil.surname}"
+                if result.entry is None:
+                    text = f"Return received for {name}. {RECEIVED_MESSAGE}"
+                else:
+                    text = f"{name} is on your roll from {long_date(result.entry.on_roll_from)}."
                 messages.success(request, text)
                 return redirect("schools:portal")
     else:
@@ -101,16 +105,30 @@ def new_pupil(request: HttpRequest) -> HttpResponse:
 
 
 def removal_done(request: HttpRequest, pk: int) -> HttpResponse:
-    """The confirmation: what the council will do. Only the school that sent the notice sees it."""
+    """The confirmation: what the council will do. Only the school that sent the notice sees it.
+
+    The pupil is named as the school sent them; a notice that waits for the council's check says
+    only that it was received.
+    """
     user = signed_in_user(request)
     school = user.school
     if school is None:
         raise Http404("No such notice")
-    notice = (
-        RemovalNotice.objects.filter(pk=pk, school=school)
-        .select_related("child", "destination_school")
+    sent = (
+        SchoolReturn.objects.filter(pk=pk, school=school, kind=SchoolReturn.Kind.REMOVAL)
+        .select_related("removal_notice__destination_school")
         .first()
     )
-    if notice is None:
+    if sent is None:
         raise Http404("No such notice")
-    return render(request, "returns/removal_done.html", {"page_title": "Notice received", "notice": notice})
+    return render(
+        request,
+        "returns/removal_done.html",
+        {
+            "page_title": "Notice received",
+            "school_return": sent,
+            "pupil": sent.sent["pupil"],
+            "notice": sent.removal_notice,
+            "received_message": RECEIVED_MESSAGE,
+        },
+    )

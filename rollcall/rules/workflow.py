@@ -300,12 +300,42 @@ CME = Workflow(
         "new": "New",
         "enquiries": "Enquiries under way",
         "awaiting_approval": "Closure awaiting approval",
+        "on_roll_to_confirm": "Back on roll, to confirm",
         "closed": "Closed",
     },
     initial="new",
     closed=frozenset({"closed"}),
     transitions=(
         Transition("new", "enquiries", "Start enquiries", _OFFICERS),
+        # A school the council did not expect says the child joined its roll, and an officer
+        # confirmed the details were this child's: the case's owner checks and closes it.
+        *(
+            Transition(source, "on_roll_to_confirm", "Back on roll, to confirm", frozenset({Role.SYSTEM}))
+            for source in ("new", "enquiries", "awaiting_approval")
+        ),
+        Transition(
+            "on_roll_to_confirm",
+            "closed",
+            "Close as back on roll",
+            _OFFICERS,
+            requires=frozenset({"outcome"}),
+            outcomes=frozenset({"on_roll"}),
+        ),
+        Transition(
+            "on_roll_to_confirm",
+            "enquiries",
+            "Not on roll there: back to enquiries",
+            _OFFICERS,
+            requires=frozenset({"reason"}),
+        ),
+        Transition(
+            "on_roll_to_confirm",
+            "closed",
+            "Close",
+            frozenset({Role.SYSTEM}),
+            requires=frozenset({"outcome"}),
+            outcomes=frozenset({"on_roll"}),
+        ),
         Transition(
             "new",
             "awaiting_approval",

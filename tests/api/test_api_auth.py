@@ -84,6 +84,7 @@ def test_the_schema_is_openapi_3_with_every_endpoint(inclusion_officer: User, to
     assert set(schema["paths"]) == {
         "/api/v1/removals/",
         "/api/v1/new-pupils/",
+        "/api/v1/returns/",
         "/api/v1/cases/",
         "/api/v1/cases/{id}/",
         "/api/v1/children/{id}/",
@@ -96,7 +97,7 @@ def test_the_schema_is_openapi_3_with_every_endpoint(inclusion_officer: User, to
     post = schema["paths"]["/api/v1/removals/"]["post"]
     header = next(p for p in post["parameters"] if p["in"] == "header")
     assert header == {**header, "name": "Idempotency-Key", "required": True}
-    assert {"201", "200", "400", "403"} <= set(post["responses"])
+    assert {"201", "202", "200", "400", "403"} <= set(post["responses"])
     assert "tokenAuth" in schema["components"]["securitySchemes"]
 
 

@@ -10,7 +10,9 @@ import pytest
 from rollcall.accounts.models import Membership, Team, User
 from rollcall.casework.models import Case, Event, Task
 from rollcall.people.models import Child
-from rollcall.returns.removals import Pupil, Removal, removal_notify
+from rollcall.returns.claims import Pupil
+from rollcall.returns.models import SchoolReturn
+from rollcall.returns.removals import Removal, removal_notify
 from rollcall.rules.upn import make_upn
 from rollcall.rules.workflow import Role
 from rollcall.schools.models import RemovalNotice, RollEntry, School
@@ -67,20 +69,25 @@ def test_a_notice_with_no_destination_records_the_notice_and_opens_a_cme_case(
     body = response.json()
     recorded = RemovalNotice.objects.get()
     case = Case.objects.get()
-    assert body["id"] == recorded.pk
+    assert body["removal_notice"]["id"] == recorded.pk
+    assert (body["status"], body["reference"]) == (
+        "accepted",
+        SchoolReturn.objects.get(removal_notice=recorded).reference,
+    )
     assert recorded.school == school
     assert recorded.submitted_by == school_user
     assert recorded.idempotency_key == "notice-1"
-    assert body["child"]["id"] == recorded.child_id
-    assert body["child"]["upn"] == UPN
+    # The answer repeats what the school sent, and nothing of the council's case.
+    assert body["sent"]["pupil"]["upn"] == UPN
+    assert body["sent"]["pupil"]["surname"] == "Testcase"
     assert body["received_at"].startswith("2026-11-16T10:00:00")
-    assert body["opens_cme_case"] is True
-    assert body["possibly_unlawful"] is False
-    assert body["concerns"] == ["Where the pupil has gone is not known"]
+    assert body["removal_notice"]["opens_cme_case"] is True
+    assert body["removal_notice"]["possibly_unlawful"] is False
+    assert body["removal_notice"]["concerns"] == ["Where the pupil has gone is not known"]
     assert case.kind == "cme"
     assert case.removal_notice == recorded
     assert case.owner == inclusion_officer
-    assert body["case_reference"] == case.reference
+    assert case.reference not in response.content.decode()
     assert recorded.child.addresses.get().postcode == "NM1 1AA"
 
 
@@ -110,20 +117,23 @@ def test_a_new_idempotency_key_records_a_second_notice(school_user: User, token_
     second = post(client, notice(), key="notice-2")
 
     assert second.status_code == 201
-    assert second.json()["id"] != first.json()["id"]
+    assert second.json()["removal_notice"]["id"] != first.json()["removal_notice"]["id"]
     assert RemovalNotice.objects.count() == 2
     # The same child, and the open CME case takes in the new facts rather than a second case opening.
     assert Child.objects.count() == 1
     assert Case.objects.count() == 1
 
 
-def test_the_same_key_from_another_school_is_a_different_notice(school_user: User, token_client) -> None:
+def test_the_same_key_from_another_school_is_a_different_return(school_user: User, token_client) -> None:
     other_school_user = factories.school_user(username="other.school")
     post(token_client(school_user), notice())
     response = post(token_client(other_school_user), notice())
 
-    assert response.status_code == 201
-    assert RemovalNotice.objects.count() == 2
+    # Not a replay of the first school's notice: a new return, which waits for an officer because
+    # the pupil was never on the other school's roll.
+    assert response.status_code == 202
+    assert response.json()["status"] == "received"
+    assert RemovalNotice.objects.count() == 1
 
 
 @pytest.mark.parametrize("key", [None, "", "   "])
@@ -258,11 +268,10 @@ def test_a_known_destination_school_means_no_cme_case(school_user: User, token_c
     )
 
     assert response.status_code == 201
-    body = response.json()
+    body = response.json()["removal_notice"]
     assert body["destination_school"] == {"urn": "100001", "name": "Hilltop School"}
     assert body["opens_cme_case"] is False
     assert body["possibly_unlawful"] is False
-    assert body["case_reference"] is None
     assert RemovalNotice.objects.get().destination_school == destination
     assert Case.objects.count() == 0
 
@@ -281,7 +290,7 @@ def test_a_removal_with_no_ground_is_flagged_as_possibly_unlawful(school_user: U
     response = post(token_client(school_user), notice(ground=""))
 
     assert response.status_code == 201
-    body = response.json()
+    body = response.json()["removal_notice"]
     assert body["possibly_unlawful"] is True
     assert "No ground for removal was given" in body["concerns"]
 
@@ -290,18 +299,21 @@ def test_the_ground_may_be_given_in_capitals_or_brackets(school_user: User, toke
     response = post(token_client(school_user), notice(ground="(G)"))
 
     assert response.status_code == 201
-    assert response.json()["ground"] == "g"
+    assert response.json()["removal_notice"]["ground"] == "g"
 
 
 def test_the_notice_closes_the_pupils_place_on_the_schools_roll(
     school_user: User, school: School, token_client
 ) -> None:
-    child = factories.ChildFactory.create(upn=UPN)
+    child = factories.ChildFactory.create(
+        upn=UPN, legal_forename="Amira", legal_surname="Testcase", date_of_birth=dt.date(2014, 5, 2)
+    )
     entry = factories.RollEntryFactory.create(child=child, school=school)
 
     response = post(token_client(school_user), notice(ground="g"))
 
-    assert response.json()["child"]["id"] == child.pk
+    assert response.status_code == 201
+    assert RemovalNotice.objects.get().child == child
     entry.refresh_from_db()
     assert entry.on_roll_to == dt.date(2026, 11, 16)
     assert entry.leaving_ground == "g"
@@ -317,14 +329,15 @@ def test_council_staff_cannot_send_a_removal_notice(inclusion_officer: User, tok
 
 
 def _notice_from(school: School, user: User, surname: str) -> RemovalNotice:
-    notice, _ = removal_notify(
+    received = removal_notify(
         school=school,
         actor=user,
         pupil=Pupil(forename="Sam", surname=surname, date_of_birth=dt.date(2013, 3, 3)),
         removal=Removal(removal_date=dt.date(2026, 11, 16), ground="g"),
         idempotency_key=f"key-{surname}",
     )
-    return notice
+    assert received.school_return.removal_notice is not None
+    return received.school_return.removal_notice
 
 
 def test_a_school_lists_only_its_own_notices(school_user: User, school: School, token_client) -> None:
@@ -375,7 +388,10 @@ def test_the_notice_list_costs_the_same_queries_for_many_notices(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(URL)
     assert response.json()["count"] == 11
-    assert all(n["case_reference"] for n in response.json()["results"])
+    # A school is shown each pupil as it sent them, and no council case.
+    results = response.json()["results"]
+    assert {n["child"]["name"] for n in results} == {"Sam First", *(f"Sam Pupil{n}" for n in range(10))}
+    assert not any(n["case_reference"] for n in results)
 
 
 def test_when_nobody_can_own_the_case_the_notice_is_refused_whole_and_a_retry_later_succeeds(

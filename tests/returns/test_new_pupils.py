@@ -7,9 +7,11 @@ import datetime as dt
 import pytest
 
 from rollcall.accounts.models import Team
-from rollcall.casework.models import Case
+from rollcall.casework.models import Case, Task
 from rollcall.casework.services import case_open
 from rollcall.people.models import Child, PossibleDuplicate
+from rollcall.returns.claims import claim_confirm
+from rollcall.returns.models import SchoolReturn
 from rollcall.schools.models import RollEntry
 from tests import factories
 
@@ -36,25 +38,72 @@ def _post(child: Child | None = None, **overrides: str) -> dict[str, str]:
 
 
 @pytest.mark.django_db
-def test_a_child_missing_education_who_joins_a_roll_has_their_case_closed_as_back_on_roll(
+def test_a_missing_child_joining_the_roll_the_council_named_closes_their_case_as_back_on_roll(
     client, council, frozen_clock, school, school_user
 ):
     child = factories.ChildFactory.create()
+    old_school = factories.SchoolFactory.create(name="Fellside School")
+    factories.RemovalNoticeFactory.create(child=child, school=old_school, destination_school=school)
     case = case_open(child=child, kind="cme", team=Team.objects.get(kind="inclusion"), source="referral")
     client.force_login(school_user)
 
     response = client.post(URL, _post(child), follow=True)
 
     assert response.status_code == 200
-    assert (
-        "The council&#x27;s child missing education case for this pupil has closed."
-        in response.content.decode()
+    assert f"{child.legal_forename} {child.legal_surname} is on your roll from 16 November 2026." in (
+        response.content.decode()
     )
     case.refresh_from_db()
     assert case.closed_at is not None
     assert case.outcome == "on_roll"
     assert case.outcome_details == {"school": school.name}
     assert RollEntry.objects.get(child=child, school=school).on_roll_from == dt.date(2026, 11, 16)
+
+
+@pytest.mark.django_db
+def test_a_school_the_council_did_not_expect_cannot_claim_a_missing_child_or_close_their_case(
+    client, council, frozen_clock, school, school_user
+):
+    """Issue 11, finding 2: one school's login emptied the missing-children list by UPN."""
+    child = factories.ChildFactory.create()
+    case = case_open(child=child, kind="cme", team=Team.objects.get(kind="inclusion"), source="referral")
+    client.force_login(school_user)
+
+    response = client.post(URL, _post(child), follow=True)
+
+    page = response.content.decode()
+    assert "The council will check the details" in page
+    assert "missing education" not in page
+    case.refresh_from_db()
+    assert case.closed_at is None
+    assert case.status == "new"
+    assert not RollEntry.objects.filter(child=child, school=school).exists()
+    claim = SchoolReturn.objects.get(child=child)
+    assert (claim.status, claim.reasons) == (
+        "to_confirm",
+        ["The council did not expect the pupil at this school"],
+    )
+    assert Task.objects.filter(case=case, code="confirm_claim", key=f"claim:{claim.pk}").exists()
+
+
+@pytest.mark.django_db
+def test_once_an_officer_confirms_the_claim_the_child_is_on_roll_and_the_case_waits_for_its_owner(
+    client, council, frozen_clock, school, school_user, inclusion_officer
+):
+    child = factories.ChildFactory.create()
+    case = case_open(child=child, kind="cme", team=Team.objects.get(kind="inclusion"), source="referral")
+    client.force_login(school_user)
+    client.post(URL, _post(child))
+    claim = SchoolReturn.objects.get(child=child)
+
+    claim_confirm(claim=claim, actor=inclusion_officer, note="Rang the school: the date of birth matches")
+
+    case.refresh_from_db()
+    assert (case.status, case.closed_at) == ("on_roll_to_confirm", None)
+    assert RollEntry.objects.filter(child=child, school=school, on_roll_to__isnull=True).exists()
+    assert Task.objects.get(key=f"claim:{claim.pk}").status == "done"
+    task = Task.objects.get(case=case, code="confirm_on_roll")
+    assert (task.assignee, task.status) == (case.owner, "open")
 
 
 @pytest.mark.django_db

@@ -13,7 +13,9 @@ from rollcall.casework.models import Case, Event, Flag, Task
 from rollcall.casework.services import CaseworkError
 from rollcall.notify.models import Message
 from rollcall.people.models import Address, Child, PossibleDuplicate
-from rollcall.returns.removals import Pupil, Removal, removal_notify
+from rollcall.returns.claims import Pupil
+from rollcall.returns.models import SchoolReturn
+from rollcall.returns.removals import Removal, removal_notify
 from rollcall.rules.upn import make_upn
 from rollcall.schools.models import RemovalNotice, RollEntry, School
 from tests import factories
@@ -46,9 +48,11 @@ def _pupil(**overrides: Any) -> Pupil:
 
 
 def _notify(school: School, actor: User, removal: Removal, pupil: Pupil | None = None, key: str = "") -> Any:
-    return removal_notify(
+    """The notice recorded (None while the return waits for an officer) and whether it was new."""
+    received = removal_notify(
         school=school, actor=actor, pupil=pupil or _pupil(), removal=removal, idempotency_key=key
     )
+    return received.school_return.removal_notice, received.created
 
 
 def _counts() -> dict[str, int]:
@@ -239,15 +243,21 @@ def test_the_same_key_from_another_school_is_another_notice(
     other_user = factories.school_user(other_school, username="fellside.user")
     _notify(school, school_user, Removal(removal_date=TODAY, ground="g"), key="mis-1")
 
-    _, created = _notify(other_school, other_user, Removal(removal_date=TODAY, ground="g"), key="mis-1")
+    notice, created = _notify(other_school, other_user, Removal(removal_date=TODAY, ground="g"), key="mis-1")
 
+    # A new return, not the first school's replay; the pupil was never on Fellside's roll, so it
+    # waits for an officer instead of recording a second notice.
     assert created
-    assert RemovalNotice.objects.count() == 2
-    assert Case.objects.count() == 1  # the second notice joins the child's open CME case
+    assert notice is None
+    assert SchoolReturn.objects.filter(
+        school=other_school, idempotency_key="mis-1", status="to_confirm"
+    ).exists()
+    assert RemovalNotice.objects.count() == 1
+    assert Case.objects.count() == 1
 
 
 @pytest.mark.django_db
-def test_a_notice_with_a_known_upn_attaches_to_that_child(
+def test_a_notice_with_a_known_upn_and_agreeing_details_attaches_to_that_child(
     council, frozen_clock, school, school_user, on_roll
 ):
     children = Child.objects.count()
@@ -256,14 +266,38 @@ def test_a_notice_with_a_known_upn_attaches_to_that_child(
         school,
         school_user,
         Removal(removal_date=TODAY, ground="g"),
-        pupil=_pupil(
-            forename="Kye", surname="Brenan", date_of_birth=dt.date(2014, 3, 10), upn=NEW_UPN.lower()
-        ),
+        pupil=_pupil(forename="kai", surname="Brenan", upn=NEW_UPN.lower()),  # one letter slipped
     )
 
     assert notice.child == on_roll.child
     assert Child.objects.count() == children
     assert not PossibleDuplicate.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_known_upn_with_another_date_of_birth_changes_nothing_and_waits_for_an_officer(
+    council, frozen_clock, school, school_user, on_roll
+):
+    before = _counts()
+
+    notice, created = _notify(
+        school,
+        school_user,
+        Removal(removal_date=TODAY, ground="g"),
+        pupil=_pupil(date_of_birth=dt.date(2014, 3, 10)),
+    )
+
+    assert (notice, created) == (None, True)
+    on_roll.refresh_from_db()
+    assert on_roll.on_roll_to is None
+    claim = SchoolReturn.objects.get()
+    assert (claim.status, claim.child, claim.reasons) == (
+        "to_confirm",
+        on_roll.child,
+        ["The date of birth differs from the one on record"],
+    )
+    after = _counts()
+    assert {k: after[k] - before[k] for k in after if after[k] != before[k]} == {"events": 1, "messages": 2}
 
 
 @pytest.mark.django_db
@@ -287,11 +321,14 @@ def test_a_name_and_birthday_twin_at_another_postcode_is_a_new_child_and_a_possi
 
 
 @pytest.mark.django_db
-def test_a_name_birthday_and_postcode_match_is_the_same_child(council, frozen_clock, school, school_user):
+def test_a_name_birthday_and_postcode_match_on_the_schools_roll_is_the_same_child(
+    council, frozen_clock, school, school_user
+):
     known = factories.ChildFactory.create(
         legal_forename="Kai", legal_surname="Brennan", date_of_birth=dt.date(2014, 3, 9), upn=None
     )
     factories.AddressFactory.create(child=known, postcode="NM4 2QL")
+    factories.RollEntryFactory.create(child=known, school=school)
 
     notice, _ = _notify(
         school,

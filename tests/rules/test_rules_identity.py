@@ -1,0 +1,164 @@
+"""When a claim about a child may change the record (rollcall/rules/identity.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from rollcall.rules.identity import (
+    RECENT_LEAVER_DAYS,
+    ClaimKind,
+    Decision,
+    Details,
+    Link,
+    claim_decision,
+    details_disagreements,
+    names_agree,
+    normalise_name,
+)
+
+DOB = dt.date(2015, 3, 27)
+HELD = Details(forename="Amelia", surname="Hartley", date_of_birth=DOB, upn="A801200001001")
+TODAY = dt.date(2026, 12, 7)
+
+
+@pytest.mark.parametrize(
+    ("sent", "held"),
+    [
+        (("Amelia", "Hartley"), ("Amelia", "Hartley")),
+        (("AMELIA", "hartley"), ("Amelia", "Hartley")),
+        (("  Amelia ", "Hartley "), ("Amelia", "Hartley")),
+        (("Zoë", "Brontë"), ("Zoe", "Bronte")),
+        (("Mary-Jane", "Smith"), ("Mary Jane", "Smith")),
+        (("Amelia", "O'Neill"), ("Amelia", "ONeill")),
+        (("Amelia", "Hartly"), ("Amelia", "Hartley")),  # a letter missing
+        (("Amelia", "Hartlye"), ("Amelia", "Hartley")),  # two letters swapped
+        (("Amelia", "Hartlee"), ("Amelia", "Hartley")),  # one letter changed
+        (("Amellia", "Hartley"), ("Amelia", "Hartley")),  # one letter added
+        (("Mary", "Smith"), ("Mary Jane", "Smith")),  # second forename missing
+        (("Hartley", "Amelia"), ("Amelia", "Hartley")),  # forename and surname swapped
+    ],
+)
+def test_names_that_are_the_same_name_mistyped_agree(sent: tuple[str, str], held: tuple[str, str]) -> None:
+    assert names_agree(*sent, *held)
+
+
+@pytest.mark.parametrize(
+    ("sent", "held"),
+    [
+        (("Amy", "Hartley"), ("Ava", "Hartley")),  # short names one letter apart are other names
+        (("Amelia", "Hart"), ("Amelia", "Hartley")),
+        (("Amelia", "Hartley"), ("Amelia", "Smith")),
+        (("Oliver", "Hartley"), ("Amelia", "Hartley")),
+        (("Amelia", "Hartyle"), ("Amelia", "Hartley")),  # two slips, not one
+        (("", "Hartley"), ("Amelia", "Hartley")),
+        (("Amelia", "Smith"), ("Mary", "Smith-Amelia")),
+        (("Smith", "Jane"), ("Mary Jane", "Smith")),  # a swap must match whole names
+    ],
+)
+def test_other_names_do_not_agree(sent: tuple[str, str], held: tuple[str, str]) -> None:
+    assert not names_agree(*sent, *held)
+
+
+def test_a_surname_never_matches_on_its_first_word_alone() -> None:
+    assert not names_agree("Amelia", "Hartley", "Amelia", "Hartley-Jones")
+
+
+def test_normalising_removes_case_accents_spaces_and_punctuation() -> None:
+    assert normalise_name(" Zoë-Ann  O'Brien ") == "zoeannobrien"
+
+
+@given(st.text(alphabet=st.characters(categories=["L"]), min_size=1, max_size=20))
+def test_every_name_agrees_with_itself(name: str) -> None:
+    if normalise_name(name):
+        assert names_agree(name, name, name, name)
+
+
+@given(st.text(min_size=0, max_size=12), st.text(min_size=0, max_size=12))
+def test_agreement_is_symmetric(a: str, b: str) -> None:
+    assert names_agree(a, "Hartley", b, "Hartley") == names_agree(b, "Hartley", a, "Hartley")
+
+
+def test_details_agree_when_upn_date_of_birth_and_name_agree() -> None:
+    assert details_disagreements(HELD, HELD) == ()
+
+
+def test_a_upn_alone_is_not_agreement() -> None:
+    made_up = Details(forename="Made", surname="Up", date_of_birth=dt.date(2014, 1, 1), upn=HELD.upn)
+    assert details_disagreements(made_up, HELD) == (
+        "The date of birth differs from the one on record",
+        "The name differs from the one on record",
+    )
+
+
+def test_a_date_of_birth_one_day_out_disagrees() -> None:
+    sent = Details(
+        forename="Amelia", surname="Hartley", date_of_birth=DOB + dt.timedelta(days=1), upn=HELD.upn
+    )
+    assert details_disagreements(sent, HELD) == ("The date of birth differs from the one on record",)
+
+
+def test_a_different_upn_disagrees_but_a_missing_one_does_not() -> None:
+    other = Details(forename="Amelia", surname="Hartley", date_of_birth=DOB, upn="B801200001002")
+    assert details_disagreements(other, HELD) == ("The UPN differs from the one on record",)
+    assert details_disagreements(Details("Amelia", "Hartley", DOB, None), HELD) == ()
+
+
+ON_ROLL = Link(on_roll_now=True, on_roll_until=None)
+
+
+@pytest.mark.parametrize("kind", [ClaimKind.REMOVAL, ClaimKind.ILLNESS_REPORT])
+def test_a_school_with_the_pupil_on_roll_is_accepted_when_details_agree(kind: ClaimKind) -> None:
+    verdict = claim_decision(kind=kind, sent=HELD, held=HELD, link=ON_ROLL, on=TODAY)
+    assert (verdict.decision, verdict.reasons) == (Decision.ACCEPT, ())
+
+
+@pytest.mark.parametrize("kind", list(ClaimKind))
+def test_a_school_with_no_link_is_held_even_when_details_agree(kind: ClaimKind) -> None:
+    verdict = claim_decision(kind=kind, sent=HELD, held=HELD, link=Link(), on=TODAY)
+    assert verdict.decision is Decision.HOLD
+    assert len(verdict.reasons) == 1
+
+
+@pytest.mark.parametrize("kind", list(ClaimKind))
+def test_details_that_disagree_are_held_even_from_a_linked_school(kind: ClaimKind) -> None:
+    sent = Details(forename="Made", surname="Up", date_of_birth=DOB, upn=HELD.upn)
+    link = Link(on_roll_now=True, expected=True)
+    verdict = claim_decision(kind=kind, sent=sent, held=HELD, link=link, on=TODAY)
+    assert verdict.decision is Decision.HOLD
+    assert verdict.reasons == ("The name differs from the one on record",)
+
+
+@pytest.mark.parametrize(
+    ("days_since_left", "decision"),
+    [(0, Decision.ACCEPT), (RECENT_LEAVER_DAYS, Decision.ACCEPT), (RECENT_LEAVER_DAYS + 1, Decision.HOLD)],
+)
+def test_a_recent_leaver_still_links_the_school_for_a_removal(
+    days_since_left: int, decision: Decision
+) -> None:
+    link = Link(on_roll_until=TODAY - dt.timedelta(days=days_since_left))
+    assert (
+        claim_decision(kind=ClaimKind.REMOVAL, sent=HELD, held=HELD, link=link, on=TODAY).decision is decision
+    )
+
+
+def test_a_new_pupil_needs_the_council_to_expect_the_pupil_there() -> None:
+    left_here = Link(on_roll_until=TODAY - dt.timedelta(days=3))
+    assert claim_decision(
+        kind=ClaimKind.NEW_PUPIL, sent=HELD, held=HELD, link=left_here, on=TODAY
+    ).decision is (Decision.HOLD)
+    expected = Link(expected=True)
+    assert claim_decision(
+        kind=ClaimKind.NEW_PUPIL, sent=HELD, held=HELD, link=expected, on=TODAY
+    ).decision is (Decision.ACCEPT)
+    assert claim_decision(
+        kind=ClaimKind.NEW_PUPIL, sent=HELD, held=HELD, link=ON_ROLL, on=TODAY
+    ).decision is (Decision.ACCEPT)
+
+
+def test_being_expected_does_not_link_a_school_for_a_removal() -> None:
+    verdict = claim_decision(kind=ClaimKind.REMOVAL, sent=HELD, held=HELD, link=Link(expected=True), on=TODAY)
+    assert verdict.reasons == ("The pupil is not on this school's roll",)
