@@ -53,13 +53,20 @@ READER_MENU = (
     ("Reports", "reports:index"),
     ("Action plans", "actionplans:scrutiny"),
 )
-STAFF_START = (
-    ("Caseload", "casework:caseload"),
-    ("Children", "children:search"),
-    ("Messages", "notify:inbox"),
-    ("Policies", "policies:list"),
-    ("Policies to acknowledge", "policies:acknowledge-list"),
-)
+
+
+def staff(*, duplicates: bool = False, returns: bool = False) -> tuple[tuple[str, str], ...]:
+    """The start of every staff menu: the duplicates queue for managers and administrators, the
+    returns to check for the checking teams' officers and managers and heads of service."""
+    return (
+        (("Caseload", "casework:caseload"), ("Children", "children:search"))
+        + ((("Possible duplicates", "children:duplicates"),) if duplicates else ())
+        + (("Messages", "notify:inbox"),)
+        + ((("Returns to check", "returns:claims"),) if returns else ())
+        + (("Policies", "policies:list"), ("Policies to acknowledge", "policies:acknowledge-list"))
+    )
+
+
 ADMISSIONS = (("Admissions", "admissions:checkoff"), ("Fair Access", "admissions:fair_access"))
 IMPORTS = (("Attendance imports", "attendance:imports"),)
 ABSENCE = (("Absence", "attendance:absence"),)
@@ -87,53 +94,53 @@ USERS: dict[str, tuple[Callable[[], User], tuple[tuple[str, str], ...]]] = {
     "report reader with no team": (lambda: _user_with((Role.READER, None)), READER_MENU),
     "admissions officer": (
         lambda: _user_with((Role.OFFICER, Team.Kind.ADMISSIONS)),
-        STAFF_START + ADMISSIONS + IMPORTS + ABSENCE + ACTION_PLANS + REPORTS,
+        staff() + ADMISSIONS + IMPORTS + ABSENCE + ACTION_PLANS + REPORTS,
     ),
     "admissions manager": (
         lambda: _user_with((Role.MANAGER, Team.Kind.ADMISSIONS)),
-        STAFF_START + ADMISSIONS + IMPORTS + ABSENCE + ACTION_PLANS + REPORTS,
+        staff(duplicates=True) + ADMISSIONS + IMPORTS + ABSENCE + ACTION_PLANS + REPORTS,
     ),
     "inclusion officer": (
         lambda: _user_with((Role.OFFICER, Team.Kind.INCLUSION)),
-        STAFF_START + IMPORTS + ABSENCE + ACTION_PLANS + REPORTS,
+        staff(returns=True) + IMPORTS + ABSENCE + ACTION_PLANS + REPORTS,
     ),
     "inclusion manager": (
         lambda: _user_with((Role.MANAGER, Team.Kind.INCLUSION)),
-        STAFF_START + IMPORTS + ABSENCE + ACTION_PLANS + REPORTS,
+        staff(duplicates=True, returns=True) + IMPORTS + ABSENCE + ACTION_PLANS + REPORTS,
     ),
     "access to education officer": (
         lambda: _user_with((Role.OFFICER, Team.Kind.ACCESS)),
-        STAFF_START + IMPORTS + ABSENCE + ILLNESS + SEN_PANEL + ACTION_PLANS + REPORTS,
+        staff(returns=True) + IMPORTS + ABSENCE + ILLNESS + SEN_PANEL + ACTION_PLANS + REPORTS,
     ),
     "sen officer": (
         lambda: _user_with((Role.OFFICER, Team.Kind.SEN)),
-        STAFF_START + SEN_PANEL + ACTION_PLANS + REPORTS,
+        staff() + SEN_PANEL + ACTION_PLANS + REPORTS,
     ),
     "sen manager": (
         lambda: _user_with((Role.MANAGER, Team.Kind.SEN)),
-        STAFF_START + SEN_PANEL + ACTION_PLANS + REPORTS,
+        staff(duplicates=True) + SEN_PANEL + ACTION_PLANS + REPORTS,
     ),
     "head of service": (
         lambda: _user_with((Role.HEAD_OF_SERVICE, Team.Kind.HEADS)),
-        STAFF_START + ADMISSIONS + ABSENCE + ILLNESS + SEN_PANEL + ACTION_PLANS + REPORTS,
+        staff(returns=True) + ADMISSIONS + ABSENCE + ILLNESS + SEN_PANEL + ACTION_PLANS + REPORTS,
     ),
     "administrator": (
         lambda: _user_with((Role.ADMINISTRATOR, None)),
-        STAFF_START + ADMISSIONS + IMPORTS + ABSENCE + ACTION_PLANS + REPORTS + AUDIT,
+        staff(duplicates=True) + ADMISSIONS + IMPORTS + ABSENCE + ACTION_PLANS + REPORTS + AUDIT,
     ),
     "superuser with no membership": (
         _superuser,
-        STAFF_START + ADMISSIONS + IMPORTS + ABSENCE + ACTION_PLANS + REPORTS + AUDIT,
+        staff(duplicates=True) + ADMISSIONS + IMPORTS + ABSENCE + ACTION_PLANS + REPORTS + AUDIT,
     ),
     "report reader who is also an inclusion officer": (
         lambda: _user_with((Role.READER, None), (Role.OFFICER, Team.Kind.INCLUSION)),
-        STAFF_START + IMPORTS + ABSENCE + ACTION_PLANS + REPORTS,
+        staff(returns=True) + IMPORTS + ABSENCE + ACTION_PLANS + REPORTS,
     ),
     "report reader whose membership names a team": (
         lambda: _user_with((Role.READER, Team.Kind.INCLUSION)),
-        STAFF_START + IMPORTS + ABSENCE + (("Action plans", "actionplans:scrutiny"),) + REPORTS,
+        staff() + IMPORTS + ABSENCE + (("Action plans", "actionplans:scrutiny"),) + REPORTS,
     ),
-    "signed-in user with no role anywhere": (lambda: _user_with(), STAFF_START),
+    "signed-in user with no role anywhere": (lambda: _user_with(), staff()),
 }
 
 
@@ -184,7 +191,7 @@ def _everyone(user: object) -> bool:
 
 def test_every_registered_item_leads_to_a_page() -> None:
     discover()
-    assert len(menu.items()) == 6 + 2 + 15  # school, reader, staff (two Action plans, one shown)
+    assert len(menu.items()) == 6 + 2 + 17  # school, reader, staff (two Action plans, one shown)
     for item in menu.items():
         assert reverse(item.url_name).startswith("/")
 

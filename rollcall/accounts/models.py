@@ -76,6 +76,14 @@ class User(AbstractUser):
         """The kinds of team this user belongs to ("inclusion", "access"…), without a query."""
         return {m.team.kind for m in self._memberships() if m.team is not None}
 
+    def team_ids_as(self, *roles: Role) -> set[int]:
+        """The teams in which this user holds one of these roles."""
+        return {m.team_id for m in self._memberships() if m.team_id is not None and Role(m.role) in roles}
+
+    def team_kinds_as(self, *roles: Role) -> set[str]:
+        """The kinds of team in which this user holds one of these roles, without a query."""
+        return {m.team.kind for m in self._memberships() if m.team is not None and Role(m.role) in roles}
+
     @property
     def is_administrator(self) -> bool:
         return self.is_superuser or any(m.role == Role.ADMINISTRATOR for m in self._memberships())

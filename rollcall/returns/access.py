@@ -6,7 +6,17 @@ from django.db.models import QuerySet
 
 from rollcall.accounts.models import Team, User
 from rollcall.returns.models import SchoolReturn
+from rollcall.rules.workflow import Role
 from rollcall.schools.models import RemovalNotice
+
+# Which team checks each kind of return whose details need a council officer's look.
+OWNING_TEAM = {
+    SchoolReturn.Kind.REMOVAL: Team.Kind.INCLUSION,
+    SchoolReturn.Kind.NEW_PUPIL: Team.Kind.INCLUSION,
+    SchoolReturn.Kind.ILLNESS_REPORT: Team.Kind.ACCESS,
+}
+# Officers and managers of the owning team check a return (a reader in the team does not).
+CHECKING_ROLES = (Role.OFFICER, Role.MANAGER)
 
 
 def can_read_all_removal_notices(user: User) -> bool:
@@ -33,7 +43,24 @@ def can_decide_claim(user: User, claim: SchoolReturn) -> bool:
     """The owning team's officers and managers, and heads of service, confirm or refuse a claim."""
     if user.is_school_user or not user.is_active:
         return False
-    return user.is_head_of_service or (claim.team_id is not None and claim.team_id in user.team_ids)
+    return user.is_head_of_service or claim.team_id in user.team_ids_as(*CHECKING_ROLES)
+
+
+def can_check_returns(user: User) -> bool:
+    """Members of a team that checks returns, and heads of service: the queue of returns to check."""
+    if not user.is_authenticated or not user.is_active or user.is_school_user:
+        return False
+    return user.is_head_of_service or not user.team_kinds_as(*CHECKING_ROLES).isdisjoint(OWNING_TEAM.values())
+
+
+def claims_visible_to(user: User) -> QuerySet[SchoolReturn]:
+    """The returns waiting for this user's teams to check (every one for a head of service)."""
+    claims = SchoolReturn.objects.filter(status=SchoolReturn.Status.TO_CONFIRM)
+    if not can_check_returns(user):
+        return claims.none()
+    if user.is_head_of_service:
+        return claims
+    return claims.filter(team_id__in=user.team_ids_as(*CHECKING_ROLES))
 
 
 def can_watch_returns(user: User) -> bool:

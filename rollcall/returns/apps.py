@@ -7,5 +7,10 @@ class ReturnsConfig(AppConfig):
     verbose_name = "Statutory returns from schools"
 
     def ready(self) -> None:
+        # The timeline words of the verbs this app records.
         # Each kind of return registers how a confirmed claim is applied.
-        from rollcall.returns import new_pupils, removals  # noqa: F401
+        from rollcall.returns import (  # noqa: F401
+            events,
+            new_pupils,
+            removals,
+        )

@@ -19,8 +19,8 @@ from rollcall import clock
 from rollcall.accounts.access import signed_in_user
 from rollcall.audit.services import record_view
 from rollcall.casework.services import CaseworkError
-from rollcall.returns.access import can_decide_claim, can_watch_returns
-from rollcall.returns.claims import bursts, claim_confirm, claim_refuse, claims_waiting_for
+from rollcall.returns.access import can_check_returns, can_decide_claim, can_watch_returns, claims_visible_to
+from rollcall.returns.claims import bursts, claim_confirm, claim_refuse
 from rollcall.returns.forms import ClaimDecisionForm
 from rollcall.returns.models import SchoolReturn
 from rollcall.schools.models import RollEntry
@@ -32,9 +32,9 @@ WATCH_DAYS = 30
 def claim_list(request: HttpRequest) -> HttpResponse:
     """The claims the user's teams must confirm or refuse, oldest due first."""
     user = signed_in_user(request)
-    if user.is_school_user:
-        raise PermissionDenied("Schools do not confirm claims.")
-    claims = claims_waiting_for(user).select_related("school", "team").order_by("confirm_by", "pk")
+    if not can_check_returns(user):
+        raise PermissionDenied("Only the teams that check returns see this list.")
+    claims = claims_visible_to(user).select_related("school", "team").order_by("confirm_by", "pk")
     return render(
         request,
         "returns/claim_list.html",

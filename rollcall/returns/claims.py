@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, Q
 from django.db.models.functions import TruncDate
 from django.urls import reverse
 
@@ -37,7 +37,8 @@ from rollcall.casework.services import CaseworkError, task_create
 from rollcall.notify.services import message_send, team_members
 from rollcall.people.matching import child_match
 from rollcall.people.models import Child
-from rollcall.returns.access import can_decide_claim
+from rollcall.returns.access import OWNING_TEAM, can_decide_claim
+from rollcall.returns.events import RETURN_CONFIRMED, RETURN_HELD, RETURN_REFUSED
 from rollcall.returns.models import SchoolReturn
 from rollcall.rules.identity import ClaimKind, Decision, Details, Link, claim_decision
 from rollcall.rules.upn import normalise_upn
@@ -45,17 +46,7 @@ from rollcall.schools.models import RemovalNotice, RollEntry, School
 
 # An officer looks at a claim within this many school days (the sweep lists those overdue).
 CONFIRM_WITHIN_SCHOOL_DAYS = 2
-# Which team confirms each kind of claim.
-OWNING_TEAM = {
-    SchoolReturn.Kind.REMOVAL: Team.Kind.INCLUSION,
-    SchoolReturn.Kind.NEW_PUPIL: Team.Kind.INCLUSION,
-    SchoolReturn.Kind.ILLNESS_REPORT: Team.Kind.ACCESS,
-}
 RECEIVED_MESSAGE = "Received. The council will check the details and contact you if it needs more."
-
-RETURN_HELD = "return.held"
-RETURN_CONFIRMED = "return.confirmed"
-RETURN_REFUSED = "return.refused"
 
 Apply = Callable[[SchoolReturn, Child, User, dt.datetime], None]
 _APPLY: dict[str, Apply] = {}
@@ -356,14 +347,6 @@ def claim_refuse(
     return claim
 
 
-def claims_waiting_for(user: User) -> QuerySet[SchoolReturn]:
-    """The claims this user's teams must decide (every claim for heads of service)."""
-    claims = SchoolReturn.objects.filter(status=SchoolReturn.Status.TO_CONFIRM)
-    if user.is_head_of_service:
-        return claims
-    return claims.filter(team_id__in=user.team_ids)
-
-
 def bursts(*, on_or_after: dt.date, more_than: int) -> list[dict[str, Any]]:
     """Schools that sent more than ``more_than`` returns on one day, newest first."""
     rows = (
@@ -386,7 +369,6 @@ __all__ = [
     "claim_kind_register",
     "claim_receive",
     "claim_refuse",
-    "claims_waiting_for",
     "expectation_register",
     "school_link",
 ]

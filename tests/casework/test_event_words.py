@@ -104,6 +104,33 @@ TIMELINE: list[tuple[str, dict[str, Any], str]] = [
         "Flag cleared: Persistent absence (Attendance marks no longer show it)",
     ),
     ("child.created", {"source": "Removal notice"}, "Record created (Removal notice)"),
+    (
+        "child.merged",
+        {"absorbed": 7, "reason": "Same UPN", "moved": {"cases": 1, "events": 3}, "left": {}},
+        "Record 7 merged into this one: Same UPN. Moved: 1 cases, 3 events",
+    ),
+    (
+        "child.merge_undone",
+        {"other": 7, "reason": "Twins"},
+        "Merge with record 7 undone: Twins",
+    ),
+    (
+        "duplicate.dismissed",
+        {"other": 7, "reason": "Twins"},
+        "Not the same child as record 7: Twins",
+    ),
+    # returns
+    (
+        "return.held",
+        {"kind_label": "Removal notice", "reference": "RTN-000003", "school": "Moorside Academy"},
+        "Removal notice return RTN-000003 from Moorside Academy held for the council to check the details",
+    ),
+    ("return.confirmed", {"reference": "RTN-000003"}, "Return RTN-000003 checked and applied"),
+    (
+        "return.refused",
+        {"reference": "RTN-000003"},
+        "Return RTN-000003 refused: the details did not belong to this child",
+    ),
     # attendance
     (
         "attendance.possibly_left",

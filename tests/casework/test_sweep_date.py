@@ -35,7 +35,7 @@ from rollcall.casework.calendar import council_calendar
 from rollcall.casework.models import Case, SweepRun
 from rollcall.casework.services import case_open
 from rollcall.casework.sweep import sweep
-from rollcall.demo import demo_build
+from rollcall.demo.council import demo_build
 from rollcall.people.models import Child
 
 pytestmark = pytest.mark.django_db
