@@ -173,6 +173,27 @@ def tasks_complete(*, case: Case, codes: Sequence[str], actor: User | None, at: 
     )
 
 
+def task_complete_by_key(*, key: str, actor: User | None, at: dt.datetime) -> Case | None:
+    """Mark the open task made for these facts (its unique key, e.g. ``claim:42``) done, because
+    the work it asked for was done through another service, and move its case's next action.
+    Records no event (the caller's says what was done). Returns the case, or None when no open
+    task has the key."""
+    task = Task.objects.select_related("case").filter(key=key, status=Task.Status.OPEN).first()
+    if task is None:
+        return None
+    Task.objects.filter(pk=task.pk, status=Task.Status.OPEN).update(
+        status=Task.Status.DONE, completed_at=at, completed_by=actor, version=F("version") + 1
+    )
+    case_refresh(
+        task.case,
+        calendar=council_calendar(),
+        settings=RuleSettings.current(),
+        today=clock.local_date(at),
+        at=at,
+    )
+    return task.case
+
+
 def tasks_reassign(*, case: Case, codes: Sequence[str], assignee: User) -> int:
     """Give the case's open tasks of these codes to ``assignee`` (e.g. a new named contact)."""
     return Task.objects.filter(case=case, code__in=codes, status=Task.Status.OPEN).update(

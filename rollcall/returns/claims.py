@@ -32,8 +32,8 @@ from rollcall.accounts.models import Team, User
 from rollcall.casework import events
 from rollcall.casework.calendar import council_calendar
 from rollcall.casework.identity import child_match_or_create
-from rollcall.casework.models import Case, Task
-from rollcall.casework.services import CaseworkError, task_create
+from rollcall.casework.models import Case, RuleSettings
+from rollcall.casework.services import CaseworkError, case_refresh, task_complete_by_key, task_create
 from rollcall.notify.services import message_send, team_members
 from rollcall.people.matching import child_match
 from rollcall.people.models import Child
@@ -266,7 +266,9 @@ def _hold(
             due=claim.confirm_by or today,
             assignee=case.owner,
             key=f"claim:{claim.pk}",
+            at=instant,
         )
+        case_refresh(case, calendar=calendar, settings=RuleSettings.current(), today=today, at=instant)
     message_send(
         recipients=team_members(team),
         subject="A return to check in Roll Call",
@@ -289,9 +291,7 @@ def _decide(claim: SchoolReturn, actor: User, note: str) -> None:
 
 
 def _close_task(claim: SchoolReturn, actor: User, instant: dt.datetime) -> None:
-    Task.objects.filter(key=f"claim:{claim.pk}", status=Task.Status.OPEN).update(
-        status=Task.Status.DONE, completed_at=instant, completed_by=actor
-    )
+    task_complete_by_key(key=f"claim:{claim.pk}", actor=actor, at=instant)
 
 
 def claim_confirm(

@@ -55,6 +55,14 @@ EXPECTED: dict[tuple[str, str, str], dict[Role, tuple[frozenset[str], str | None
         SYS: (frozenset({"outcome"}), "on_roll"),
     },
     ("cme", "closed", "enquiries"): {r: (frozenset({"reason"}), None) for r in (MGR, HEAD)},
+    # A return from a school the council did not expect, confirmed by an officer: the owner checks.
+    ("cme", "new", "on_roll_to_confirm"): {SYS: (frozenset(), None)},
+    ("cme", "enquiries", "on_roll_to_confirm"): {SYS: (frozenset(), None)},
+    ("cme", "awaiting_approval", "on_roll_to_confirm"): {SYS: (frozenset(), None)},
+    ("cme", "on_roll_to_confirm", "closed"): {
+        r: (frozenset({"outcome"}), "on_roll") for r in (OFF, MGR, HEAD, SYS)
+    },
+    ("cme", "on_roll_to_confirm", "enquiries"): {r: (frozenset({"reason"}), None) for r in (OFF, MGR, HEAD)},
     ("removal", "new", "challenged"): {r: (frozenset(), None) for r in (OFF, MGR, HEAD)},
     ("removal", "new", "closed"): {r: (frozenset({"outcome"}), "lawful") for r in (OFF, MGR, HEAD)},
     ("removal", "challenged", "closed"): {r: (frozenset({"outcome"}), "lawful") for r in (OFF, MGR, HEAD)},
@@ -414,8 +422,13 @@ def test_what_a_manager_may_do_with_a_new_case() -> None:
 
 
 def test_what_the_system_may_do_with_a_case_under_enquiry() -> None:
+    # Close when an expected school confirms the roll; hold for the owner when the school was not
+    # expected (its return was checked by an officer, but the owner knows the case).
     moves = CME.allowed("enquiries", SYS)
-    assert [(t.target, t.outcomes) for t in moves] == [("closed", frozenset({"on_roll"}))]
+    assert [(t.target, t.outcomes) for t in moves] == [
+        ("on_roll_to_confirm", frozenset()),
+        ("closed", frozenset({"on_roll"})),
+    ]
 
 
 @pytest.mark.parametrize("role", [ADMIN, SCH])
