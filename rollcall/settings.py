@@ -220,3 +220,43 @@ LOGGING = {
 # More returns than this from one school in one day are listed for administrators to look at
 # (rollcall/returns/claim_views.py): a leaked school token would show up here first.
 RETURNS_BURST_PER_DAY = env_int("RETURNS_BURST_PER_DAY", 20, minimum=1)
+
+# ---- Operations: health, metrics, logs and task workers (docs/operations.md) ----------------
+INSTALLED_APPS += ["django_prometheus", "rollcall.operations"]
+# The request id first, so every later line of the request carries it; django-prometheus's two
+# middlewares wrap everything else to time whole requests.
+MIDDLEWARE = [
+    "rollcall.operations.logs.RequestIdMiddleware",
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    *MIDDLEWARE,
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
+]
+# /healthz and /readyz answer a load balancer on plain HTTP behind the TLS proxy.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
+# /metrics answers a bearer token, or these addresses when not reached through a proxy.
+METRICS_TOKEN = env_str("METRICS_TOKEN", "")
+METRICS_ALLOWED_ADDRESSES = env_list("METRICS_ALLOWED_ADDRESSES", [])
+# Task workers beat every WORKER_BEAT_SECONDS; one silent for WORKER_STALE_SECONDS is dead and
+# its running task is retried, up to TASK_MAX_ATTEMPTS attempts in all.
+WORKER_BEAT_SECONDS = env_int("WORKER_BEAT_SECONDS", 15, minimum=1)
+WORKER_STALE_SECONDS = env_int("WORKER_STALE_SECONDS", 120, minimum=2)
+TASK_MAX_ATTEMPTS = env_int("TASK_MAX_ATTEMPTS", 3, minimum=1)
+# /readyz: a worker seen within READY_WORKER_SECONDS, a sweep finished within READY_SWEEP_HOURS.
+READY_WORKER_SECONDS = env_int("READY_WORKER_SECONDS", 300, minimum=1)
+READY_SWEEP_HOURS = env_int("READY_SWEEP_HOURS", 26, minimum=1)
+# LOG_FORMAT=json (the default outside DEBUG): one JSON object per line, with the request id.
+LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, not {LOG_FORMAT!r}.")
+LOGGING["filters"] = {"request_id": {"()": "rollcall.operations.logs.RequestIdFilter"}}
+LOGGING["formatters"] = {
+    "json": {
+        "()": "pythonjsonlogger.json.JsonFormatter",
+        "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+        "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+    },
+    "text": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
+}
+LOGGING["handlers"] = {
+    "console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": LOG_FORMAT}
+}

@@ -23,4 +23,5 @@ urlpatterns = [
     path("audit/", include("rollcall.audit.urls")),
     path("api/", include("rollcall.api.urls")),
     path("django-admin/", admin.site.urls),
+    path("", include("rollcall.operations.urls")),
 ]

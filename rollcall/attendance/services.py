@@ -218,6 +218,20 @@ def _progress_writer(imp: AttendanceImport, progress: Progress | None) -> Progre
     return report
 
 
+def import_requeue_abandoned(*, import_id: int) -> bool:
+    """Put an import whose worker died mid-run back in the queue; say whether it was running.
+
+    Safe because an import stores its marks and its final status in one transaction (``_write``):
+    a worker that died before that commit stored nothing, and one that died after it left the
+    import imported, which this leaves alone. Only call it for a dead worker's import.
+    """
+    return bool(
+        AttendanceImport.objects.filter(pk=import_id, status=AttendanceImport.Status.RUNNING).update(
+            status=AttendanceImport.Status.QUEUED, started_at=None, rows_read=0
+        )
+    )
+
+
 def import_run(attendance_import: AttendanceImport, *, progress: Progress | None = None) -> AttendanceImport:
     """Run a queued import: read and check the file, then store its marks or its error report.
 

@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from rollcall import clock
 from rollcall.casework.models import SweepRun
+from rollcall.casework.sweep_alerts import sweep_alert_missed
 from rollcall.casework.tasks import sweep_task
 
 
@@ -45,6 +46,10 @@ class Command(BaseCommand):
                 self.stdout.write(f"Enqueued the sweep for {today} (task {result.id}).")
             elif enqueued_for != today and ran_today:
                 enqueued_for = today
+            # A sweep that has not finished for a day (the workers are down, or it keeps
+            # failing) is told to the administrators, once a day.
+            if sweep_alert_missed():
+                self.stdout.write("No sweep has finished for a day: told the administrators.")
             if options["once"]:
                 return
             time.sleep(options["poll"])
