@@ -15,7 +15,8 @@ RUN_ENV := DEBUG=true SITE_URL=http://$(HOST):$(PORT) \
 TEST_ENV := DJANGO_SETTINGS_MODULE=rollcall.settings_test
 PYTEST_WORKERS ?= 2
 
-.PHONY: help setup assets run worker sweep test lint typecheck migrations-check pytest test-postgres test-browser bench clean
+.PHONY: help setup assets run worker sweep test lint typecheck migrations-check pytest test-postgres test-browser bench clean \
+	run-production test-production backup restore-drill
 
 help:
 	@echo "make run            set everything up, load the demo council and serve it on http://$(HOST):$(PORT)"
@@ -23,6 +24,9 @@ help:
 	@echo "make test-postgres  the same tests on PostgreSQL (DATABASE_URL, or a local server on 127.0.0.1:5432)"
 	@echo "make test-browser   the browser suite in Debian's Chromium, with axe accessibility checks"
 	@echo "make bench          the benchmarks under bench/"
+	@echo "make run-production the production shape: PostgreSQL, gunicorn, task workers, scheduler, DEBUG off"
+	@echo "make test-production boot that on a fresh database and walk a smoke journey over HTTP"
+	@echo "make backup         pg_dump the database to var/backups/ (make restore-drill checks one)"
 
 # ---- set-up -------------------------------------------------------------------------------
 $(VENV)/.installed: pyproject.toml requirements.lock
@@ -60,6 +64,19 @@ run: setup
 	  $(RUN_ENV) $(MANAGE) db_worker --interval 2 & \
 	  $(RUN_ENV) $(MANAGE) rollcall_scheduler & \
 	  $(RUN_ENV) $(MANAGE) runserver $(HOST):$(PORT)
+
+# ---- production shape (docs/operations.md) ------------------------------------------------
+run-production: setup
+	scripts/run-production
+
+test-production: setup
+	scripts/test-production
+
+backup:
+	scripts/backup
+
+restore-drill: setup
+	scripts/restore-drill $(BACKUP)
 
 # ---- checks -------------------------------------------------------------------------------
 lint: $(VENV)/.installed

@@ -260,3 +260,8 @@ LOGGING["formatters"] = {
 LOGGING["handlers"] = {
     "console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": LOG_FORMAT}
 }
+# Only for trying the production set-up on http://127.0.0.1 (make run-production): browsers and
+# HTTP clients do not send Secure cookies over plain HTTP. Never set this behind real TLS.
+if not DEBUG and not env_bool("SECURE_COOKIES", default=True):
+    SESSION_COOKIE_SECURE = False
+    CSRF_COOKIE_SECURE = False

@@ -64,9 +64,7 @@ def test_every_page_needs_sign_in(route: str, name: str) -> None:
     if name in ALLOW_ANONYMOUS:
         # A page about one thing answers 404 for the made-up example, but never asks to sign in.
         expected = ANONYMOUS_STATUS.get(name, {200, 404} if "<" in route else {200})
-        assert response.status_code in expected, (
-            f"{route}: {response.status_code}"
-        )
+        assert response.status_code in expected, f"{route}: {response.status_code}"
     elif route.startswith("api/") or "/api/" in route:
         assert response.status_code in {401, 403}, f"{route} answered {response.status_code}"
     else:

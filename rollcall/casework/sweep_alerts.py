@@ -49,7 +49,10 @@ def sweep_alert_failed(*, as_of: dt.date, error: BaseException) -> int:
 
 
 def sweep_alert_breaches(*, run: SweepRun) -> int:
-    """Tell administrators how many children the sweep found breaching the invariant; once per run."""
+    """Tell administrators how many children the sweep found breaching the invariant.
+
+    Once per date and number: a rerun for the same day that finds the same breaches is quiet.
+    """
     count = len(run.breaches)
     if not count:
         return 0
@@ -63,7 +66,7 @@ def sweep_alert_breaches(*, run: SweepRun) -> int:
             "manage.py rollcall_sweep, to see who."
         ),
         url="/reports/exceptions/",
-        key=f"sweep-breaches:{run.pk}",
+        key=f"sweep-breaches:{run.as_of.isoformat()}:{count}",
     )
 
 

@@ -29,18 +29,25 @@ class RequestIdMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         given = request.headers.get("X-Request-ID", "")
         rid = given if _PLAUSIBLE.match(given) else uuid.uuid4().hex
-        token = request_id.set(rid)
-        try:
-            response = self.get_response(request)
-        finally:
-            request_id.reset(token)
+        # Not reset afterwards: Django logs a 4xx/5xx ("django.request") after the middleware
+        # has returned, and that line needs the id too. The next request sets its own.
+        request_id.set(rid)
+        response = self.get_response(request)
         response["X-Request-ID"] = rid
         return response
 
 
 class RequestIdFilter(logging.Filter):
-    """Adds ``request_id`` to every record (``-`` outside a request: the worker, the scheduler)."""
+    """Adds ``request_id`` to every record (``-`` outside a request: the worker, the scheduler).
+
+    Also replaces the request Django attaches to its "django.request" lines by its method and
+    path: the JSON formatter would write the request's repr, query string (a search for a
+    child's name) and all.
+    """
 
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = request_id.get()
+        request = getattr(record, "request", None)
+        if isinstance(request, HttpRequest):
+            record.request = f"{request.method} {request.path}"
         return True
