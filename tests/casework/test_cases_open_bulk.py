@@ -23,11 +23,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("council", "frozen_
 NOW = dt.datetime(2026, 11, 16, 10, 0, tzinfo=dt.UTC)
 
 
-@pytest.fixture
-def inclusion(teams: dict[str, Team]) -> Team:
-    return teams[Team.Kind.INCLUSION]
-
-
 def children(n: int) -> list[Child]:
     return [factories.ChildFactory.create() for _ in range(n)]
 

@@ -73,11 +73,6 @@ def changed(after: Counter[str], before: Counter[str]) -> dict[str, int]:
 
 
 @pytest.fixture
-def inclusion(teams: dict[str, Team]) -> Team:
-    return teams[Team.Kind.INCLUSION]
-
-
-@pytest.fixture
 def admin() -> User:
     return factories.administrator(username="council.admin")
 
