@@ -15,7 +15,7 @@ RUN_ENV := DEBUG=true SITE_URL=http://$(HOST):$(PORT) \
 TEST_ENV := DJANGO_SETTINGS_MODULE=rollcall.settings_test
 PYTEST_WORKERS ?= 2
 
-.PHONY: help setup assets run worker sweep test lint typecheck migrations-check pytest test-postgres test-browser bench clean \
+.PHONY: help setup assets run worker sweep test lint typecheck migrations-check pytest test-postgres test-browser bench bench-load bench-faults clean \
 	run-production test-production backup restore-drill
 
 help:
@@ -24,6 +24,8 @@ help:
 	@echo "make test-postgres  the same tests on PostgreSQL (DATABASE_URL, or a local server on 127.0.0.1:5432)"
 	@echo "make test-browser   the browser suite in Debian's Chromium, with axe accessibility checks"
 	@echo "make bench          the benchmarks under bench/"
+	@echo "make bench-load     50 users for 5 minutes against run-production on 100,000 children (LOAD_ARGS=...)"
+	@echo "make bench-faults   PostgreSQL restarted mid-load, the sweep and an import killed and rerun, a full disk"
 	@echo "make run-production the production shape: PostgreSQL, gunicorn, task workers, scheduler, DEBUG off"
 	@echo "make test-production boot that on a fresh database and walk a smoke journey over HTTP"
 	@echo "make backup         pg_dump the database to var/backups/ (make restore-drill checks one)"
@@ -110,6 +112,14 @@ bench: setup
 	$(PY) bench/sweep.py
 	$(PY) bench/attendance.py --database both
 	$(PY) bench/reports.py --database both
+
+# The load test against run-production (issue 14): Locust is installed only here, not by make test.
+bench-load: setup
+	$(PY) -m pip install --quiet -c requirements.lock -e '.[dev,load]'
+	$(PY) bench/load.py $(LOAD_ARGS)
+
+bench-faults: setup
+	$(PY) bench/faults.py $(FAULT_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules build var .pytest_cache .mypy_cache .ruff_cache test-results

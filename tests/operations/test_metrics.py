@@ -56,7 +56,7 @@ def test_metrics_count_open_and_overdue_cases_by_kind_the_queue_and_the_last_swe
     settings.METRICS_ALLOWED_ADDRESSES = ["127.0.0.1"]
     fresh, late, closed = open_cme_case(), open_cme_case(), open_cme_case()
     Case.objects.filter(pk=late.pk).update(next_action_due=today - dt.timedelta(days=3))
-    Case.objects.filter(pk=closed.pk).update(closed_at=clock.now(), status="closed")
+    Case.objects.filter(pk=closed.pk).update(closed_at=clock.now(), status="closed", outcome="on_roll")
     assert fresh.next_action_due is not None
     assert fresh.next_action_due >= today
     SweepRun.objects.create(
