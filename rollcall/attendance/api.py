@@ -29,7 +29,7 @@ from rest_framework.views import APIView
 
 from rollcall.accounts.access import signed_in_user
 from rollcall.accounts.models import User
-from rollcall.api_base import ApiView
+from rollcall.api_base import ERROR, ApiView
 from rollcall.attendance import access, services
 from rollcall.attendance.models import AttendanceImport
 from rollcall.schools.models import School
@@ -137,6 +137,7 @@ class ImportListCreate(ApiView):
             202: OpenApiResponse(ImportSerializer, description="Stored and queued."),
             400: OpenApiResponse(description="No file, or a field has a value it cannot take."),
             403: OpenApiResponse(description="You may not import attendance."),
+            503: OpenApiResponse(ERROR, description="The file could not be stored (no room): nothing saved."),
         },
     )
     def post(self, request: Request) -> Response:
@@ -160,6 +161,8 @@ class ImportListCreate(ApiView):
             )
         except access.ImportRefused:
             raise PermissionDenied(CanImport.message) from None
+        except services.FileNotStored as failed:
+            return Response({"detail": str(failed)}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
         body = ImportSerializer(imp).data
         return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["url"]})
 

@@ -118,6 +118,32 @@ def _sha256(stream: IO[bytes]) -> str:
     return digest.hexdigest()
 
 
+class FileNotStored(Exception):
+    """The uploaded file could not be written (the disk is full or failing). Nothing was saved:
+    no import row, and no part of the file left behind."""
+
+    message = (
+        "The file could not be stored: the server has no room for it. Nothing was saved. "
+        "Try again later, or tell the Roll Call administrator."
+    )
+
+
+def _store(imp: AttendanceImport, original_name: str, file: File[Any]) -> None:
+    """Save the upload as the import's file, or leave nothing behind and raise FileNotStored."""
+    storage = imp.file.storage
+    name = storage.get_available_name(
+        imp.file.field.generate_filename(imp, Path(original_name).name or "marks")
+    )
+    try:
+        imp.file.name = storage.save(name, file, max_length=imp.file.field.max_length)
+    except OSError as error:
+        # A write that failed part-way leaves a partial file under the name the storage chose.
+        if storage.exists(name):
+            storage.delete(name)
+        logger.error("An attendance file could not be stored (%s): nothing was saved", error.strerror)
+        raise FileNotStored(FileNotStored.message) from error
+
+
 @transaction.atomic
 def import_create(
     *,
@@ -133,6 +159,7 @@ def import_create(
     ``school`` limits the file to one school's rows: a school user's uploads always are (the
     caller passes ``user.school``). The file is saved under MEDIA_ROOT/attendance/ and its
     SHA-256 computed from the stored copy. The task is queued when the transaction commits.
+    Raises FileNotStored, with nothing saved, when the file cannot be written.
     """
     if uploaded_by is not None and not can_import(uploaded_by):
         raise ImportRefused
@@ -147,7 +174,7 @@ def import_create(
         status=AttendanceImport.Status.QUEUED,
     )
     file = content if isinstance(content, File) else File(content)
-    imp.file.save(Path(original_name).name or "marks", file, save=False)
+    _store(imp, original_name, file)
     with imp.file.open("rb") as stored:
         imp.sha256 = _sha256(stored)
     size = imp.file.size

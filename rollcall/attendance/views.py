@@ -81,14 +81,18 @@ def import_new(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        imp = services.import_create(
-            content=upload,
-            original_name=upload.name or "marks",
-            file_format=form.cleaned_data["file_format"],
-            uploaded_by=user,
-            school=user.school,
-        )
-        return redirect("attendance:import", pk=imp.pk)
+        try:
+            imp = services.import_create(
+                content=upload,
+                original_name=upload.name or "marks",
+                file_format=form.cleaned_data["file_format"],
+                uploaded_by=user,
+                school=user.school,
+            )
+        except services.FileNotStored as failed:
+            form.add_error("file", str(failed))
+        else:
+            return redirect("attendance:import", pk=imp.pk)
     return render(
         request,
         "attendance/import_new.html",
