@@ -22,11 +22,15 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import threading
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
@@ -39,6 +43,7 @@ PY = str(ROOT / ".venv" / "bin" / "python")
 P95_TARGET_MS = 500
 OFFICERS = ["inclusion.officer", "inclusion.officer2", "access.officer", "admissions.officer", "sen.officer"]
 MANAGERS = ["inclusion.manager", "access.manager", "head.of.service"]
+DEMO_PASSWORD = "rollcall-demo-2026"  # noqa: S105 - the published demo password (rollcall/demo/council.py)
 
 
 def _admin(*statements: str) -> None:
@@ -102,6 +107,73 @@ class SlowQueries(threading.Thread):
                     self.longest[shape] = max(self.longest.get(shape, 0.0), float(seconds or 0))
 
 
+@dataclass
+class Production:
+    """A running ``scripts/run-production``: where it answers and how to run manage.py beside it."""
+
+    base: str
+    db: str
+    var: Path
+    env: dict[str, str]
+
+    def manage(self, *args: str) -> str:
+        return _manage(self.env, *args)
+
+
+@contextmanager
+def production(
+    *, db: str, children: int, port: int, reuse: bool, var: Path, **extra: str
+) -> Iterator[Production]:
+    """Boot run-production on database ``db`` (seeded with ``children`` unless ``reuse`` finds it
+    seeded), wait until it answers, and stop every process it started on the way out."""
+    if not re.fullmatch(r"[a-z0-9_]+", db):
+        raise SystemExit("the database must be a plain name")
+    with socket.socket() as probe:
+        if probe.connect_ex(("127.0.0.1", port)) == 0:
+            raise SystemExit(
+                f"Port {port} is in use (an earlier run still serving?): choose another with --port."
+            )
+    # A SIGTERM (kill, a CI timeout) unwinds like Ctrl+C, so the processes below are stopped.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    var.mkdir(parents=True, exist_ok=True)
+    if not (reuse and _populated(db)):
+        print(f"Fresh database {db}; seeding {children:,} children takes a while…", flush=True)
+        _admin(f"drop database if exists {db} with (force)", f"create database {db}")
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"{SERVER}/{db}",
+        "PORT": str(port),
+        "ROLLCALL_VAR_DIR": str(var),
+        "DEMO_CHILDREN": str(children),
+        "LOG_FORMAT": "json",
+        **extra,
+    }
+    started = time.monotonic()
+    with (var / "run.log").open("wb") as log:
+        runner = subprocess.Popen(  # noqa: S603 - our own script
+            [str(ROOT / "scripts" / "run-production")],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            base = f"http://127.0.0.1:{port}"
+            _wait_for(base + "/healthz", runner, 3600)
+            print(f"Serving after {time.monotonic() - started:.0f} s (seeding included).", flush=True)
+            manage_env = {**env, "DEBUG": "false", "SECRET_KEY": (var / "secret_key").read_text().strip()}
+            yield Production(base, db, var, manage_env)
+        finally:
+            with suppress(ProcessLookupError):
+                os.killpg(runner.pid, signal.SIGTERM)
+            try:
+                runner.wait(60)
+            except subprocess.TimeoutExpired:
+                with suppress(ProcessLookupError):
+                    os.killpg(runner.pid, signal.SIGKILL)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -114,55 +186,26 @@ def main() -> None:
     parser.add_argument("--database", default="rollcall_load")
     parser.add_argument("--reuse", action="store_true", help="keep the database if it is already seeded")
     args = parser.parse_args()
-    if not re.fullmatch(r"[a-z0-9_]+", args.database):
-        raise SystemExit("--database must be a plain name")
-
     var = ROOT / "var" / "load"
-    var.mkdir(parents=True, exist_ok=True)
-    db = args.database
-    if not (args.reuse and _populated(db)):
-        print(f"Fresh database {db}; seeding {args.children:,} children takes a while…", flush=True)
-        _admin(f"drop database if exists {db} with (force)", f"create database {db}")
-    url = f"{SERVER}/{db}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "PORT": str(args.port),
-        "ROLLCALL_VAR_DIR": str(var),
-        "DEMO_CHILDREN": str(args.children),
-        "LOG_FORMAT": "json",
-    }
-    log = (var / "run.log").open("wb")
-    started = time.monotonic()
-    runner = subprocess.Popen(  # noqa: S603 - our own script
-        [str(ROOT / "scripts" / "run-production")],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    try:
-        base = f"http://127.0.0.1:{args.port}"
-        _wait_for(base + "/healthz", runner, 3600)
-        print(f"Serving after {time.monotonic() - started:.0f} s (seeding included).", flush=True)
-        manage_env = {**env, "DEBUG": "false", "SECRET_KEY": (var / "secret_key").read_text().strip()}
+    with production(
+        db=args.database, children=args.children, port=args.port, reuse=args.reuse, var=var
+    ) as server:
         schools = [
             line.split()[0]
-            for line in _manage(manage_env, "demo_sign_ins").splitlines()
+            for line in server.manage("demo_sign_ins").splitlines()
             if line.startswith("school.")
         ][:20]
         config = {
-            "password": "rollcall-demo-2026",
+            "password": DEMO_PASSWORD,
             "officers": OFFICERS,
             "managers": MANAGERS,
             "schools": [
-                {"username": name, "token": _manage(manage_env, "issue_api_token", name).strip()}
+                {"username": name, "token": server.manage("issue_api_token", name).strip()}
                 for name in schools
             ],
         }
         (var / "load-config.json").write_text(json.dumps(config))
-        sampler = SlowQueries(db)
+        sampler = SlowQueries(server.db)
         sampler.start()
         stats = var / "stats"
         locust = subprocess.run(  # noqa: S603
@@ -179,7 +222,7 @@ def main() -> None:
                 "-t",
                 f"{int(args.minutes * 60)}s",
                 "--host",
-                base,
+                server.base,
                 "--csv",
                 str(stats),
             ],
@@ -192,12 +235,6 @@ def main() -> None:
         sampler.stop.set()
         sampler.join()
         _report(stats, sampler.longest, args, locust.stderr)
-    finally:
-        os.killpg(runner.pid, signal.SIGTERM)
-        try:
-            runner.wait(60)
-        except subprocess.TimeoutExpired:
-            os.killpg(runner.pid, signal.SIGKILL)
 
 
 def _report(stats: Path, longest: dict[str, float], args: argparse.Namespace, locust_log: str) -> None:

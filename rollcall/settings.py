@@ -240,6 +240,9 @@ METRICS_ALLOWED_ADDRESSES = env_list("METRICS_ALLOWED_ADDRESSES", [])
 # its running task is retried, up to TASK_MAX_ATTEMPTS attempts in all.
 WORKER_BEAT_SECONDS = env_int("WORKER_BEAT_SECONDS", 15, minimum=1)
 WORKER_STALE_SECONDS = env_int("WORKER_STALE_SECONDS", 120, minimum=2)
+# An attendance import "running" with no progress for this long lost its process (a killed
+# command); it is failed with a clear message so its page stops saying "Importing".
+IMPORT_SILENT_MINUTES = env_int("IMPORT_SILENT_MINUTES", 30, minimum=1)
 TASK_MAX_ATTEMPTS = env_int("TASK_MAX_ATTEMPTS", 3, minimum=1)
 # /readyz: a worker seen within READY_WORKER_SECONDS, a sweep finished within READY_SWEEP_HOURS.
 READY_WORKER_SECONDS = env_int("READY_WORKER_SECONDS", 300, minimum=1)

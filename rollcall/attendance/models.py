@@ -47,6 +47,9 @@ class AttendanceImport(models.Model):
     )
     rows_read = models.PositiveBigIntegerField(default=0)
     started_at = models.DateTimeField(null=True, blank=True)
+    progress_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the running import last said how far it had read."
+    )
     finished_at = models.DateTimeField(null=True, blank=True)
     # [{"line": 12, "field": "code", "message": "..."}], at most MAX_ERRORS; error_count is the total.
     errors = models.JSONField(default=list, blank=True)

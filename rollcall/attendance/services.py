@@ -34,6 +34,7 @@ from typing import IO, Any
 import numpy as np
 from django.core.files import File
 from django.db import connection, models, transaction
+from django.db.models import Q
 from django.db.models.functions import Coalesce
 
 from rollcall import clock
@@ -237,7 +238,9 @@ def _progress_writer(imp: AttendanceImport, progress: Progress | None) -> Progre
         now = time.monotonic()
         if now - last[0] >= PROGRESS_EVERY or rows_read >= rows_total:
             last[0] = now
-            AttendanceImport.objects.filter(pk=imp.pk).update(rows_read=rows_read, rows_total=rows_total)
+            AttendanceImport.objects.filter(pk=imp.pk).update(
+                rows_read=rows_read, rows_total=rows_total, progress_at=clock.now()
+            )
         imp.rows_read, imp.rows_total = rows_read, rows_total
         if progress is not None:
             progress(rows_read, rows_total)
@@ -254,8 +257,36 @@ def import_requeue_abandoned(*, import_id: int) -> bool:
     """
     return bool(
         AttendanceImport.objects.filter(pk=import_id, status=AttendanceImport.Status.RUNNING).update(
-            status=AttendanceImport.Status.QUEUED, started_at=None, rows_read=0
+            status=AttendanceImport.Status.QUEUED, started_at=None, progress_at=None, rows_read=0
         )
+    )
+
+
+ABANDONED = (
+    "The import stopped before it finished (the process running it ended). Nothing was stored: "
+    "send the file again."
+)
+
+
+def imports_fail_abandoned(*, silent_for: dt.timedelta) -> int:
+    """Fail every import still "running" whose progress has not moved for ``silent_for``.
+
+    A running import saves its progress every few seconds, so one silent for much longer has lost
+    its process (a command killed with SIGKILL, a machine restarted). Its marks and final status
+    are written in one transaction, so such an import stored nothing and failing it is safe; its
+    page then says so instead of "Importing" for ever. Imports run by a task worker are requeued
+    by the worker's heartbeat long before (operations.workers); this catches the rest.
+    Returns how many it failed.
+    """
+    now = clock.now()
+    silent = Q(progress_at__lt=now - silent_for) | Q(
+        progress_at__isnull=True, started_at__lt=now - silent_for
+    )
+    return AttendanceImport.objects.filter(silent, status=AttendanceImport.Status.RUNNING).update(
+        status=AttendanceImport.Status.FAILED,
+        finished_at=now,
+        errors=[{"line": None, "field": "file", "message": ABANDONED}],
+        error_count=1,
     )
 
 
@@ -269,7 +300,7 @@ def import_run(attendance_import: AttendanceImport, *, progress: Progress | None
     imp = attendance_import
     started = clock.now()
     claimed = AttendanceImport.objects.filter(pk=imp.pk, status=AttendanceImport.Status.QUEUED).update(
-        status=AttendanceImport.Status.RUNNING, started_at=started, rows_read=0
+        status=AttendanceImport.Status.RUNNING, started_at=started, progress_at=started, rows_read=0
     )
     imp.refresh_from_db()
     if not claimed:

@@ -22,10 +22,12 @@ import socket
 import threading
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import connection, transaction
 from django_tasks_db.models import DBTaskResult
 
 from rollcall import clock
+from rollcall.attendance.services import imports_fail_abandoned
 from rollcall.operations.models import WorkerBeat
 
 logger = logging.getLogger(__name__)
@@ -136,6 +138,7 @@ class Heartbeat(threading.Thread):
     def beat_once(self) -> None:
         worker_beat(worker_id=self.worker_id, started_at=self.started_at)
         tasks_recover_stale(stale_after=self.stale_after, max_attempts=self.max_attempts)
+        imports_fail_abandoned(silent_for=dt.timedelta(minutes=settings.IMPORT_SILENT_MINUTES))
 
     def run(self) -> None:
         while not self.stopping.wait(self.every):
