@@ -28,7 +28,7 @@ from rollcall.casework.access import (
 from rollcall.casework.events import event_text
 from rollcall.casework.merging import merges_to_undo
 from rollcall.casework.models import Event, Flag
-from rollcall.casework.school_view import school_view
+from rollcall.casework.school_view import children_as_school_sees, school_view
 from rollcall.people.forms import ChildSearchForm
 from rollcall.people.models import Child, PossibleDuplicate
 from rollcall.schools.models import RollEntry
@@ -43,6 +43,7 @@ def search(request: HttpRequest) -> HttpResponse:
     searched = any(request.GET.get(name) for name in ("upn", "surname", "date_of_birth_0", "date_of_birth_2"))
     form = ChildSearchForm(request.GET if searched else None)
     page = None
+    results: list[Child] = []
     if searched and form.is_valid():
         children = children_visible_to(user)
         if form.cleaned_data["upn"]:
@@ -59,10 +60,20 @@ def search(request: HttpRequest) -> HttpResponse:
             current_school=Subquery(current.order_by("-on_roll_from").values("school__name")[:1])
         ).order_by("legal_surname", "legal_forename", "date_of_birth", "pk")
         page = Paginator(children, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+        results = list(page)
+        if user.school is not None:
+            # A former school is shown its former pupils as they were when they left (school_view).
+            results = children_as_school_sees(user.school, results, keep=("current_school",))
     return render(
         request,
         "children/search.html",
-        {"page_title": "Find a child", "form": form, "page_obj": page, "is_school_user": user.is_school_user},
+        {
+            "page_title": "Find a child",
+            "form": form,
+            "page_obj": page,
+            "results": results,
+            "is_school_user": user.is_school_user,
+        },
     )
 
 

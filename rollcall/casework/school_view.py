@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Max
 
@@ -69,24 +70,66 @@ class SchoolChildView:
         return self.shown_as_at is not None
 
 
-def school_cut_off(school: School, child: Child, entries: list[RollEntry]) -> dt.datetime | None:
-    """None while ``child`` is on ``school``'s roll; otherwise the end of the school's link.
+# A school with no roll entry and no notice has no link to the child: it sees nothing.
+NO_LINK = dt.datetime.min.replace(tzinfo=dt.UTC)
 
-    That is the end of the last day the child was on the roll, or the moment the school's removal
-    notice about the child arrived if later (the notice is what the school sent about the leaving).
-    A school with no roll entry and no notice has no link: the start of time, so it sees nothing.
-    """
-    if any(entry.on_roll_to is None for entry in entries):
+
+def cut_off(leaving_days: list[dt.date | None], last_notice: dt.datetime | None) -> dt.datetime | None:
+    """None while the child is on the school's roll (an entry with no leaving day); otherwise the
+    end of the school's link: the end of the last day on its roll, or the moment its removal notice
+    about the child arrived if later (the notice is what the school sent about the leaving)."""
+    if any(day is None for day in leaving_days):
         return None
-    ends = [
-        clock.start_of_day(entry.on_roll_to + dt.timedelta(days=1)) for entry in entries if entry.on_roll_to
-    ]
+    ends = [clock.start_of_day(day + dt.timedelta(days=1)) for day in leaving_days if day is not None]
+    if last_notice is not None:
+        ends.append(last_notice)
+    return max(ends, default=NO_LINK)
+
+
+def school_cut_off(school: School, child: Child, entries: list[RollEntry]) -> dt.datetime | None:
+    """:func:`cut_off` for one child, given the school's roll entries for the child."""
     noticed = RemovalNotice.objects.filter(school=school, child=child).aggregate(last=Max("received_at"))[
         "last"
     ]
-    if noticed is not None:
-        ends.append(noticed)
-    return max(ends, default=dt.datetime.min.replace(tzinfo=dt.UTC))
+    return cut_off([entry.on_roll_to for entry in entries], noticed)
+
+
+def children_as_school_sees(school: School, children: list[Child], keep: tuple[str, ...] = ()) -> list[Child]:
+    """These children's records as ``school`` may see their names, date of birth and UPN: as they
+    are for its pupils, as they stood when the child left for its former pupils (three queries
+    whatever the number of children; lists and search results). ``keep``: attributes the list
+    annotated (such as the school the child is on roll at), carried over to an older version."""
+    ids = [child.pk for child in children]
+    leaving: dict[int, list[dt.date | None]] = {pk: [] for pk in ids}
+    for child_id, on_roll_to in RollEntry.objects.filter(school=school, child_id__in=ids).values_list(
+        "child_id", "on_roll_to"
+    ):
+        leaving[child_id].append(on_roll_to)
+    notices = dict(
+        RemovalNotice.objects.filter(school=school, child_id__in=ids)
+        .values("child_id")
+        .annotate(last=Max("received_at"))
+        .values_list("child_id", "last")
+    )
+    ends = {pk: cut_off(leaving[pk], notices.get(pk)) for pk in ids}
+    former = [pk for pk in ids if ends[pk] is not None]
+    versions: dict[int, list[Any]] = {}  # historical versions of Child
+    if former:
+        # Oldest first, so the last one at or before a child's cut-off is the one shown.
+        for version in Child.history.filter(id__in=former).order_by("history_date", "history_id"):
+            versions.setdefault(version.id, []).append(version)
+    shown = []
+    for child in children:
+        end = ends[child.pk]
+        if end is None or child.pk not in versions:
+            shown.append(child)
+            continue
+        kept = [v for v in versions[child.pk] if v.history_date <= end] or versions[child.pk][:1]
+        record = kept[-1].instance
+        for name in keep:
+            setattr(record, name, getattr(child, name))
+        shown.append(record)
+    return shown
 
 
 def school_view(school: School, child: Child) -> SchoolChildView:
@@ -96,17 +139,17 @@ def school_view(school: School, child: Child) -> SchoolChildView:
         .select_related("school", "destination_school")
         .order_by("-on_roll_from", "-pk")
     )
-    cut_off = school_cut_off(school, child, entries)
-    if cut_off is None:
+    end = school_cut_off(school, child, entries)
+    if end is None:
         record = child
         addresses = list(Address.objects.filter(child=child, supplied_by_school=school))
         carers = list(Carer.objects.filter(child=child, supplied_by_school=school))
     else:
-        record = _child_as_at(child, cut_off)
+        record = _child_as_at(child, end)
         addresses = list(
-            Address.history.as_of(cut_off).filter(child_id=child.pk, supplied_by_school_id=school.pk)
+            Address.history.as_of(end).filter(child_id=child.pk, supplied_by_school_id=school.pk)
         )
-        carers = list(Carer.history.as_of(cut_off).filter(child_id=child.pk, supplied_by_school_id=school.pk))
+        carers = list(Carer.history.as_of(end).filter(child_id=child.pk, supplied_by_school_id=school.pk))
     addresses.sort(key=_address_order)
     carers.sort(key=lambda carer: (carer.name, carer.pk))
     return SchoolChildView(
@@ -121,7 +164,7 @@ def school_view(school: School, child: Child) -> SchoolChildView:
         addresses=tuple(addresses),
         carers=tuple(carers),
         roll_entries=tuple(entries),
-        shown_as_at=cut_off,
+        shown_as_at=end,
     )
 
 

@@ -409,3 +409,17 @@ def test_no_download_with_children_in_it_is_open_to_a_school_user(
 def test_the_roll_entries_a_school_sees_are_only_its_own(school: School, pupil: Record) -> None:
     assert RollEntry.objects.filter(child=pupil.child).count() == 2
     assert {entry.school_id for entry in school_view(school, pupil.child).roll_entries} == {school.pk}
+
+
+def test_a_former_school_finds_its_former_pupil_as_they_were_when_they_left(
+    school_user: User, head_of_service: User, former_pupil: Child
+) -> None:
+    asked = {"upn": str(former_pupil.upn)}
+    response = page_client(school_user).get(reverse("children:search"), asked)
+    found = response.content.decode()
+    assert "Price, Lena" in found
+    assert "Price-Hall" not in found
+    assert [child.pk for child in response.context["results"]] == [former_pupil.pk]
+
+    staff = page_client(head_of_service).get(reverse("children:search"), asked).content.decode()
+    assert "Price-Hall, Lena" in staff
