@@ -21,12 +21,14 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from rollcall.accounts.models import Team, User
+from rollcall.attendance.models import PupilMarks
 from rollcall.audit.models import RecordView
 from rollcall.casework.models import Case, Flag
 from rollcall.casework.school_view import school_view
 from rollcall.health.models import ProvisionReferral
 from rollcall.people.models import Address, Carer, Child
 from rollcall.reports.definitions import REPORTS
+from rollcall.rules.attendance import blank_marks
 from rollcall.schools.models import RollEntry, School
 from tests import factories
 
@@ -423,3 +425,29 @@ def test_a_former_school_finds_its_former_pupil_as_they_were_when_they_left(
 
     staff = page_client(head_of_service).get(reverse("children:search"), asked).content.decode()
     assert "Price-Hall, Lena" in staff
+
+
+def test_a_schools_absence_list_names_a_former_pupil_as_they_were_when_they_left(
+    school_user: User, school: School, former_pupil: Child
+) -> None:
+    PupilMarks.objects.create(
+        child=former_pupil,
+        school=school,
+        academic_year=2025,
+        marks=blank_marks(2025),
+        updated_at=dt.datetime(2026, 7, 17, 16, 0, tzinfo=dt.UTC),
+        evaluated_as_of=LEFT_ON,
+        possible_sessions=100,
+        absent_sessions=20,
+        unauthorised_sessions=10,
+        unmarked_days=0,
+        persistent=True,
+        severe=False,
+    )
+    url = reverse("attendance:absence-school", kwargs={"school_pk": school.pk})
+    response = page_client(school_user).get(url, {"year": "2025", "level": "persistent"})
+
+    listed = response.content.decode()
+    assert response.status_code == 200
+    assert "Lena Price" in listed
+    assert "Price-Hall" not in listed
