@@ -10,7 +10,7 @@ A school is shown what it supplied itself and the child's time on its own roll, 
 
 Never cases, flags, notes, health facts or the timeline. A former school (the child is no longer
 on its roll) sees the record as it stood when the child left: nothing the council or anyone else
-recorded after the leaving date (or after the school's own removal notice, when that came later)
+recorded after the leaving day (or the day of the school's own removal notice, when that came later)
 reaches it, read from the record's history.
 
 Whether the school may see the child at all is casework.access's decision (``get_child_for_user``);
@@ -76,14 +76,15 @@ NO_LINK = dt.datetime.min.replace(tzinfo=dt.UTC)
 
 def cut_off(leaving_days: list[dt.date | None], last_notice: dt.datetime | None) -> dt.datetime | None:
     """None while the child is on the school's roll (an entry with no leaving day); otherwise the
-    end of the school's link: the end of the last day on its roll, or the moment its removal notice
+    end of the school's link: the end of the last day on its roll, or of the day its removal notice
     about the child arrived if later (the notice is what the school sent about the leaving)."""
     if any(day is None for day in leaving_days):
         return None
-    ends = [clock.start_of_day(day + dt.timedelta(days=1)) for day in leaving_days if day is not None]
+    days = [day for day in leaving_days if day is not None]
     if last_notice is not None:
-        ends.append(last_notice)
-    return max(ends, default=NO_LINK)
+        # The whole day the notice arrived: what the school sent with it is recorded a moment later.
+        days.append(clock.local_date(last_notice))
+    return max((clock.start_of_day(day + dt.timedelta(days=1)) for day in days), default=NO_LINK)
 
 
 def school_cut_off(school: School, child: Child, entries: list[RollEntry]) -> dt.datetime | None:

@@ -326,6 +326,41 @@ def test_an_address_a_school_sends_with_a_new_pupil_is_recorded_as_supplied_by_t
     assert not Carer.objects.exists()
 
 
+def test_a_school_that_notified_a_new_child_sees_what_it_sent_with_the_notice(
+    school_user: User, school: School, council: None
+) -> None:
+    # The clock runs, as in real use: the record and its address are saved a moment after the notice
+    # arrives, and the pupil left three days before.
+    with time_machine.travel(dt.datetime(2026, 11, 16, 10, 0, tzinfo=dt.UTC), tick=True):
+        client = api_client(school_user)
+        sent = client.post(
+            "/api/v1/removals/",
+            {
+                "pupil": {
+                    "upn": "",
+                    "forename": "Noor",
+                    "surname": "Sentby",
+                    "date_of_birth": "2013-03-02",
+                    "gender": "F",
+                    "address_line_1": "7 Sent Street",
+                    "town": "Northmoor",
+                    "postcode": "NM1 7AA",
+                },
+                "removal_date": "2026-11-13",
+                "ground": "g",
+            },
+            format="json",
+            HTTP_IDEMPOTENCY_KEY="notice-2",
+        )
+        assert sent.status_code == 201, sent.json()
+        child = Child.objects.get(legal_surname="Sentby")
+        body, _text = api(school_user, child)
+
+    assert body["on_roll"] is False
+    assert [a["line_1"] for a in body["addresses"]] == ["7 Sent Street"]
+    assert body["name"] == "Noor Sentby"
+
+
 # ---- downloads -----------------------------------------------------------------------------------
 
 # Every download in Roll Call, by URL name. None is open to a school user today: if one ever is,
