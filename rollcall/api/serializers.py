@@ -15,6 +15,7 @@ from rest_framework import serializers
 
 from rollcall.api_base import StrictSerializer
 from rollcall.casework.models import Case, Enquiry, Task
+from rollcall.casework.school_view import SchoolChildView
 from rollcall.people.models import Address, Carer, Child
 from rollcall.returns.serializers import (
     ChildRefSerializer,
@@ -212,10 +213,47 @@ class CaseRefSerializer(serializers.ModelSerializer[Case]):
         read_only_fields = fields
 
 
-class SchoolChildSerializer(serializers.ModelSerializer[Child]):
-    """What a school sees of a child: basic details, and time on its own roll only."""
+class SuppliedAddressSerializer(serializers.ModelSerializer[Address]):
+    """An address a school sent, with the date the child moved out if they have."""
 
-    # Needs context["roll_entries"]: the entries the user may see.
+    class Meta:
+        model = Address
+        fields = ["line_1", "line_2", "town", "postcode", "moved_in", "moved_out"]
+        read_only_fields = fields
+
+
+class SchoolChildSerializer(serializers.Serializer[SchoolChildView]):
+    """What a school sees of a child (casework/school_view.py, the same as on the child page).
+
+    The child's names, date of birth, gender and UPN; the addresses and carers this school sent;
+    and the child's time on this school's roll. A former school sees the record as it stood when
+    the child left its roll.
+    """
+
+    id = serializers.IntegerField(source="child_id", read_only=True)
+    name = serializers.CharField(source="full_name", read_only=True)
+    legal_forename = serializers.CharField(read_only=True)
+    legal_surname = serializers.CharField(read_only=True)
+    preferred_name = serializers.CharField(read_only=True)
+    date_of_birth = serializers.DateField(read_only=True)
+    gender = serializers.ChoiceField(choices=Child.Gender.choices, read_only=True)
+    gender_label = serializers.CharField(read_only=True)
+    upn = serializers.CharField(read_only=True, allow_null=True)
+    roll_entries = RollEntrySerializer(many=True, read_only=True)
+    addresses = SuppliedAddressSerializer(
+        many=True, read_only=True, help_text="Only the addresses your school sent, current first."
+    )
+    carers = CarerSerializer(many=True, read_only=True, help_text="Only the carers your school sent.")
+    on_roll = serializers.SerializerMethodField(
+        help_text="false once the child has left your school's roll: nothing recorded after that is shown."
+    )
+
+    def get_on_roll(self, seen: SchoolChildView) -> bool:
+        return not seen.is_former_school
+
+
+class ChildBasicsSerializer(serializers.ModelSerializer[Child]):
+    """A child's basic details and the roll entries in context["roll_entries"]."""
 
     name = serializers.CharField(source="full_name", read_only=True)
     gender_label = serializers.CharField(source="get_gender_display", read_only=True)
@@ -242,12 +280,9 @@ class SchoolChildSerializer(serializers.ModelSerializer[Child]):
         return RollEntrySerializer(self.context["roll_entries"], many=True).data
 
 
-class CouncilChildSerializer(SchoolChildSerializer):
-    """A child's record: basic details, current address, carers, rolls, and the cases you may see.
-
-    School users get basic details and time on their own school's roll only, without
-    current_address, carers or cases.
-    """
+class CouncilChildSerializer(ChildBasicsSerializer):
+    """A child's record for council staff: basic details, current address, carers, every roll, and
+    the cases you may see. School users get SchoolChildSerializer instead."""
 
     # Needs context["roll_entries"], ["address"], ["carers"] and ["cases"] (only the cases the
     # user may see): the view picks them by the user's access.
@@ -256,8 +291,8 @@ class CouncilChildSerializer(SchoolChildSerializer):
     carers = serializers.SerializerMethodField()
     cases = serializers.SerializerMethodField()
 
-    class Meta(SchoolChildSerializer.Meta):
-        fields = [*SchoolChildSerializer.Meta.fields, "current_address", "carers", "cases"]
+    class Meta(ChildBasicsSerializer.Meta):
+        fields = [*ChildBasicsSerializer.Meta.fields, "current_address", "carers", "cases"]
         read_only_fields = fields
 
     @extend_schema_field(AddressSerializer(allow_null=True))

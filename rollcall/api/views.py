@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from rest_framework import generics
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -37,6 +37,7 @@ from rollcall.casework.access import (
     merged_child_redirect,
 )
 from rollcall.casework.models import Case, Enquiry, Task
+from rollcall.casework.school_view import school_view
 from rollcall.people.models import Address, Carer
 from rollcall.schools.models import RollEntry
 
@@ -120,13 +121,19 @@ class ChildDetail(ApiView):
     @extend_schema(
         summary="Read a child",
         description=(
-            "404 for a child who does not exist or whom you may not see. A school user sees the "
-            "child's basic details and time on its own roll only (current_address, carers and "
-            "cases are left out); council staff also see the address, carers, every roll and the "
-            "cases they may see. Each read is recorded in the access log."
+            "404 for a child who does not exist or whom you may not see. A school user sees what "
+            "the school itself sent (names, date of birth, UPN, and only the addresses and carers "
+            "it supplied) and the child's time on its own roll, as on the child page; a former "
+            "school sees that as it stood when the child left (on_roll false). Council staff see "
+            "the current address, carers, every roll and the cases they may see. Each read is "
+            "recorded in the access log."
         ),
         responses={
-            200: CouncilChildSerializer,
+            200: PolymorphicProxySerializer(
+                component_name="ChildRecord",
+                serializers=[CouncilChildSerializer, SchoolChildSerializer],
+                resource_type_field_name=None,
+            ),
             307: OpenApiResponse(
                 description="This record was merged into another child's record: Location is that record."
             ),
@@ -145,11 +152,12 @@ class ChildDetail(ApiView):
             moved = HttpResponseRedirect(reverse("api:child", args=[survivor_id]))
             moved.status_code = 307
             return moved
-        rolls = RollEntry.objects.filter(child=child).select_related("school", "destination_school")
         school = user.school
         if school is not None:
-            data = SchoolChildSerializer(child, context={"roll_entries": rolls.filter(school=school)}).data
+            # The same view of the child as the school's child page (casework/school_view.py).
+            data = SchoolChildSerializer(school_view(school, child)).data
         else:
+            rolls = RollEntry.objects.filter(child=child).select_related("school", "destination_school")
             context = {
                 "roll_entries": rolls,
                 "address": Address.objects.filter(child=child, moved_out__isnull=True).first(),

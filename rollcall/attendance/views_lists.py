@@ -21,6 +21,7 @@ from rollcall.accounts.models import User
 from rollcall.attendance import access, selectors
 from rollcall.casework.access import children_visible_to
 from rollcall.casework.calendar import council_calendar
+from rollcall.casework.school_view import children_as_school_sees
 from rollcall.rules.attendance import Thresholds
 from rollcall.rules.calendar import academic_year_of
 from rollcall.schools.models import School
@@ -92,6 +93,7 @@ def absence_pupils(request: HttpRequest, school_pk: int | None = None) -> HttpRe
         return redirect("attendance:absence-school", school_pk=user.school.pk)
     records = selectors.absence_records(user, year=year, level=level, school=school)
     page = Paginator(records, PER_PAGE).get_page(request.GET.get("page"))
+    _as_school_sees(user, list(page))
     rates = selectors.school_rates(user, year=year, school=school) if school is not None else []
     where = school.name if school is not None else "all schools"
     return render(
@@ -111,6 +113,16 @@ def absence_pupils(request: HttpRequest, school_pk: int | None = None) -> HttpRe
             "linkable": _linkable(user, [r.child_id for r in page]),
         },
     )
+
+
+def _as_school_sees(user: User, records: list[Any]) -> None:
+    """A school's list names its pupils as the school sees them: a pupil who has left its roll as
+    they were when they left (casework/school_view.py), nothing the council recorded since."""
+    if user.school is None:
+        return
+    shown = children_as_school_sees(user.school, [record.child for record in records])
+    for record, child in zip(records, shown, strict=True):
+        record.child = child
 
 
 def _linkable(user: User, child_ids: list[int]) -> set[int]:
@@ -133,6 +145,7 @@ def possibly_left(request: HttpRequest) -> HttpResponse:
     days = Thresholds().unmarked_days
     records = selectors.possibly_left_records(user, year=year, unmarked_days=days, school=school)
     page = Paginator(records, PER_PAGE).get_page(request.GET.get("page"))
+    _as_school_sees(user, list(page))
     calendar = council_calendar()
     rows: list[dict[str, Any]] = [
         {

@@ -1,7 +1,8 @@
 """Finding a child and reading their record: what each person may see is decided by casework.access.
 
-A school user sees the child's details, addresses, carers and the roll entries at their own
-school only: never cases, flags, the timeline or another school's entries (docs/access.md).
+A school user sees what their school sent and the child's time on its roll only
+(casework/school_view.py): never addresses or carers it did not supply, cases, flags, the
+timeline or another school's entries (docs/access.md).
 Council staff see the cases their teams may see, the timeline of those cases and the events that
 belong to no case. Every view of a record is written to the access log.
 """
@@ -27,6 +28,7 @@ from rollcall.casework.access import (
 from rollcall.casework.events import event_text
 from rollcall.casework.merging import merges_to_undo
 from rollcall.casework.models import Event, Flag
+from rollcall.casework.school_view import children_as_school_sees, school_view
 from rollcall.people.forms import ChildSearchForm
 from rollcall.people.models import Child, PossibleDuplicate
 from rollcall.schools.models import RollEntry
@@ -41,6 +43,7 @@ def search(request: HttpRequest) -> HttpResponse:
     searched = any(request.GET.get(name) for name in ("upn", "surname", "date_of_birth_0", "date_of_birth_2"))
     form = ChildSearchForm(request.GET if searched else None)
     page = None
+    results: list[Child] = []
     if searched and form.is_valid():
         children = children_visible_to(user)
         if form.cleaned_data["upn"]:
@@ -57,10 +60,20 @@ def search(request: HttpRequest) -> HttpResponse:
             current_school=Subquery(current.order_by("-on_roll_from").values("school__name")[:1])
         ).order_by("legal_surname", "legal_forename", "date_of_birth", "pk")
         page = Paginator(children, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+        results = list(page)
+        if user.school is not None:
+            # A former school is shown its former pupils as they were when they left (school_view).
+            results = children_as_school_sees(user.school, results, keep=("current_school",))
     return render(
         request,
         "children/search.html",
-        {"page_title": "Find a child", "form": form, "page_obj": page, "is_school_user": user.is_school_user},
+        {
+            "page_title": "Find a child",
+            "form": form,
+            "page_obj": page,
+            "results": results,
+            "is_school_user": user.is_school_user,
+        },
     )
 
 
@@ -78,6 +91,24 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("children:child", survivor_id)
     record_view(user=user, child=child, what="Child record", path=request.get_full_path())
 
+    school = user.school
+    if school is not None:
+        # A school sees one thing of a child, the same on this page, in the API and in downloads.
+        seen = school_view(school, child)
+        return render(
+            request,
+            "children/child.html",
+            {
+                "page_title": seen.full_name,
+                "child": seen,
+                "addresses": seen.addresses,
+                "carers": seen.carers,
+                "roll_entries": seen.roll_entries,
+                "school": school,
+                "is_school_user": True,
+            },
+        )
+
     addresses = list(
         child.addresses.order_by(F("moved_out").desc(nulls_first=True), F("moved_in").desc(nulls_last=True))
     )
@@ -88,15 +119,9 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "child": child,
         "addresses": addresses,
         "carers": carers,
-        "is_school_user": user.is_school_user,
+        "is_school_user": False,
+        "roll_entries": list(roll.order_by("-on_roll_from")),
     }
-    school = user.school
-    if school is not None:
-        context["roll_entries"] = list(roll.filter(school=school).order_by("-on_roll_from"))
-        context["school"] = school
-        return render(request, "children/child.html", context)
-
-    context["roll_entries"] = list(roll.order_by("-on_roll_from"))
     cases = list(
         cases_visible_to(user)
         .filter(child=child)

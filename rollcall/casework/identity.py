@@ -24,6 +24,7 @@ from rollcall.people.matching import (
 )
 from rollcall.people.models import Address, Child, validate_upn
 from rollcall.rules.upn import normalise_upn
+from rollcall.schools.models import School
 
 _ADDRESS_FIELDS = frozenset({"line_1", "line_2", "town", "postcode", "moved_in"})
 
@@ -39,13 +40,15 @@ def child_match_or_create(
     address: dict[str, Any] | None = None,
     actor: User | None = None,
     source: str = "new details received",
+    supplied_by_school: School | None = None,
 ) -> tuple[Child, MatchResult, bool]:
     """Return the matching child, or create one (with a current address) when none matches.
 
     A new child is recorded with a :class:`PossibleDuplicate` against each candidate, for an
     officer to review, and a "record created" event on the timeline. ``address`` holds Address
     fields (``line_1``, ``line_2``, ``town``, ``postcode``, ``moved_in``); its postcode defaults to
-    ``postcode``. Returns ``(child, match, created)``.
+    ``postcode``. ``supplied_by_school``: the school that sent the details, recorded on the address
+    (a school is shown only what it supplied itself). Returns ``(child, match, created)``.
 
     Raises ``django.core.exceptions.ValidationError`` for a UPN whose shape or check letter is
     wrong, rather than store it; ``ValueError`` for unknown address fields.
@@ -89,7 +92,7 @@ def child_match_or_create(
         if address is not None:
             fields = {"postcode": postcode or "", **address}
             fields["postcode"] = " ".join(str(fields["postcode"]).upper().split())
-            Address.objects.create(child=child, **fields)
+            Address.objects.create(child=child, supplied_by_school=supplied_by_school, **fields)
         duplicates_record(
             child, [(other, duplicate_reason(other, forename, postcode)) for other in match.candidates]
         )

@@ -598,6 +598,8 @@ def demo_children(
                     town=school.town or rng.choice(TOWNS),
                     postcode=rng.choice(pools["postcode"]),
                     moved_in=moved_in,
+                    # The school took these details on admission: its users see them (school_view).
+                    supplied_by_school_id=school.pk,
                 )
             )
             for n in range(1 if rng.random() < 0.45 else 2):
@@ -611,6 +613,7 @@ def demo_children(
                         relationship=relationship,
                         phone=f"07700 900{rng.randrange(1000):03d}",  # Ofcom's drama range: never real
                         email=f"{slug(first)}.{slug(surname)}{rng.randrange(100)}@example.com",
+                        supplied_by_school_id=school.pk,
                     )
                 )
             rolls.append(RollEntry(child_id=child.pk, school_id=school.pk, on_roll_from=joined))

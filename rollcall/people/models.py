@@ -77,6 +77,11 @@ class Address(models.Model):
     postcode = models.CharField(max_length=10)
     moved_in = models.DateField(null=True, blank=True)
     moved_out = models.DateField(null=True, blank=True)
+    # The school that sent this, when a school did (a return about a new pupil): what a school is
+    # shown of a child is only what it supplied itself (casework/school_view.py, docs/access.md).
+    supplied_by_school = models.ForeignKey(
+        "schools.School", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -101,6 +106,11 @@ class Carer(models.Model):
     parental_responsibility = models.BooleanField(default=True)
     phone = models.CharField(max_length=30, blank=True)
     email = models.EmailField(blank=True)
+    # The school that sent this, when a school did (a return about a new pupil): what a school is
+    # shown of a child is only what it supplied itself (casework/school_view.py, docs/access.md).
+    supplied_by_school = models.ForeignKey(
+        "schools.School", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     history = HistoricalRecords()
 
     def __str__(self) -> str:

@@ -181,6 +181,7 @@ def claim_receive(
             address=_address(pupil),
             actor=actor,
             source=f"{SchoolReturn.Kind(kind).label.lower()} return from {school.name}",
+            supplied_by_school=school,
         )
         new_return = SchoolReturn.objects.create(
             kind=kind,

@@ -46,8 +46,9 @@ def test_a_school_user_sees_basic_details_and_only_their_own_roll(
     assert body["upn"] == pupil.upn
     assert body["date_of_birth"] == pupil.date_of_birth.isoformat()
     assert [entry["school"]["urn"] for entry in body["roll_entries"]] == [school.urn]
-    # Never the council's record: no address, carers or cases.
-    assert not {"current_address", "carers", "cases"} & set(body)
+    # Never the council's record: only addresses and carers the school sent (none here), no cases.
+    assert (body["addresses"], body["carers"]) == ([], [])
+    assert not {"current_address", "cases"} & set(body)
     assert "Elsewhere Primary" not in response.content.decode()
     assert "Pat Example" not in response.content.decode()
 

@@ -171,8 +171,19 @@ def test_a_school_user_sees_details_and_their_own_roll_entry_but_no_casework(
     child = factories.ChildFactory.create(legal_forename="Lena", legal_surname="Price", preferred_name="Lee")
     factories.RollEntryFactory.create(child=child, school=other_school, on_roll_from=dt.date(2020, 9, 1))
     factories.RollEntryFactory.create(child=child, school=school, on_roll_from=dt.date(2024, 9, 4))
-    factories.AddressFactory.create(child=child, line_1="9 Tarn Road", postcode="NM1 1AA")
-    factories.CarerFactory.create(child=child, name="Jo Price", phone="01632 960123")
+    # The school sent one address and one carer; the council recorded the others.
+    factories.AddressFactory.create(
+        child=child,
+        line_1="9 Tarn Road",
+        postcode="NM1 1AA",
+        moved_out=dt.date(2025, 1, 1),
+        supplied_by_school=school,
+    )
+    factories.CarerFactory.create(
+        child=child, name="Jo Price", phone="01632 960123", supplied_by_school=school
+    )
+    factories.AddressFactory.create(child=child, line_1="4 Council Row")
+    factories.CarerFactory.create(child=child, name="Kim Price", phone="01632 960456")
     case = make_case(child, Team.Kind.INCLUSION, inclusion_officer)
     Flag.objects.create(
         child=child, case=case, code=Flag.Code.MISSING_EDUCATION, details="Secret", raised_at=WHEN
@@ -183,7 +194,16 @@ def test_a_school_user_sees_details_and_their_own_roll_entry_but_no_casework(
     assert response.status_code == 200
     for shown in ("Lena Price", "Lee", "9 Tarn Road", "Jo Price", "01632 960123", "Moorside Academy"):
         assert shown in page
-    for hidden in ("Fellside Primary", case.reference, "Child missing education", "Secret", "Timeline"):
+    for hidden in (
+        "Fellside Primary",
+        case.reference,
+        "Child missing education",
+        "Secret",
+        "Timeline",
+        "4 Council Row",
+        "Kim Price",
+        "01632 960456",
+    ):
         assert hidden not in page
 
 
