@@ -15,7 +15,7 @@ from rollcall.schools.models import RemovalNotice, RollEntry, School
 from tests import factories
 
 # What the council holds about the other school's pupil: none of it may reach school A.
-SECRETS = ("Jasmine", "Oakley", "Secret Lane", "NM9 9ZZ", "Pat Oakley", "01632 960999", "Fellside")
+SECRETS = ("Quenby", "Oakhallow", "Secret Lane", "NM9 9ZZ", "Pat Oakhallow", "01632 960999", "Fellside")
 MADE_UP = {"forename": "Made", "surname": "Upname", "date_of_birth": "2014-01-01"}
 
 
@@ -23,11 +23,11 @@ def other_schools_pupil() -> Child:
     """A pupil on Fellside School's roll, with an address and a carer, missing education."""
     elsewhere = factories.SchoolFactory.create(name="Fellside School")
     child = factories.ChildFactory.create(
-        legal_forename="Jasmine", legal_surname="Oakley", date_of_birth=dt.date(2015, 3, 7)
+        legal_forename="Quenby", legal_surname="Oakhallow", date_of_birth=dt.date(2015, 3, 7)
     )
     factories.RollEntryFactory.create(child=child, school=elsewhere)
     factories.AddressFactory.create(child=child, line_1="7 Secret Lane", postcode="NM9 9ZZ")
-    factories.CarerFactory.create(child=child, name="Pat Oakley", phone="01632 960999")
+    factories.CarerFactory.create(child=child, name="Pat Oakhallow", phone="01632 960999")
     return child
 
 

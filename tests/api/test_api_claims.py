@@ -82,8 +82,8 @@ def test_api_return_with_the_right_details_but_no_link_to_the_child_is_still_onl
     """Knowing a child's real details is no reason to know the child: the school has no link."""
     case = cme_case(other_pupil)
     pupil = {
-        "forename": "Jasmine",
-        "surname": "Oakley",
+        "forename": "Quenby",
+        "surname": "Oakhallow",
         "date_of_birth": "2015-03-07",
         "upn": other_pupil.upn,
     }

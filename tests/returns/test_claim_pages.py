@@ -162,8 +162,8 @@ def test_the_officer_sees_what_the_school_sent_beside_the_record_and_the_view_is
 
     text = page.content.decode()
     assert f"Check return {claim.reference}" in text
-    assert "Oaklex" in text  # as the school typed it
-    assert "Jasmine Oakley" in text  # as the council holds it
+    assert "Oakhallox" in text  # as the school typed it
+    assert "Quenby Oakhallow" in text  # as the council holds it
     assert "Fellside School" in text  # the school the child is on the roll of now
     assert RecordView.objects.filter(
         user=inclusion_officer, child=other_pupil, what="Return to check"
