@@ -113,3 +113,77 @@ def test_only_a_manager_of_the_policy_may_change_it(policy: Policy, inclusion_of
         services.policy_change(
             policy=policy, actor=inclusion_officer, expected_version=policy.version, title="X"
         )
+
+
+# ---- the API ------------------------------------------------------------------------------------
+
+
+def test_the_api_gives_the_policy_with_its_version_as_an_etag(
+    policy: Policy, inclusion_officer: User, token_client
+) -> None:
+    response = token_client(inclusion_officer).get(f"/api/v1/policies/{policy.pk}/")
+
+    assert response.status_code == 200
+    assert response["ETag"] == f'"{policy.version}"'
+    assert response.json()["version"] == policy.version
+
+
+def test_an_api_change_with_the_version_read_is_saved(
+    policy: Policy, head_of_service: User, token_client
+) -> None:
+    response = token_client(head_of_service).patch(
+        f"/api/v1/policies/{policy.pk}/",
+        {"review_date": "2027-03-01", "version": policy.version},
+        format="json",
+    )
+
+    assert response.status_code == 200
+    assert response.json()["review_date"] == "2027-03-01"
+    assert response["ETag"] == f'"{policy.version + 1}"'
+
+
+def test_a_stale_api_change_is_refused_with_409_or_412_and_what_changed(
+    policy: Policy, head_of_service: User, token_client
+) -> None:
+    client = token_client(head_of_service)
+    client.patch(f"/api/v1/policies/{policy.pk}/", {"title": "Health needs", "version": 1}, format="json")
+
+    by_body = client.patch(
+        f"/api/v1/policies/{policy.pk}/", {"summary": "Lost?", "version": 1}, format="json"
+    )
+    by_header = client.patch(
+        f"/api/v1/policies/{policy.pk}/", {"summary": "Lost?"}, format="json", HTTP_IF_MATCH='"1"'
+    )
+
+    assert (by_body.status_code, by_header.status_code) == (409, 412)
+    body = by_body.json()
+    assert body["detail"] == STALE
+    assert {"field": "Title", "was": policy.title, "now": "Health needs"} in body["changes"]
+    assert body["current"]["version"] == 2
+    assert by_header["ETag"] == '"2"'
+    assert Policy.objects.get(pk=policy.pk).summary == ""
+
+
+def test_an_api_change_without_a_version_is_refused(
+    policy: Policy, head_of_service: User, token_client
+) -> None:
+    response = token_client(head_of_service).patch(
+        f"/api/v1/policies/{policy.pk}/", {"summary": "X"}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert "version" in response.json()
+    assert Policy.objects.get(pk=policy.pk).version == policy.version
+
+
+def test_only_the_policys_managers_change_it_and_schools_do_not_read_it(
+    policy: Policy, inclusion_officer: User, school_user: User, token_client
+) -> None:
+    change = {"summary": "X", "version": policy.version}
+    assert (
+        token_client(inclusion_officer)
+        .patch(f"/api/v1/policies/{policy.pk}/", change, format="json")
+        .status_code
+        == 403
+    )
+    assert token_client(school_user).get(f"/api/v1/policies/{policy.pk}/").status_code == 403
