@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import pytest
 import time_machine
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
 from rollcall.accounts.models import Team, User
 from rollcall.rules.workflow import Role
@@ -73,3 +76,16 @@ def school_user(school: School) -> User:
 @pytest.fixture
 def council(terms: None, inclusion_officer: User, inclusion_manager: User, head_of_service: User) -> None:
     """A working council: term dates and an Inclusion team with an officer and a manager."""
+
+
+@pytest.fixture
+def token_client() -> Callable[[User], APIClient]:
+    """Return a client that sends ``Authorization: Token <key>`` for the given user (as school systems do)."""
+
+    def make(user: User) -> APIClient:
+        token, _ = Token.objects.get_or_create(user=user)
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+
+    return make

@@ -42,6 +42,7 @@ from rollcall.admissions.models import (
 )
 from rollcall.casework import events
 from rollcall.casework.calendar import council_calendar
+from rollcall.casework.identity import ChildDetails, child_for
 from rollcall.casework.models import Case, Flag
 from rollcall.casework.services import (
     BulkTask,
@@ -115,7 +116,8 @@ class AnswerInput:
 def application_record(
     *,
     actor: User,
-    child: Child,
+    child: Child | None = None,
+    child_details: ChildDetails | None = None,
     received_on: dt.date,
     preferred_schools: Sequence[School],
     reason_for_move: str,
@@ -140,6 +142,7 @@ def application_record(
     instant = at or clock.now()
     schools = [*list(preferred_schools), None, None]
     with transaction.atomic():
+        child = child_for(child, child_details, actor=actor, source="in-year application")
         application = Application.objects.create(
             child=child,
             received_on=received_on,
@@ -575,7 +578,8 @@ def refer_cme(*, request: PutOnRollRequest, today: dt.date, at: dt.datetime | No
 def fair_access_refer(
     *,
     actor: User,
-    child: Child,
+    child: Child | None = None,
+    child_details: ChildDetails | None = None,
     category: str,
     reason: str,
     schools_considered: Sequence[School],
@@ -591,6 +595,7 @@ def fair_access_refer(
     due = rules.fair_access_placement_due(council_calendar(), taken_into_protocol_on, timescales)
     team = admissions_team()
     with transaction.atomic():
+        child = child_for(child, child_details, actor=actor, source="Fair Access referral")
         case = case_open(
             child=child,
             kind="fair_access",
@@ -746,11 +751,18 @@ def waiting_open(*, child: Child, actor: User | None, at: dt.datetime | None = N
 
 
 def deferred_record(
-    *, child: Child, school: School, due_to_start: dt.date, actor: User, at: dt.datetime | None = None
+    *,
+    child: Child | None = None,
+    child_details: ChildDetails | None = None,
+    school: School,
+    due_to_start: dt.date,
+    actor: User,
+    at: dt.datetime | None = None,
 ) -> DeferredPlace:
     """Record a deferred place; the sweep checks on ``due_to_start`` that the child started."""
     instant = at or clock.now()
     with transaction.atomic():
+        child = child_for(child, child_details, actor=actor, source="deferred school place")
         place = DeferredPlace.objects.create(
             child=child, school=school, due_to_start=due_to_start, created_by=actor, created_at=instant
         )

@@ -46,7 +46,7 @@ from rollcall.admissions.models import DeferredPlace, FairAccessReferral
 from rollcall.audit.services import record_view
 from rollcall.casework.access import cases_visible_to
 from rollcall.casework.calendar import council_calendar
-from rollcall.casework.identity import child_match_or_create
+from rollcall.casework.identity import ChildDetails
 from rollcall.casework.models import Case
 from rollcall.casework.services import CaseworkError
 from rollcall.concurrency import EditConflict
@@ -149,18 +149,17 @@ def application_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            child, _match, _created = child_match_or_create(
-                upn=data["upn"] or None,
-                forename=data["forename"],
-                surname=data["surname"],
-                date_of_birth=data["date_of_birth"],
-                postcode=data["postcode"] or None,
-                actor=user,
-                source="in-year application",
-            )
+            # The child's record is matched or created in the service's transaction, so a
+            # refused application leaves no record behind (issue 11, finding 5).
             application = services.application_record(
                 actor=user,
-                child=child,
+                child_details=ChildDetails(
+                    forename=data["forename"],
+                    surname=data["surname"],
+                    date_of_birth=data["date_of_birth"],
+                    upn=data["upn"] or None,
+                    postcode=data["postcode"] or None,
+                ),
                 received_on=data["received_on"],
                 preferred_schools=[
                     s
@@ -472,17 +471,14 @@ def fair_access_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            child, _match, _created = child_match_or_create(
-                upn=data["upn"] or None,
-                forename=data["forename"],
-                surname=data["surname"],
-                date_of_birth=data["date_of_birth"],
-                actor=user,
-                source="Fair Access referral",
-            )
             referral = services.fair_access_refer(
                 actor=user,
-                child=child,
+                child_details=ChildDetails(
+                    forename=data["forename"],
+                    surname=data["surname"],
+                    date_of_birth=data["date_of_birth"],
+                    upn=data["upn"] or None,
+                ),
                 category=data["category"],
                 reason=data["reason"],
                 schools_considered=list(data["schools_considered"]),
@@ -646,16 +642,13 @@ def deferred(request: HttpRequest) -> HttpResponse:
         require_admissions(user, edit=True)
         if form.is_valid():
             data = form.cleaned_data
-            child, _m, _c = child_match_or_create(
-                upn=None,
-                forename=data["forename"],
-                surname=data["surname"],
-                date_of_birth=data["date_of_birth"],
-                actor=user,
-                source="deferred school place",
-            )
             services.deferred_record(
-                child=child, school=data["school"], due_to_start=data["due_to_start"], actor=user
+                child_details=ChildDetails(
+                    forename=data["forename"], surname=data["surname"], date_of_birth=data["date_of_birth"]
+                ),
+                school=data["school"],
+                due_to_start=data["due_to_start"],
+                actor=user,
             )
             messages.success(request, "Deferred place recorded.")
             return redirect("admissions:deferred")

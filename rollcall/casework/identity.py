@@ -8,6 +8,7 @@ here, on the floor above people.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -104,3 +105,36 @@ def child_match_or_create(
             possible_duplicates=[other.pk for other in match.candidates],
         )
     return child, match, True
+
+
+@dataclass(frozen=True)
+class ChildDetails:
+    """A child as a form describes them, for a service to match or record in its own transaction."""
+
+    forename: str
+    surname: str
+    date_of_birth: date
+    upn: str | None = None
+    postcode: str | None = None
+
+
+def child_for(child: Child | None, details: ChildDetails | None, *, actor: User | None, source: str) -> Child:
+    """The child a service acts on: ``child`` itself, or the record ``details`` match or create.
+
+    Call it inside the service's ``transaction.atomic`` (issue 11, finding 5): a submission that
+    is then refused or fails takes the record it created with it, so no orphan child is left.
+    """
+    if child is not None:
+        return child
+    if details is None:
+        raise ValueError("Give the child or the child's details")
+    found, _match, _created = child_match_or_create(
+        upn=details.upn or None,
+        forename=details.forename,
+        surname=details.surname,
+        date_of_birth=details.date_of_birth,
+        postcode=details.postcode or None,
+        actor=actor,
+        source=source,
+    )
+    return found

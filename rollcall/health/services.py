@@ -19,7 +19,7 @@ from rollcall.accounts.models import Membership, Team, User
 from rollcall.casework import events
 from rollcall.casework.access import case_role
 from rollcall.casework.calendar import council_calendar
-from rollcall.casework.identity import child_match_or_create
+from rollcall.casework.identity import ChildDetails, child_for, child_match_or_create
 from rollcall.casework.models import Case, RuleSettings, Task
 from rollcall.casework.services import (
     CaseworkError,
@@ -558,7 +558,8 @@ def reintegration_plan(
 
 def sen_panel_request_record(
     *,
-    child: Child,
+    child: Child | None = None,
+    child_details: ChildDetails | None = None,
     actor: User,
     panel_date: dt.date,
     attending_school: str,
@@ -573,6 +574,7 @@ def sen_panel_request_record(
         raise CaseworkError("Only the SEN and Access to Education teams can record SEN panel requests.")
     instant = at or clock.now()
     with transaction.atomic():
+        child = child_for(child, child_details, actor=actor, source="SEN panel request")
         request = SenPanelRequest.objects.create(
             child=child,
             school=school,

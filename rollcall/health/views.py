@@ -25,7 +25,7 @@ from rollcall.accounts.access import signed_in_user
 from rollcall.accounts.models import Membership, User
 from rollcall.audit.services import record_view
 from rollcall.casework.access import EDIT, case_role, get_case_for_user
-from rollcall.casework.identity import child_match_or_create
+from rollcall.casework.identity import ChildDetails
 from rollcall.casework.models import Case
 from rollcall.casework.services import CaseworkError
 from rollcall.health import services
@@ -351,17 +351,14 @@ def sen_panel_new(request: HttpRequest) -> HttpResponse:
         d = form.cleaned_data
         try:
             pupil = form.typed_pupil()
-            child, _m, _c = child_match_or_create(
-                upn=pupil.upn,
-                forename=pupil.forename,
-                surname=pupil.surname,
-                date_of_birth=pupil.date_of_birth,
-                postcode=pupil.postcode or None,
-                actor=user,
-                source="SEN panel request",
-            )
             record = services.sen_panel_request_record(
-                child=child,
+                child_details=ChildDetails(
+                    forename=pupil.forename,
+                    surname=pupil.surname,
+                    date_of_birth=pupil.date_of_birth,
+                    upn=pupil.upn,
+                    postcode=pupil.postcode or None,
+                ),
                 actor=user,
                 panel_date=d["panel_date"],
                 attending_school=d["attending_school"],
@@ -373,7 +370,7 @@ def sen_panel_new(request: HttpRequest) -> HttpResponse:
                 None, refused.messages[0] if isinstance(refused, ValidationError) else str(refused)
             )
         else:
-            text = f"Request for {child.full_name} added to the panel on {record.panel_date:%d/%m/%Y}."
+            text = f"Request for {record.child.full_name} added to the panel on {record.panel_date:%d/%m/%Y}."
             if record.access_told_at:
                 text += " Access to Education has been told the child is not attending school."
             messages.success(request, text)

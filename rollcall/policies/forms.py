@@ -9,7 +9,7 @@ from django import forms
 
 from rollcall import clock
 from rollcall.accounts.models import Team, User
-from rollcall.forms import DateField
+from rollcall.forms import DateField, version_field
 from rollcall.policies.models import MAX_FILE_BYTES, CirculationCampaign, validate_policy_file
 from rollcall.rules import circulation
 
@@ -30,9 +30,12 @@ class PolicyForm(forms.Form):
     )
     review_date = DateField(label="Review date", required=False)
     audience_note = forms.CharField(label="Who it is for (optional)", required=False, max_length=300)
+    version = version_field()
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, creating: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if creating:
+            del self.fields["version"]  # a new policy has no version to compare with yet
         owner = self.fields["owner"]
         owner.queryset = (  # type: ignore[attr-defined]
             User.objects.filter(is_active=True, memberships__team__isnull=False)

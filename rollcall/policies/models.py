@@ -42,6 +42,9 @@ class Policy(models.Model):
     review_date = models.DateField(null=True, blank=True)
     audience_note = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField()
+    # Bumped by every change of these details: the edit form carries the version it read, and a
+    # stale save is refused (rollcall/concurrency.py, docs/adr/0004-versions-no-lost-updates.md).
+    version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:

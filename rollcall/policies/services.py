@@ -18,6 +18,7 @@ from django.utils.text import slugify
 
 from rollcall import clock
 from rollcall.accounts.models import Membership, Team, User
+from rollcall.concurrency import version_claim
 from rollcall.formats import long_date
 from rollcall.notify.services import message_send, messages_send_bulk
 from rollcall.policies.access import can_create_policies, can_manage_policy
@@ -147,6 +148,60 @@ def policy_create(
         audience_note=audience_note,
         created_at=clock.now(),
     )
+
+
+# What the "Change the details" form shows, field -> label: a refused stale save lists these.
+POLICY_LABELS = {
+    "title": "Title",
+    "summary": "Summary",
+    "owner": "Owner",
+    "local_offer_url": "Local Offer page",
+    "review_date": "Review date",
+    "audience_note": "Who it is for",
+}
+_UNSET = object()
+
+
+def policy_change(
+    *,
+    policy: Policy,
+    actor: User,
+    expected_version: int | None,
+    title: str | None = None,
+    summary: str | None = None,
+    owner: User | None = None,
+    local_offer_url: str | None = None,
+    review_date: dt.date | None | object = _UNSET,
+    audience_note: str | None = None,
+) -> Policy:
+    """Change a policy's details (its title, owner, review date…); its text changes by a new version.
+
+    ``expected_version`` is the version the manager's form read: if anyone changed the details
+    since, EditConflict is raised listing what changed, and nothing is saved (issue 11). Only the
+    details given change; ``review_date=None`` clears the review date.
+    """
+    _require_manager(actor, policy)
+    if title is not None and not title.strip():
+        raise PolicyError("Enter the policy's title")
+    with transaction.atomic():
+        version_claim(policy, expected_version=expected_version, labels=POLICY_LABELS)
+        fields = ["version"]
+        for name, value in (
+            ("title", title.strip() if title is not None else None),
+            ("summary", summary),
+            ("owner", owner),
+            ("local_offer_url", local_offer_url),
+            ("audience_note", audience_note),
+        ):
+            if value is not None:
+                setattr(policy, name, value)
+                fields.append(name)
+        if review_date is not _UNSET:
+            policy.review_date = review_date  # type: ignore[assignment]
+            fields.append("review_date")
+        policy._history_user = actor  # type: ignore[attr-defined]  # read by simple-history
+        policy.save(update_fields=fields)
+    return policy
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.policy_list, name="list"),
     path("new/", views.policy_new, name="new"),
     path("<int:pk>/", views.policy_detail, name="policy"),
+    path("<int:pk>/edit/", views.policy_edit, name="edit"),
     path("<int:pk>/versions/new/", views.version_new, name="version-new"),
     path("<int:pk>/versions/<int:number>/", views.version_detail, name="version"),
     path("<int:pk>/versions/<int:number>/file/", views.version_file, name="version-file"),

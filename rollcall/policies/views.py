@@ -25,6 +25,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from rollcall import clock
 from rollcall.accounts.access import signed_in_user
 from rollcall.accounts.models import User
+from rollcall.concurrency import EditConflict
+from rollcall.forms import form_conflict
 from rollcall.policies import access, services
 from rollcall.policies.forms import CampaignForm, PolicyForm, VersionForm
 from rollcall.policies.models import CirculationCampaign, Policy, PolicyVersion, Recipient
@@ -149,7 +151,9 @@ def policy_new(request: HttpRequest) -> HttpResponse:
     user = _staff(request)
     if not access.can_create_policies(user):
         raise PermissionDenied
-    form = PolicyForm(request.POST if request.method == "POST" else None, initial={"owner": user.pk})
+    form = PolicyForm(
+        request.POST if request.method == "POST" else None, initial={"owner": user.pk}, creating=True
+    )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -177,6 +181,62 @@ def policy_new(request: HttpRequest) -> HttpResponse:
             "submit": "Add policy",
             "cancel_url": reverse("policies:list"),
         },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def policy_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a policy's details; the form carries the version it read, so nothing is overwritten."""
+    user = _staff(request)
+    policy = _policy_for(user, pk)
+    if not access.can_manage_policy(user, policy):
+        raise PermissionDenied
+    initial = {
+        "title": policy.title,
+        "summary": policy.summary,
+        "owner": policy.owner_id,
+        "local_offer_url": policy.local_offer_url,
+        "review_date": policy.review_date,
+        "audience_note": policy.audience_note,
+        "version": policy.version,
+    }
+    form = PolicyForm(request.POST if request.method == "POST" else None, initial=initial)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.policy_change(
+                policy=policy,
+                actor=user,
+                expected_version=d["version"],
+                title=d["title"],
+                summary=d["summary"],
+                owner=d["owner"],
+                local_offer_url=d["local_offer_url"],
+                review_date=d["review_date"],
+                audience_note=d["audience_note"],
+            )
+        except EditConflict as stale:
+            # Someone changed the details since this form was opened: nothing saved (issue 11).
+            form_conflict(form, stale)
+            status = 409
+        except PolicyError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Policy details saved.")
+            return redirect("policies:policy", policy.pk)
+    return render(
+        request,
+        "policies/form.html",
+        {
+            "page_title": f"Change the details of {policy.title}",
+            "heading": "Change the policy's details",
+            "caption": policy.title,
+            "form": form,
+            "submit": "Save",
+            "cancel_url": reverse("policies:policy", args=[policy.pk]),
+        },
+        status=status,
     )
 
 

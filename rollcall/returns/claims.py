@@ -22,7 +22,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q
 from django.db.models.functions import TruncDate
 from django.urls import reverse
@@ -39,7 +40,7 @@ from rollcall.people.matching import child_match
 from rollcall.people.models import Child
 from rollcall.returns.access import OWNING_TEAM, can_decide_claim
 from rollcall.returns.events import RETURN_CONFIRMED, RETURN_HELD, RETURN_REFUSED
-from rollcall.returns.models import SchoolReturn
+from rollcall.returns.models import ReturnBurst, SchoolReturn
 from rollcall.rules.identity import ClaimKind, Decision, Details, Link, claim_decision
 from rollcall.rules.upn import normalise_upn
 from rollcall.schools.models import RemovalNotice, RollEntry, School
@@ -153,13 +154,61 @@ def claim_receive(
 
     ``sent`` is the rest of the return as sent (JSON-ready); ``on`` is the day it is about. The
     same ``idempotency_key`` from the same school returns the first return and records nothing.
+    A return that takes the school past ``settings.RETURNS_BURST_PER_DAY`` that day records the
+    busy day (:class:`ReturnBurst`) for the administrators and the audit trail.
     """
+    received = _receive(
+        kind=kind,
+        school=school,
+        actor=actor,
+        pupil=pupil,
+        on=on,
+        sent=sent,
+        idempotency_key=idempotency_key,
+        instant=at or clock.now(),
+    )
+    if received.created:
+        burst_notice(received.school_return, actor=actor)
+    return received
+
+
+def burst_notice(school_return: SchoolReturn, *, actor: User) -> ReturnBurst | None:
+    """Record the day once when the school's returns that day pass the limit (idempotent)."""
+    day = clock.local_date(school_return.received_at)
+    count = SchoolReturn.objects.filter(school_id=school_return.school_id, received_at__date=day).count()
+    if count <= settings.RETURNS_BURST_PER_DAY:
+        return None
+    earlier = ReturnBurst.objects.filter(school_id=school_return.school_id, day=day).first()
+    if earlier is not None:
+        return earlier
+    burst = ReturnBurst(
+        school_id=school_return.school_id, day=day, noticed_at=school_return.received_at, returns_then=count
+    )
+    burst._history_user = actor  # type: ignore[attr-defined]  # read by simple-history
+    try:
+        with transaction.atomic():
+            burst.save()
+    except IntegrityError:  # another return that day noticed it at the same moment
+        return ReturnBurst.objects.get(school_id=school_return.school_id, day=day)
+    return burst
+
+
+def _receive(
+    *,
+    kind: str,
+    school: School,
+    actor: User,
+    pupil: Pupil,
+    on: dt.date,
+    sent: dict[str, Any],
+    idempotency_key: str,
+    instant: dt.datetime,
+) -> Received:
     if idempotency_key:
         earlier = SchoolReturn.objects.filter(school=school, idempotency_key=idempotency_key).first()
         if earlier is not None:
             accepted = earlier.status in {SchoolReturn.Status.ACCEPTED, SchoolReturn.Status.CONFIRMED}
             return Received(earlier, earlier.child if accepted else None, created=False)
-    instant = at or clock.now()
     record = {"pupil": pupil.as_sent(), **sent}
     wanted_upn = normalise_upn(pupil.upn) if pupil.upn else None
     match = child_match(
@@ -365,6 +414,7 @@ __all__ = [
     "RECEIVED_MESSAGE",
     "Pupil",
     "Received",
+    "burst_notice",
     "bursts",
     "claim_confirm",
     "claim_kind_register",

@@ -90,3 +90,27 @@ class SchoolReturn(models.Model):
     @property
     def is_waiting(self) -> bool:
         return self.status == self.Status.TO_CONFIRM
+
+
+class ReturnBurst(models.Model):
+    """A day on which one school sent more returns than ``settings.RETURNS_BURST_PER_DAY``.
+
+    Recorded once per school and day, when the day's count first passes the limit, so that the
+    audit trail shows it (and who sent the return that passed it) as well as the administrators'
+    list of returns to watch: a school system sending far more than usual may be misused.
+    """
+
+    school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="+")
+    day = models.DateField()
+    noticed_at = models.DateTimeField()
+    returns_then = models.PositiveIntegerField(
+        help_text="Returns from the school that day when it was noticed."
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-day", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["school", "day"], name="return_burst_once_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.returns_then} returns from {self.school} on {self.day:%d/%m/%Y}"

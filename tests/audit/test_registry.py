@@ -8,10 +8,11 @@ from rollcall.audit.models import RecordView
 from rollcall.audit_registry import Tracked, track, tracked
 from rollcall.casework.models import Case, Task
 from rollcall.people.models import Address, Carer, Child
+from rollcall.returns.models import ReturnBurst, SchoolReturn
 from rollcall.schools.models import RollEntry, School
 
 
-def test_people_schools_and_casework_put_their_records_on_the_audit_trail_in_app_order() -> None:
+def test_people_schools_casework_and_returns_put_their_records_on_the_audit_trail_in_app_order() -> None:
     assert [(t.label, t.model, t.child) for t in tracked()] == [
         ("Child", Child, "id"),
         ("Address", Address, "child_id"),
@@ -20,6 +21,8 @@ def test_people_schools_and_casework_put_their_records_on_the_audit_trail_in_app
         ("School", School, None),
         ("Case", Case, "child_id"),
         ("Task", Task, "case__child_id"),
+        ("School return", SchoolReturn, "child_id"),
+        ("Busy day of returns", ReturnBurst, None),
     ]
 
 
