@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "rollcall.policies",
     "rollcall.attendance",
     "rollcall.actionplans",
+    "rollcall.rolls",
     "rollcall.reports",
     "rollcall.notify",
     "rollcall.audit",
