@@ -93,6 +93,8 @@ def test_the_schema_is_openapi_3_with_every_endpoint(inclusion_officer: User, to
         # The school's answer to a "put on roll" request lives with the admissions app.
         "/api/v1/admissions/requests/",
         "/api/v1/admissions/requests/{id}/confirm/",
+        # A school's whole roll (issue 12).
+        "/api/v1/schools/{urn}/roll/",
     }
     post = schema["paths"]["/api/v1/removals/"]["post"]
     header = next(p for p in post["parameters"] if p["in"] == "header")
