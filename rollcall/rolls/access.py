@@ -19,3 +19,9 @@ def can_load_roll(user: User, school: School) -> bool:
         own = user.school
         return own is not None and own.pk == school.pk
     return user.is_administrator or not user.team_kinds_as(*LOADING_ROLES).isdisjoint(LOADING_TEAMS)
+
+
+def can_see_roll_history(user: User, school: School) -> bool:
+    """Those who may load the roll, and heads of service: a school's roll over time, with the names
+    of the pupils whose deletion returns are missing."""
+    return can_load_roll(user, school) or (user.is_active and user.is_head_of_service)

@@ -493,7 +493,7 @@ def _ask_for_deletion_returns(
     )
     count = len(missing)
     pupils = f"{count} pupil{'s' if count != 1 else ''}"
-    url = reverse("schools:school", args=[school.urn])
+    url = reverse("rolls:school", args=[school.urn])
     if team is not None:
         message_send(
             recipients=team_members(team),

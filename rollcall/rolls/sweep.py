@@ -89,7 +89,7 @@ def returns_overdue_remind(*, today: dt.date, at: dt.datetime) -> int:
             f"A pupil {name}'s roll showed gone on {left_on:%-d %B %Y} still has no deletion return "
             f"(due {due:%-d %B %Y})."
         )
-        url = reverse("schools:school", args=[urn])
+        url = reverse("rolls:school", args=[urn])
         for user_id in {*school_users.get(school_id, []), *team_users}:
             items.append(
                 (user_id, subject, body, url, f"roll-return-overdue:{pk}:{due.isoformat()}:{user_id}")
