@@ -25,11 +25,12 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.urls import reverse
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
 from rollcall import clock
 from rollcall.accounts.models import Team, User
@@ -176,37 +177,137 @@ def _match(rows: list[PupilRow]) -> tuple[dict[int, int], list[PupilRow], list[P
     return matched, new, claims
 
 
+def _insert_many(table: str, columns: Sequence[str], values: list[tuple[Any, ...]]) -> None:
+    """One multi-row INSERT per batch, without building a model instance per row.
+
+    For the first load of a county (100,000 children, their spells and history rows): Django's
+    bulk_create spends most of its time preparing each field of each instance. Values must be
+    already adapted (see :func:`_when_db`, :func:`_day_db`).
+    """
+    if not values:
+        return
+    quote = connection.ops.quote_name
+    sql = (
+        # Table and column names come from the models' metadata (quoted); values are parameters.
+        f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(columns))})"
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(values), 2000):
+            cursor.executemany(sql, values[start : start + 2000])
+
+
+def _when_db(instant: dt.datetime) -> Any:
+    return connection.ops.adapt_datetimefield_value(instant)
+
+
+def _day_db(day: dt.date | None) -> Any:
+    return connection.ops.adapt_datefield_value(day)
+
+
 def _create_children(
     rows: list[PupilRow], school: School, actor: User | None, instant: dt.datetime
 ) -> dict[int, int]:
+    """New children in bulk, each with its history row and a "record created" event."""
     if not rows:
         return {}
-    children = [
-        Child(
-            legal_forename=row.forename,
-            legal_surname=row.surname,
-            date_of_birth=row.date_of_birth,
-            gender=row.sex,
-            upn=row.upn,
-        )
-        for row in rows
-    ]
-    created = bulk_create_with_history(
-        children, Child, batch_size=500, default_user=actor, default_date=instant
+    at, actor_id = _when_db(instant), actor.pk if actor else None
+    before = Child.objects.aggregate(last=Max("pk"))["last"] or 0
+    columns = ("legal_forename", "legal_surname", "preferred_name", "date_of_birth", "gender", "upn")
+    _insert_many(
+        Child._meta.db_table,
+        (*columns, "created_at", "updated_at"),
+        [
+            (row.forename, row.surname, "", _day_db(row.date_of_birth), row.sex, row.upn, at, at)
+            for row in rows
+        ],
     )
+    created = list(
+        Child.objects.filter(pk__gt=before, created_at=instant)
+        .order_by("pk")
+        .values_list("pk", "upn", "legal_forename", "legal_surname", "date_of_birth")
+    )
+    by_key: dict[tuple[Any, ...], list[int]] = defaultdict(list)
+    for pk, upn, forename, surname, dob in created:
+        by_key[(upn, forename, surname, dob)].append(pk)
+    made: dict[int, int] = {}
+    for row in rows:
+        made[row.line] = by_key[(row.upn, row.forename, row.surname, row.date_of_birth)].pop(0)
+    history = Child.history.model._meta.db_table
+    _insert_many(
+        history,
+        ("id", *columns, "created_at", "updated_at", "history_date", "history_type", "history_user_id"),
+        [
+            (
+                made[row.line],
+                row.forename,
+                row.surname,
+                "",
+                _day_db(row.date_of_birth),
+                row.sex,
+                row.upn,
+                at,
+                at,
+                at,
+                "+",
+                actor_id,
+            )
+            for row in rows
+        ],
+    )
+    # Through casework's service: an area never writes timeline rows itself.
     events_record_bulk(
         records=[
             BulkEvent(
-                child_id=child.pk,
+                child_id=made[row.line],
                 verb=case_events.CHILD_CREATED,
                 payload={"source": f"roll of {school.name}", "possible_duplicates": []},
-                actor_id=actor.pk if actor else None,
+                actor_id=actor_id,
             )
-            for child in created
+            for row in rows
         ],
         at=instant,
     )
-    return {row.line: child.pk for row, child in zip(rows, created, strict=True)}
+    return made
+
+
+def _open_spells(
+    school: School, joiners: Mapping[int, dt.date], source: str, actor: User | None, instant: dt.datetime
+) -> None:
+    """The joiners' roll spells in bulk, each with its history row."""
+    if not joiners:
+        return
+    at, actor_id = _when_db(instant), actor.pk if actor else None
+    before = RollEntry.objects.aggregate(last=Max("pk"))["last"] or 0
+    _insert_many(
+        RollEntry._meta.db_table,
+        ("child_id", "school_id", "on_roll_from", "leaving_ground", "destination_details", "source"),
+        [(child_id, school.pk, _day_db(since), "", "", source) for child_id, since in joiners.items()],
+    )
+    opened = RollEntry.objects.filter(pk__gt=before, school=school, on_roll_to__isnull=True).values_list(
+        "pk", "child_id", "on_roll_from"
+    )
+    history = RollEntry.history.model._meta.db_table
+    _insert_many(
+        history,
+        (
+            "id",
+            "child_id",
+            "school_id",
+            "on_roll_from",
+            "leaving_ground",
+            "destination_details",
+            "source",
+            "history_date",
+            "history_type",
+            "history_user_id",
+        ),
+        [
+            (pk, child_id, school.pk, _day_db(since), "", "", source, at, "+", actor_id)
+            for pk, child_id, since in opened
+            if child_id in joiners
+        ],
+    )
 
 
 def _claim_key(school: School, row: PupilRow) -> str:
@@ -329,16 +430,7 @@ def roll_load(
         # Before the joiners' spells open: whether the council expected them there (for their cases).
         with_cme = _open_cme_children(list(changes.joiners))
         links = {child_id: school_link(child, school) for child_id, child in with_cme.items()}
-        bulk_create_with_history(
-            [
-                RollEntry(child_id=child_id, school=school, on_roll_from=since, source=f"roll:{source}")
-                for child_id, since in changes.joiners.items()
-            ],
-            RollEntry,
-            batch_size=500,
-            default_user=actor,
-            default_date=instant,
-        )
+        _open_spells(school, changes.joiners, f"roll:{source}", actor, instant)
         closing = []
         for chunk in _chunks([spells[child][0] for child in changes.leavers]):
             closing += list(RollEntry.objects.filter(pk__in=chunk))
