@@ -164,8 +164,13 @@ def _match(rows: list[PupilRow]) -> tuple[dict[int, int], list[PupilRow], list[P
             for held in born_that_day
             if names_agree(row.forename, row.surname, held.forename, held.surname)
         ]
+        # Same surname and birthday with another first name: a possible duplicate only when one side
+        # has no UPN (two different UPNs and two first names are two children, e.g. twins).
         same_surname = [
-            held for held in born_that_day if normalise_name(held.surname) == normalise_name(row.surname)
+            held
+            for held in born_that_day
+            if (row.upn is None or held.upn is None)
+            and normalise_name(held.surname) == normalise_name(row.surname)
         ]
         if not agreeing and not same_surname:
             new.append(row)

@@ -172,3 +172,25 @@ def test_a_pupil_on_two_rolls_leaving_one_stays_on_the_other(council, frozen_clo
     _load(school, NEXT_DAY, [])
     child = Child.objects.get()
     assert RollEntry.objects.filter(child=child, on_roll_to__isnull=True).get().school == other
+
+
+@pytest.mark.django_db
+def test_a_sibling_born_the_same_day_with_another_upn_is_a_new_child_not_a_claim(
+    council, frozen_clock, school
+):
+    twin = factories.ChildFactory.create(legal_forename="Amara", legal_surname="Haddad")
+    loaded = _load(school, AS_OF, [_row(2, twin, forename="Idris", upn=make_upn("990", "3001", 20, 99))])
+    assert loaded.held == 0
+    assert len(loaded.joined) == 1
+    assert loaded.joined != [twin.pk]
+    assert not SchoolReturn.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_look_alike_without_a_upn_waits_for_an_officer(council, frozen_clock, school, school_user):
+    known = factories.ChildFactory.create(legal_forename="Amara", legal_surname="Haddad")
+    loaded = _load(school, AS_OF, [_row(2, known, forename="Idris", upn=None)])
+    # Nobody matches exactly: a new record, with the look-alike offered to an officer as a duplicate.
+    assert len(loaded.joined) == 1
+    assert loaded.joined != [known.pk]
+    assert SchoolReturn.objects.filter(school=school).count() == 1
