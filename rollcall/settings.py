@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "rollcall.policies",
     "rollcall.attendance",
     "rollcall.actionplans",
+    "rollcall.rolls",
     "rollcall.reports",
     "rollcall.notify",
     "rollcall.audit",
@@ -180,6 +181,12 @@ SWEEP_STEPS: list[str] = [
     "rollcall.admissions.sweep.admissions_sweep",
     "rollcall.actionplans.sweep.actionplans_sweep",
     "rollcall.attendance.sweep.attendance_sweep",
+    "rollcall.rolls.sweep.rolls_sweep",
+]
+# Each area's part of the daily invariant: a function (*, today) -> list of breaches by name,
+# added to the sweep's own (casework.sweep.invariant_breaches).
+SWEEP_INVARIANTS: list[str] = [
+    "rollcall.rolls.sweep.lost_between_rolls_breaches",
 ]
 # The section each area adds to the case page for its kind of case: a function
 # (request, case) -> rendered HTML, e.g. {"health": "rollcall.health.panels.case_panel"}.

@@ -13,6 +13,7 @@ urlpatterns = [
     path("children/", include("rollcall.casework.child_urls")),
     path("schools/", include("rollcall.returns.urls")),
     path("schools/", include("rollcall.schools.urls")),
+    path("schools/", include("rollcall.rolls.urls")),
     path("admissions/", include("rollcall.admissions.urls")),
     path("health/", include("rollcall.health.urls")),
     path("policies/", include("rollcall.policies.urls")),

@@ -16,6 +16,7 @@ from rollcall.api import views
 from rollcall.attendance import api as attendance_api
 from rollcall.policies import api as policies_api
 from rollcall.returns import api as returns_api
+from rollcall.rolls import api as rolls_api
 
 app_name = "api"
 
@@ -30,6 +31,7 @@ urlpatterns = [
     path("v1/removals/", returns_api.RemovalNoticeListCreate.as_view(), name="removals"),
     path("v1/new-pupils/", returns_api.NewPupilCreate.as_view(), name="new-pupils"),
     path("v1/returns/", returns_api.SchoolReturnList.as_view(), name="returns"),
+    path("v1/schools/<str:urn>/roll/", rolls_api.SchoolRoll.as_view(), name="school-roll"),
     path("v1/cases/", views.CaseList.as_view(), name="cases"),
     path("v1/cases/<int:pk>/", views.CaseDetail.as_view(), name="case"),
     path("v1/children/<int:pk>/", views.ChildDetail.as_view(), name="child"),

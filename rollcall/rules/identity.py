@@ -19,6 +19,7 @@ serial), so a UPN alone is never proof that the sender knows the child.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
@@ -74,6 +75,7 @@ class Link:
     expected: bool = False  # an admission, put-on-roll request or named destination at the school
 
 
+@functools.lru_cache(maxsize=65536)  # a roll of a county compares the same names many times
 def normalise_name(name: str) -> str:
     """A name reduced for comparing: no accents, case, punctuation or spacing differences."""
     decomposed = unicodedata.normalize("NFKD", name)

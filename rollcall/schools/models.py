@@ -60,6 +60,9 @@ class RollEntry(models.Model):
         School, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     destination_details = models.CharField(max_length=300, blank=True)
+    # Where the spell came from: "" for a return or an officer, else a roll snapshot's source
+    # ("roll:csv", "roll:api", "roll:ctf") that opened it.
+    source = models.CharField(max_length=20, blank=True)
     history = HistoricalRecords()
 
     class Meta:

@@ -94,6 +94,8 @@ def test_the_schema_is_openapi_3_with_every_endpoint(inclusion_officer: User, to
         "/api/v1/admissions/requests/",
         "/api/v1/admissions/requests/{id}/confirm/",
         "/api/v1/policies/{id}/",
+        # A school's whole roll (issue 12).
+        "/api/v1/schools/{urn}/roll/",
     }
     post = schema["paths"]["/api/v1/removals/"]["post"]
     header = next(p for p in post["parameters"] if p["in"] == "header")

@@ -94,6 +94,11 @@ TIMELINE: list[tuple[str, dict[str, Any], str]] = [
         "On roll at Hill School from 2026-11-16",
     ),
     (
+        "roll.left_without_notice",
+        {"school": "Hill School", "left_on": "2026-11-17", "due": "2026-11-24"},
+        "Left the roll of Hill School on 2026-11-17 with no deletion return; the school was asked for it by 2026-11-24",
+    ),
+    (
         "flag.raised",
         {"label": "Child missing education", "details": "x"},
         "Flag raised: Child missing education",
