@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "rollcall.returns",
     "rollcall.admissions",
     "rollcall.health",
+    "rollcall.homeeducation",
     "rollcall.policies",
     "rollcall.attendance",
     "rollcall.actionplans",
@@ -180,6 +181,12 @@ SWEEP_STEPS: list[str] = [
     "rollcall.admissions.sweep.admissions_sweep",
     "rollcall.actionplans.sweep.actionplans_sweep",
     "rollcall.attendance.sweep.attendance_sweep",
+    "rollcall.homeeducation.sweep.ehe_sweep",
+]
+# More of the one invariant, checked by the sweep after its steps: functions (today=) -> list of
+# breaches by name, each from the area that knows (e.g. children registered as home educated).
+INVARIANT_CHECKS: list[str] = [
+    "rollcall.homeeducation.sweep.ehe_invariant_breaches",
 ]
 # The section each area adds to the case page for its kind of case: a function
 # (request, case) -> rendered HTML, e.g. {"health": "rollcall.health.panels.case_panel"}.
@@ -188,6 +195,8 @@ CASE_PANELS: dict[str, str] = {
     "admission": "rollcall.admissions.panels.admission_panel",
     "fair_access": "rollcall.admissions.panels.fair_access_panel",
     "waiting": "rollcall.admissions.panels.waiting_panel",
+    "ehe": "rollcall.homeeducation.panels.ehe_panel",
+    "sao": "rollcall.homeeducation.panels.sao_panel",
 }
 
 # The council's name as shown on every page and letter.

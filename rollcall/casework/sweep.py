@@ -332,4 +332,8 @@ def invariant_breaches(*, today: dt.date) -> list[str]:
             f"{notice.child} (UPN {notice.child.upn or 'none'}): removed from {notice.school} on "
             f"{notice.removal_date:%d/%m/%Y} with no known destination and has no open case"
         )
+    # The areas' own parts of the invariant (settings.INVARIANT_CHECKS), e.g. every child
+    # registered as home educated has an owner and a next review date.
+    for path in getattr(django_settings, "INVARIANT_CHECKS", []):
+        breaches.extend(import_string(path)(today=today))
     return breaches
