@@ -23,6 +23,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from simple_history.utils import bulk_create_with_history
 
+from rollcall.accounts.models import Team
 from rollcall.casework.events import BulkEvent, events_record_bulk
 from rollcall.casework.models import Case
 from rollcall.casework.services import (
@@ -63,6 +64,10 @@ def records_open_from_sources(*, today: dt.date, calendar: SchoolCalendar) -> tu
         .values_list("pk", "child_id", "school_id", "parent_written_notice_date")
     )
     if not cme and not notices:
+        return 0, 0
+    if not Team.objects.filter(kind=Team.Kind.EHE).exists():
+        # Nobody to own them yet: they wait (the removals show as breaches by name) rather than
+        # stop the rest of the sweep.
         return 0, 0
     # One source per child opens the record (a removal notice first: it has the school and the
     # date of the written notice); every source is linked, so none is looked at again.

@@ -123,7 +123,7 @@ EXPECTED: dict[tuple[str, str, str], dict[Role, tuple[frozenset[str], str | None
 
 # Elective home education and the attendance order route: recorded moves are Roll Call's, an
 # officer closes with any outcome, Roll Call only because the child is on a roll.
-_CLOSE_ANY_OR_ON_ROLL = {
+_CLOSE_ANY_OR_ON_ROLL: dict[Role, tuple[frozenset[str], str | None]] = {
     **{r: (frozenset({"outcome"}), "other") for r in (OFF, MGR, HEAD)},
     SYS: (frozenset({"outcome"}), "on_roll"),
 }
