@@ -16,6 +16,8 @@ ALLOW_ANONYMOUS = {
     "policies:published",
     "policies:published-detail",
     "policies:published-file",
+    # A parent tells the council they educate their child at home (no account needed).
+    "homeeducation:notify",
 }
 
 

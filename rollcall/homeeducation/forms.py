@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -10,7 +11,7 @@ from django import forms
 
 from rollcall.forms import DateField
 from rollcall.homeeducation.models import EHEContact, EHEEvidence, EHERecord, SAONotice
-from rollcall.homeeducation.services import EducationFacts
+from rollcall.homeeducation.services import EducationFacts, NotificationFacts
 from rollcall.returns.forms import PupilDetailsForm
 from rollcall.rules.workflow import EHE
 
@@ -163,3 +164,114 @@ class RecordFilterForm(forms.Form):
 
     def review_before_value(self) -> dt.date | None:
         return self.cleaned_data.get("review_before") if self.is_valid() else None
+
+
+_POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
+
+
+class ParentNotificationForm(forms.Form):
+    """The public form: a parent tells the council their child is educated at home."""
+
+    child_forename = forms.CharField(
+        label="Child's first name",
+        max_length=100,
+        error_messages={"required": "Enter your child's first name"},
+    )
+    child_surname = forms.CharField(
+        label="Child's last name", max_length=100, error_messages={"required": "Enter your child's last name"}
+    )
+    child_date_of_birth = DateField(
+        label="Child's date of birth", past_only=True, required=True, help_text="For example, 27 3 2015"
+    )
+    address_line_1 = forms.CharField(
+        label="Address line 1",
+        max_length=200,
+        error_messages={"required": "Enter the first line of your address"},
+        widget=forms.TextInput(attrs={"autocomplete": "address-line1"}),
+    )
+    town = forms.CharField(
+        label="Town or city (optional)",
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "address-level2"}),
+    )
+    postcode = forms.CharField(
+        label="Postcode",
+        max_length=10,
+        error_messages={"required": "Enter your postcode"},
+        widget=forms.TextInput(attrs={"autocomplete": "postal-code", "width": "10"}),
+    )
+    school_name = forms.CharField(
+        label="School your child goes to or has left (optional)", max_length=200, required=False
+    )
+    home_educating_from = DateField(
+        label="Date you started, or will start, educating your child at home (optional)",
+        required=False,
+        help_text="For example, 2 11 2026",
+    )
+    parent_name = forms.CharField(
+        label="Your full name",
+        max_length=200,
+        error_messages={"required": "Enter your full name"},
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    parent_email = forms.EmailField(
+        label="Email address (optional)",
+        required=False,
+        error_messages={"invalid": "Enter an email address in the correct format, like name@example.com"},
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+    parent_phone = forms.CharField(
+        label="Phone number (optional)",
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+    )
+    education = forms.CharField(
+        label="Tell us about your child's education (optional)",
+        required=False,
+        help_text="For example, who will teach your child and where. You do not have to tell us now.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def clean_postcode(self) -> str:
+        value = " ".join(str(self.cleaned_data.get("postcode") or "").upper().split())
+        if not _POSTCODE.match(value):
+            raise forms.ValidationError("Enter a real postcode, like NM1 2AB")
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if (
+            not cleaned.get("parent_email")
+            and not cleaned.get("parent_phone")
+            and "parent_email" not in self.errors
+        ):
+            self.add_error("parent_email", "Enter an email address or a phone number so we can contact you")
+        return cleaned
+
+    def facts(self) -> NotificationFacts:
+        d = self.cleaned_data
+        return NotificationFacts(
+            child_forename=d["child_forename"],
+            child_surname=d["child_surname"],
+            child_date_of_birth=d["child_date_of_birth"],
+            address_line_1=d["address_line_1"],
+            town=d["town"],
+            postcode=d["postcode"],
+            school_name=d["school_name"],
+            home_educating_from=d.get("home_educating_from"),
+            parent_name=d["parent_name"],
+            parent_email=d["parent_email"],
+            parent_phone=d["parent_phone"],
+            education=d["education"],
+        )
+
+
+class NotificationDecisionForm(forms.Form):
+    decision = _radio(
+        "Are these details genuine, and do they describe a child in the council's area?",
+        [("confirm", "Yes, register the child as home educated"), ("refuse", "No, refuse the notification")],
+        "Select whether to register the child or refuse the notification",
+    )
+    note = _text("How did you check the details?", "Say how you checked the details", rows=3)

@@ -52,6 +52,14 @@ class EHESettings(SettingsRow):
     consent_decision_school_days = models.PositiveSmallIntegerField(
         default=5, help_text="School days to decide the council's consent for a special-school placement."
     )
+    notifications_per_address_per_day = models.PositiveSmallIntegerField(
+        default=3,
+        help_text="Parents' notifications accepted in 24 hours from one internet address, or about one "
+        "home address, before the form asks them to try again later.",
+    )
+    confirm_notification_school_days = models.PositiveSmallIntegerField(
+        default=2, help_text="School days for the team to check a parent's notification."
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -252,3 +260,58 @@ class SAONotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_step_display()} served {self.served_on}"
+
+
+class ParentNotification(models.Model):
+    """A parent's own notification that a child is home educated, from the public form.
+
+    A claim to confirm (STYLE.md rule 14): it changes no child's record until an officer of the
+    Elective Home Education team has checked it and confirmed it, which registers the child. The
+    parent is answered with the reference only, never with anything the council holds.
+    """
+
+    class Status(models.TextChoices):
+        TO_CONFIRM = "to_confirm", "To confirm"
+        CONFIRMED = "confirmed", "Confirmed by an officer"
+        REFUSED = "refused", "Refused by an officer"
+
+    received_at = models.DateTimeField()
+    child_forename = models.CharField("child's first name", max_length=100)
+    child_surname = models.CharField("child's last name", max_length=100)
+    child_date_of_birth = models.DateField()
+    address_line_1 = models.CharField(max_length=200)
+    town = models.CharField(max_length=100, blank=True)
+    postcode = models.CharField(max_length=10)
+    school_name = models.CharField(
+        max_length=200, blank=True, help_text="The school the child attends or left."
+    )
+    home_educating_from = models.DateField(null=True, blank=True)
+    parent_name = models.CharField(max_length=200)
+    parent_email = models.EmailField(blank=True)
+    parent_phone = models.CharField(max_length=30, blank=True)
+    education = models.TextField(blank=True, help_text="The education, as the parent describes it.")
+    # A keyed hash of the sender's internet address (never the address itself), for the throttle.
+    sender_key = models.CharField(max_length=64)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.TO_CONFIRM)
+    confirm_by = models.DateField()
+    decided_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+    record = models.ForeignKey(EHERecord, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["confirm_by", "pk"]
+        indexes = [
+            models.Index(fields=["sender_key", "received_at"], name="ehe_notification_sender"),
+            models.Index(fields=["postcode", "received_at"], name="ehe_notification_home"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        return f"EHN-{self.pk:06d}"

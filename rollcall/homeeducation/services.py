@@ -8,18 +8,22 @@ Each runs in one transaction, writes casework's tables only through casework's p
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings as django_settings
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from rollcall import clock
 from rollcall.accounts.models import Team, User
 from rollcall.casework import events
 from rollcall.casework.access import case_role
 from rollcall.casework.calendar import council_calendar
+from rollcall.casework.identity import child_match_or_create
 from rollcall.casework.models import Case, RuleSettings
 from rollcall.casework.services import (
     CaseworkError,
@@ -46,8 +50,10 @@ from rollcall.homeeducation.models import (
     EHEEvidence,
     EHERecord,
     EHESettings,
+    ParentNotification,
     SAONotice,
 )
+from rollcall.notify.services import message_send, team_members
 from rollcall.people.models import Child
 from rollcall.rules.calendar import SchoolCalendar
 from rollcall.rules.home_education import (
@@ -653,3 +659,158 @@ def letter_render(notice: SAONotice) -> str:
             "earliest_next": earliest_next_step(notice.period_end),
         },
     )
+
+
+# ---- a parent's own notification (the public form) ---------------------------------------------
+
+
+class Throttled(Exception):
+    """Too many notifications from one internet address, or about one home address, in a day."""
+
+
+@dataclass(frozen=True)
+class NotificationFacts:
+    """What a parent tells the council on the public form."""
+
+    child_forename: str
+    child_surname: str
+    child_date_of_birth: dt.date
+    address_line_1: str
+    postcode: str
+    parent_name: str
+    town: str = ""
+    school_name: str = ""
+    home_educating_from: dt.date | None = None
+    parent_email: str = ""
+    parent_phone: str = ""
+    education: str = ""
+
+
+def sender_key(client_address: str) -> str:
+    """A keyed hash of the sender's internet address: enough to throttle, useless to identify."""
+    return hmac.new(django_settings.SECRET_KEY.encode(), client_address.encode(), hashlib.sha256).hexdigest()
+
+
+def notification_receive(
+    *, facts: NotificationFacts, client_address: str, at: dt.datetime | None = None
+) -> ParentNotification:
+    """Hold a parent's notification for the Elective Home Education team to check.
+
+    Nothing about any child changes, and nothing held is looked at for the answer: the parent
+    gets the reference only. Refused with :class:`Throttled` after the day's limit (a setting)
+    from one internet address or about one home address.
+    """
+    instant = at or clock.now()
+    settings = EHESettings.current()
+    key = sender_key(client_address)
+    since = instant - dt.timedelta(days=1)
+    postcode = " ".join(facts.postcode.upper().split())
+    recent = ParentNotification.objects.filter(received_at__gte=since)
+    limit = settings.notifications_per_address_per_day
+    if (
+        recent.filter(sender_key=key).count() >= limit
+        or recent.filter(postcode=postcode, address_line_1__iexact=facts.address_line_1.strip()).count()
+        >= limit
+    ):
+        raise Throttled
+    team = Team.objects.filter(kind=Team.Kind.EHE).first()
+    confirm_by = council_calendar().add_school_days(
+        clock.local_date(instant), settings.confirm_notification_school_days
+    )
+    with transaction.atomic():
+        notification = ParentNotification.objects.create(
+            received_at=instant,
+            child_forename=" ".join(facts.child_forename.split()),
+            child_surname=" ".join(facts.child_surname.split()),
+            child_date_of_birth=facts.child_date_of_birth,
+            address_line_1=facts.address_line_1.strip(),
+            town=facts.town.strip(),
+            postcode=postcode,
+            school_name=facts.school_name.strip(),
+            home_educating_from=facts.home_educating_from,
+            parent_name=facts.parent_name.strip(),
+            parent_email=facts.parent_email.strip(),
+            parent_phone=facts.parent_phone.strip(),
+            education=facts.education.strip(),
+            sender_key=key,
+            confirm_by=confirm_by,
+        )
+        if team is not None:
+            message_send(
+                recipients=team_members(team),
+                subject="A parent's home-education notification to check",
+                body="A parent told the council their child is educated at home. Check the details.",
+                url=reverse("homeeducation:notification", args=[notification.pk]),
+                key=f"ehe-notification:{notification.pk}",
+                at=instant,
+            )
+    return notification
+
+
+def _decide(notification: ParentNotification, actor: User, note: str) -> None:
+    if not can_open_record(actor):
+        raise CaseworkError("Only the Elective Home Education team can check a parent's notification.")
+    if notification.status != ParentNotification.Status.TO_CONFIRM:
+        raise CaseworkError(
+            f"{notification.reference} has already been {notification.get_status_display().lower()}"
+        )
+    if not note.strip():
+        raise CaseworkError("Say how you checked the details")
+
+
+def notification_confirm(
+    *, notification: ParentNotification, actor: User, note: str, at: dt.datetime | None = None
+) -> EHERecord:
+    """The officer has checked the details: the child is matched (or recorded) and registered."""
+    instant = at or clock.now()
+    with transaction.atomic():
+        notification = ParentNotification.objects.select_for_update().get(pk=notification.pk)
+        _decide(notification, actor, note)
+        child, _match, _created = child_match_or_create(
+            upn=None,
+            forename=notification.child_forename,
+            surname=notification.child_surname,
+            date_of_birth=notification.child_date_of_birth,
+            postcode=notification.postcode,
+            address={
+                "line_1": notification.address_line_1,
+                "town": notification.town,
+                "postcode": notification.postcode,
+            },
+            actor=actor,
+            source=f"parent's home-education notification {notification.reference}",
+        )
+        contact = ", ".join(p for p in (notification.parent_email, notification.parent_phone) if p)
+        record = record_open(
+            child=child,
+            actor=actor,
+            source=EHERecord.Source.PARENT,
+            notified_on=clock.local_date(notification.received_at),
+            facts=EducationFacts(
+                parents=f"{notification.parent_name}{f' ({contact})' if contact else ''}, "
+                f"{notification.address_line_1}, {notification.postcode}",
+                educated_by=notification.education,
+            ),
+            at=instant,
+        )
+        notification.status = ParentNotification.Status.CONFIRMED
+        notification.decided_by, notification.decided_at = actor, instant
+        notification.decision_note = note.strip()
+        notification.record = record
+        notification.save()
+    return record
+
+
+def notification_refuse(
+    *, notification: ParentNotification, actor: User, note: str, at: dt.datetime | None = None
+) -> ParentNotification:
+    """The details cannot be checked or are not genuine: nothing changes."""
+    instant = at or clock.now()
+    with transaction.atomic():
+        notification = ParentNotification.objects.select_for_update().get(pk=notification.pk)
+        _decide(notification, actor, note)
+        notification.status = ParentNotification.Status.REFUSED
+        notification.decided_by, notification.decided_at = actor, instant
+        notification.decision_note = note.strip()
+        notification.save()
+    return notification

@@ -17,4 +17,7 @@ urlpatterns = [
     path("records/<int:pk>/prosecution/", views.prosecution_new, name="prosecution"),
     path("letters/<int:pk>/", views.letter, name="letter"),
     path("letters/<int:pk>.pdf", views.letter_pdf, name="letter-pdf"),
+    path("tell-us/", views.notify_public, name="notify"),
+    path("notifications/", views.notification_list, name="notifications"),
+    path("notifications/<int:pk>/", views.notification_detail, name="notification"),
 ]

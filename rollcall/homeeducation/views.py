@@ -11,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 
 from rollcall.accounts.access import signed_in_user
+from rollcall.accounts.models import User
 from rollcall.audit.services import record_view
 from rollcall.casework.access import EDIT, VIEW, get_case_for_user
 from rollcall.casework.identity import child_match_or_create
@@ -31,11 +33,13 @@ from rollcall.homeeducation.forms import (
     EvidenceForm,
     JudgementForm,
     NoticeForm,
+    NotificationDecisionForm,
+    ParentNotificationForm,
     ProsecutionForm,
     RecordFilterForm,
     RegisterForm,
 )
-from rollcall.homeeducation.models import STEP_CHOICES, EHERecord, SAONotice
+from rollcall.homeeducation.models import STEP_CHOICES, EHERecord, ParentNotification, SAONotice
 from rollcall.rules.home_education import Step
 
 _FORM = "homeeducation/form_page.html"
@@ -302,3 +306,82 @@ def letter_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{notice.step}-{notice.case.reference}.pdf"'
     return response
+
+
+# ---- a parent's own notification -----------------------------------------------------------------
+
+
+@login_not_required
+def notify_public(request: HttpRequest) -> HttpResponse:
+    """The public, sign-in-free form. The answer is the reference only: nothing the council holds."""
+    form = ParentNotificationForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            notification = services.notification_receive(
+                facts=form.facts(), client_address=request.META.get("REMOTE_ADDR", "")
+            )
+        except services.Throttled:
+            return render(
+                request,
+                "homeeducation/notify_throttled.html",
+                {"page_title": "Try again tomorrow", "council_name": settings.COUNCIL_NAME},
+                status=429,
+            )
+        return render(
+            request,
+            "homeeducation/notify_done.html",
+            {
+                "page_title": "Notification sent",
+                "reference": notification.reference,
+                "council_name": settings.COUNCIL_NAME,
+            },
+        )
+    return render(
+        request,
+        "homeeducation/notify_form.html",
+        {
+            "page_title": "Tell the council you are educating your child at home",
+            "form": form,
+            "council_name": settings.COUNCIL_NAME,
+        },
+    )
+
+
+def _checker(request: HttpRequest) -> User:
+    user = signed_in_user(request)
+    if not can_open_record(user):
+        raise PermissionDenied("Only the Elective Home Education team can check parents' notifications.")
+    return user
+
+
+def notification_list(request: HttpRequest) -> HttpResponse:
+    _checker(request)
+    waiting = ParentNotification.objects.filter(status=ParentNotification.Status.TO_CONFIRM).order_by(
+        "confirm_by", "pk"
+    )
+    return render(request, "homeeducation/notification_list.html", {"notifications": waiting})
+
+
+def notification_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _checker(request)
+    notification = ParentNotification.objects.filter(pk=pk).first()
+    if notification is None:
+        raise Http404("No such notification")
+    form = NotificationDecisionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if form.cleaned_data["decision"] == "confirm":
+                record = services.notification_confirm(
+                    notification=notification, actor=user, note=form.cleaned_data["note"]
+                )
+                messages.success(request, f"{record.child.full_name} registered as home educated.")
+                return _back(record)
+            services.notification_refuse(
+                notification=notification, actor=user, note=form.cleaned_data["note"]
+            )
+        except CaseworkError as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, f"{notification.reference} refused. Nothing was changed.")
+            return redirect("homeeducation:notifications")
+    return render(request, "homeeducation/notification.html", {"notification": notification, "form": form})
