@@ -199,6 +199,10 @@ CASE_PANELS: dict[str, str] = {
     "sao": "rollcall.homeeducation.panels.sao_panel",
 }
 
+# The children-not-in-school register (CWS Act 2026 s.38, new EA 1996 ss.436B-436G): not yet in
+# force, so off until the duty commences (DOMAIN.md). On: the register page and its extracts.
+CHILDREN_NOT_IN_SCHOOL_REGISTER = env_bool("CHILDREN_NOT_IN_SCHOOL_REGISTER", default=False)
+
 # The council's name as shown on every page and letter.
 COUNCIL_NAME = env_str("COUNCIL_NAME", "Northmoor County Council")
 # Days after a merge of two child records during which an administrator or manager may undo it.

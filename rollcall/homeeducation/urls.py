@@ -18,6 +18,8 @@ urlpatterns = [
     path("letters/<int:pk>/", views.letter, name="letter"),
     path("letters/<int:pk>.pdf", views.letter_pdf, name="letter-pdf"),
     path("tell-us/", views.notify_public, name="notify"),
+    path("register/", views.register_page, name="register"),
+    path("register.csv", views.register_csv, name="register-csv"),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/<int:pk>/", views.notification_detail, name="notification"),
 ]

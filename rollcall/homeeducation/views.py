@@ -7,6 +7,7 @@ whoever may see the case. Every page that shows a child logs the read.
 
 from __future__ import annotations
 
+import csv
 from typing import Any
 
 from django.conf import settings
@@ -24,7 +25,7 @@ from rollcall.audit.services import record_view
 from rollcall.casework.access import EDIT, VIEW, get_case_for_user
 from rollcall.casework.identity import child_match_or_create
 from rollcall.casework.services import CaseworkError
-from rollcall.homeeducation import services
+from rollcall.homeeducation import register, services
 from rollcall.homeeducation.access import can_open_record, records_visible_to
 from rollcall.homeeducation.forms import (
     ConsentForm,
@@ -41,6 +42,7 @@ from rollcall.homeeducation.forms import (
 )
 from rollcall.homeeducation.models import STEP_CHOICES, EHERecord, ParentNotification, SAONotice
 from rollcall.rules.home_education import Step
+from rollcall.rules.workflow import EHE
 
 _FORM = "homeeducation/form_page.html"
 
@@ -81,7 +83,11 @@ def record_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(records.order_by("next_review_on", "pk"), 50).get_page(request.GET.get("page"))
     for record in page:
         record_view(user=user, child=record.child_id, what="home-education records", path=request.path)
-    return render(request, "homeeducation/record_list.html", {"form": form, "page": page})
+    return render(
+        request,
+        "homeeducation/record_list.html",
+        {"form": form, "page": page, "register_on": settings.CHILDREN_NOT_IN_SCHOOL_REGISTER},
+    )
 
 
 def record_new(request: HttpRequest) -> HttpResponse:
@@ -385,3 +391,71 @@ def notification_detail(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"{notification.reference} refused. Nothing was changed.")
             return redirect("homeeducation:notifications")
     return render(request, "homeeducation/notification.html", {"notification": notification, "form": form})
+
+
+# ---- the children-not-in-school register (behind a setting) --------------------------------------
+
+
+def _register_user(request: HttpRequest) -> User:
+    if not settings.CHILDREN_NOT_IN_SCHOOL_REGISTER:
+        raise Http404("The register is not in use")
+    return _checker(request)
+
+
+def _register_filters(request: HttpRequest) -> tuple[str, str]:
+    status = request.GET.get("status", "")
+    source = request.GET.get("source", "")
+    return (
+        status if status in EHE.statuses and status not in EHE.closed else "",
+        source if source in EHERecord.Source.values else "",
+    )
+
+
+def register_page(request: HttpRequest) -> HttpResponse:
+    user = _register_user(request)
+    status, source = _register_filters(request)
+    visible = records_visible_to(user)
+    rows = register.register_rows(visible, status=status, source=source)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    for row in page:
+        record_view(user=user, child=row[-1], what="children not in school register", path=request.path)
+    sources, statuses, table = register.aggregate(visible)
+    return render(
+        request,
+        "homeeducation/register.html",
+        {
+            "page": page,
+            "cells": [register.row_cells(row) for row in page],
+            "headers": register.HEADERS,
+            "status": status,
+            "source": source,
+            "statuses": [(code, label) for code, label in EHE.statuses.items() if code not in EHE.closed],
+            "sources": EHERecord.Source.choices,
+            "aggregate": list(zip(sources, table.cells, table.row_totals, strict=True)),
+            "aggregate_columns": statuses,
+            "aggregate_totals": table.column_totals,
+            "aggregate_total": table.total,
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+def _csv_safe(value: object) -> str:
+    """A cell as text that a spreadsheet will not run as a formula."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def register_csv(request: HttpRequest) -> HttpResponse:
+    user = _register_user(request)
+    status, source = _register_filters(request)
+    rows = register.register_rows(records_visible_to(user), status=status, source=source)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="children-not-in-school.csv"'
+    writer = csv.writer(response)
+    writer.writerow(register.HEADERS)
+    for row in rows.iterator(chunk_size=2000):
+        writer.writerow([_csv_safe(cell) for cell in register.row_cells(row)])
+        # Every child in the extract was shown: one log row each (audit has no bulk form yet).
+        record_view(user=user, child=row[-1], what="children not in school register (CSV)", path=request.path)
+    return response
