@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "rollcall.returns",
     "rollcall.admissions",
     "rollcall.health",
+    "rollcall.homeeducation",
     "rollcall.policies",
     "rollcall.attendance",
     "rollcall.actionplans",
@@ -182,11 +183,13 @@ SWEEP_STEPS: list[str] = [
     "rollcall.actionplans.sweep.actionplans_sweep",
     "rollcall.attendance.sweep.attendance_sweep",
     "rollcall.rolls.sweep.rolls_sweep",
+    "rollcall.homeeducation.sweep.ehe_sweep",
 ]
 # Each area's part of the daily invariant: a function (*, today) -> list of breaches by name,
 # added to the sweep's own (casework.sweep.invariant_breaches).
 SWEEP_INVARIANTS: list[str] = [
     "rollcall.rolls.sweep.lost_between_rolls_breaches",
+    "rollcall.homeeducation.sweep.ehe_invariant_breaches",
 ]
 # The section each area adds to the case page for its kind of case: a function
 # (request, case) -> rendered HTML, e.g. {"health": "rollcall.health.panels.case_panel"}.
@@ -195,7 +198,13 @@ CASE_PANELS: dict[str, str] = {
     "admission": "rollcall.admissions.panels.admission_panel",
     "fair_access": "rollcall.admissions.panels.fair_access_panel",
     "waiting": "rollcall.admissions.panels.waiting_panel",
+    "ehe": "rollcall.homeeducation.panels.ehe_panel",
+    "sao": "rollcall.homeeducation.panels.sao_panel",
 }
+
+# The children-not-in-school register (CWS Act 2026 s.38, new EA 1996 ss.436B-436G): not yet in
+# force, so off until the duty commences (DOMAIN.md). On: the register page and its extracts.
+CHILDREN_NOT_IN_SCHOOL_REGISTER = env_bool("CHILDREN_NOT_IN_SCHOOL_REGISTER", default=False)
 
 # The council's name as shown on every page and letter.
 COUNCIL_NAME = env_str("COUNCIL_NAME", "Northmoor County Council")

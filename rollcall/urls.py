@@ -16,6 +16,7 @@ urlpatterns = [
     path("schools/", include("rollcall.rolls.urls")),
     path("admissions/", include("rollcall.admissions.urls")),
     path("health/", include("rollcall.health.urls")),
+    path("home-education/", include("rollcall.homeeducation.urls")),
     path("policies/", include("rollcall.policies.urls")),
     path("attendance/", include("rollcall.attendance.urls")),
     path("action-plans/", include("rollcall.actionplans.urls")),

@@ -32,7 +32,9 @@ FLOORS: tuple[frozenset[str], ...] = (
     frozenset({"accounts", "people", "schools"}),
     frozenset({"notify", "audit"}),
     frozenset({"casework"}),
-    frozenset({"returns", "admissions", "health", "attendance", "policies", "actionplans", "rolls"}),
+    frozenset(
+        {"returns", "admissions", "health", "attendance", "policies", "actionplans", "rolls", "homeeducation"}
+    ),
     frozenset({"reports", "api", "demo", "operations"}),
 )
 FLOOR_OF = {app: level for level, apps in enumerate(FLOORS) for app in apps}

@@ -72,6 +72,7 @@ IMPORTS = (("Attendance imports", "attendance:imports"),)
 ABSENCE = (("Absence", "attendance:absence"),)
 ILLNESS = (("Report absence through illness", "health:report-new"),)
 SEN_PANEL = (("SEN panel", "health:sen-panel"),)
+HOME_EDUCATION = (("Home education", "homeeducation:list"),)
 ACTION_PLANS = (("Action plans", "actionplans:list"),)
 REPORTS = (("Reports", "reports:index"),)
 AUDIT = (("Audit", "audit:log"),)
@@ -122,7 +123,22 @@ USERS: dict[str, tuple[Callable[[], User], tuple[tuple[str, str], ...]]] = {
     ),
     "head of service": (
         lambda: _user_with((Role.HEAD_OF_SERVICE, Team.Kind.HEADS)),
-        staff(returns=True) + ADMISSIONS + ABSENCE + ILLNESS + SEN_PANEL + ACTION_PLANS + REPORTS,
+        staff(returns=True)
+        + ADMISSIONS
+        + ABSENCE
+        + ILLNESS
+        + SEN_PANEL
+        + HOME_EDUCATION
+        + ACTION_PLANS
+        + REPORTS,
+    ),
+    "elective home education officer": (
+        lambda: _user_with((Role.OFFICER, Team.Kind.EHE)),
+        staff() + HOME_EDUCATION + ACTION_PLANS + REPORTS,
+    ),
+    "elective home education manager": (
+        lambda: _user_with((Role.MANAGER, Team.Kind.EHE)),
+        staff(duplicates=True) + HOME_EDUCATION + ACTION_PLANS + REPORTS,
     ),
     "administrator": (
         lambda: _user_with((Role.ADMINISTRATOR, None)),
@@ -191,7 +207,7 @@ def _everyone(user: object) -> bool:
 
 def test_every_registered_item_leads_to_a_page() -> None:
     discover()
-    assert len(menu.items()) == 6 + 2 + 17  # school, reader, staff (two Action plans, one shown)
+    assert len(menu.items()) == 6 + 2 + 18  # school, reader, staff (two Action plans, one shown)
     for item in menu.items():
         assert reverse(item.url_name).startswith("/")
 

@@ -20,6 +20,8 @@ ALLOW_ANONYMOUS = {
     "operations:healthz",
     "operations:readyz",
     "operations:metrics",
+    # A parent tells the council they educate their child at home (no account needed).
+    "homeeducation:notify",
 }
 # What those answer an anonymous visitor: /readyz is 503 until a worker and a sweep have run;
 # /metrics is 404 to anyone without its token or a listed address.

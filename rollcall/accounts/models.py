@@ -33,6 +33,7 @@ class Team(models.Model):
         ACCESS = "access", "Access to Education"
         SEN = "sen", "Special educational needs"
         HEADS = "heads", "Heads of Service"
+        EHE = "ehe", "Elective home education"
 
     name = models.CharField(max_length=100, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices, unique=True)

@@ -332,7 +332,8 @@ def invariant_breaches(*, today: dt.date) -> list[str]:
             f"{notice.child} (UPN {notice.child.upn or 'none'}): removed from {notice.school} on "
             f"{notice.removal_date:%d/%m/%Y} with no known destination and has no open case"
         )
-    # Each area's part of the invariant (e.g. nobody lost between school rolls).
+    # Each area's part of the invariant (settings.SWEEP_INVARIANTS): nobody lost between school
+    # rolls, every child registered as home educated with an owner and a next review date, …
     for path in getattr(django_settings, "SWEEP_INVARIANTS", []):
-        breaches += import_string(path)(today=today)
+        breaches.extend(import_string(path)(today=today))
     return breaches

@@ -122,6 +122,7 @@ DEMO_TEAMS: tuple[tuple[Team.Kind, str], ...] = (
     (Team.Kind.ACCESS, "Access to Education"),
     (Team.Kind.SEN, "SEN"),
     (Team.Kind.HEADS, "Heads of Service"),
+    (Team.Kind.EHE, "Elective Home Education"),
 )
 
 DEMO_STAFF: tuple[StaffSeat, ...] = (
@@ -134,6 +135,8 @@ DEMO_STAFF: tuple[StaffSeat, ...] = (
     StaffSeat("access.manager", Team.Kind.ACCESS, Role.MANAGER, "Access to Education team manager"),
     StaffSeat("sen.officer", Team.Kind.SEN, Role.OFFICER, "SEN officer"),
     StaffSeat("sen.manager", Team.Kind.SEN, Role.MANAGER, "SEN team manager"),
+    StaffSeat("ehe.officer", Team.Kind.EHE, Role.OFFICER, "Elective home education officer"),
+    StaffSeat("ehe.manager", Team.Kind.EHE, Role.MANAGER, "Elective home education team manager"),
     StaffSeat("head.of.service", Team.Kind.HEADS, Role.HEAD_OF_SERVICE, "Head of Education Services"),
     StaffSeat("admin", None, Role.ADMINISTRATOR, "Systems administrator"),
     StaffSeat("committee.member", None, Role.READER, "Member, children and young people scrutiny committee"),

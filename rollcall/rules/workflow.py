@@ -18,9 +18,11 @@ from types import MappingProxyType
 
 __all__ = [
     "CME",
+    "EHE",
     "OUTCOME_NEEDS",
     "REMOVAL",
     "REQUIREMENTS",
+    "SAO",
     "WORKFLOWS",
     "Outcome",
     "Role",
@@ -632,6 +634,120 @@ WAITING = Workflow(
     },
 )
 
+# --------------------------------------------------------------------------------------------
+# Elective home education (Education Act 1996 ss.7, 436A; DfE EHE guidance 2019; DOMAIN.md): a
+# record the council keeps while a child is educated at home. Its moves are made by recording
+# what happened (first contact, a consent decision, a judgement of suitability) through
+# rollcall/homeeducation/services.py, never by a bare status change: only Roll Call moves them.
+# An officer closes it with an outcome; Roll Call closes it when the child joins a school roll.
+
+_EHE_OPEN = ("new", "enquiries", "suitable", "concern")
+
+EHE = Workflow(
+    kind="ehe",
+    label="Elective home education",
+    statuses={
+        "new": "First contact due",
+        "consent": "Waiting for the council's consent",
+        "enquiries": "Enquiries into the education",
+        "suitable": "Education suitable, review set",
+        "concern": "Not suitable: attendance order route",
+        "closed": "Closed",
+    },
+    initial="new",
+    closed=frozenset({"closed"}),
+    transitions=(
+        Transition("new", "consent", "Ask for the council's consent", frozenset({Role.SYSTEM})),
+        Transition("consent", "new", "Consent given", frozenset({Role.SYSTEM})),
+        Transition(
+            "consent",
+            "closed",
+            "Close",
+            frozenset({Role.SYSTEM}),
+            requires=frozenset({"outcome"}),
+            outcomes=frozenset({"stays_on_roll", "on_roll"}),
+        ),
+        Transition("new", "enquiries", "Record the first contact", frozenset({Role.SYSTEM})),
+        Transition("enquiries", "suitable", "Judge the education suitable", frozenset({Role.SYSTEM})),
+        Transition("suitable", "enquiries", "Start the review", frozenset({Role.SYSTEM})),
+        Transition("enquiries", "concern", "Judge the education not suitable", frozenset({Role.SYSTEM})),
+        Transition("suitable", "concern", "Judge the education not suitable", frozenset({Role.SYSTEM})),
+        Transition("concern", "suitable", "Satisfied: home education continues", frozenset({Role.SYSTEM})),
+        *(
+            Transition(source, "closed", "Close", roles, requires=frozenset({"outcome"}), outcomes=outcomes)
+            for source in _EHE_OPEN
+            for roles, outcomes in (
+                (_OFFICERS, frozenset()),
+                (frozenset({Role.SYSTEM}), frozenset({"on_roll"})),
+            )
+        ),
+        Transition("closed", "enquiries", "Reopen", _MANAGERS, requires=frozenset({"reason"})),
+    ),
+    outcomes={
+        o.code: o
+        for o in (
+            Outcome("on_roll", "Registered at a school", frozenset({"school"})),
+            Outcome("stays_on_roll", "Consent refused: stays on the school's roll"),
+            Outcome("moved_away", "Moved out of the council's area", frozenset({"details"})),
+            Outcome("over_age", "Over compulsory school age"),
+            Outcome("died", "Died"),
+            Outcome("other", "Other", frozenset({"details"})),
+        )
+    },
+)
+
+# --------------------------------------------------------------------------------------------
+# When education may not be suitable: the school attendance order route (Education Act 1996
+# ss.437-443, 447; CWS Act 2026 s.39). Each notice is served by recording it with its letter
+# (rollcall/homeeducation/services.py), so only Roll Call moves the case on; officers close it
+# with an outcome, and Roll Call closes it when the child joins a school roll.
+
+_SAO_OPEN = ("informal", "preliminary", "intention", "order", "prosecution")
+
+SAO = Workflow(
+    kind="sao",
+    label="School attendance order",
+    statuses={
+        "informal": "Informal enquiry",
+        "preliminary": "Preliminary notice served",
+        "intention": "Notice of intention served",
+        "order": "School attendance order in force",
+        "prosecution": "Referred for prosecution",
+        "closed": "Closed",
+    },
+    initial="informal",
+    closed=frozenset({"closed"}),
+    transitions=(
+        Transition("informal", "preliminary", "Serve the preliminary notice", frozenset({Role.SYSTEM})),
+        Transition("preliminary", "intention", "Serve the notice of intention", frozenset({Role.SYSTEM})),
+        Transition("intention", "order", "Serve the school attendance order", frozenset({Role.SYSTEM})),
+        Transition("order", "prosecution", "Refer for prosecution", frozenset({Role.SYSTEM})),
+        *(
+            Transition(source, "closed", "Close", roles, requires=frozenset({"outcome"}), outcomes=outcomes)
+            for source in _SAO_OPEN
+            for roles, outcomes in (
+                (_OFFICERS, frozenset()),
+                (frozenset({Role.SYSTEM}), frozenset({"on_roll"})),
+            )
+        ),
+        Transition("closed", "informal", "Reopen", _MANAGERS, requires=frozenset({"reason"})),
+    ),
+    outcomes={
+        o.code: o
+        for o in (
+            Outcome("satisfied", "Satisfied: home education continues"),
+            Outcome("on_roll", "Registered at a school", frozenset({"school"})),
+            Outcome(
+                "revoked", "Order revoked: suitable education arranged otherwise", frozenset({"details"})
+            ),
+            Outcome("moved_away", "Moved out of the council's area", frozenset({"details"})),
+            Outcome("over_age", "Over compulsory school age"),
+            Outcome("prosecuted", "Prosecution concluded", frozenset({"details"})),
+            Outcome("died", "Died"),
+        )
+    },
+)
+
 WORKFLOWS: Mapping[str, Workflow] = MappingProxyType(
-    {w.kind: w for w in (CME, REMOVAL, HEALTH, ADMISSION, FAIR_ACCESS, WAITING)}
+    {w.kind: w for w in (CME, REMOVAL, HEALTH, ADMISSION, FAIR_ACCESS, WAITING, EHE, SAO)}
 )

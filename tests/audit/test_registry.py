@@ -7,12 +7,13 @@ import pytest
 from rollcall.audit.models import RecordView
 from rollcall.audit_registry import Tracked, track, tracked
 from rollcall.casework.models import Case, Task
+from rollcall.homeeducation.models import EHEContact, EHEEvidence, EHERecord, SAONotice
 from rollcall.people.models import Address, Carer, Child
 from rollcall.returns.models import ReturnBurst, SchoolReturn
 from rollcall.schools.models import RollEntry, School
 
 
-def test_people_schools_casework_and_returns_put_their_records_on_the_audit_trail_in_app_order() -> None:
+def test_each_app_puts_its_records_on_the_audit_trail_in_app_order() -> None:
     assert [(t.label, t.model, t.child) for t in tracked()] == [
         ("Child", Child, "id"),
         ("Address", Address, "child_id"),
@@ -23,6 +24,10 @@ def test_people_schools_casework_and_returns_put_their_records_on_the_audit_trai
         ("Task", Task, "case__child_id"),
         ("School return", SchoolReturn, "child_id"),
         ("Busy day of returns", ReturnBurst, None),
+        ("Home-education record", EHERecord, "child_id"),
+        ("Home-education contact", EHEContact, "record__child_id"),
+        ("Home-education evidence", EHEEvidence, "record__child_id"),
+        ("Attendance order notice", SAONotice, "record__child_id"),
     ]
 
 

@@ -224,6 +224,44 @@ TIMELINE: list[tuple[str, dict[str, Any], str]] = [
     ),
     ("fair_access.direction", {}, "Fair Access: direction requested"),
     ("fair_access.admitted", {"school": "Hill School"}, "Fair Access: admitted at Hill School"),
+    # home education and the school attendance order route
+    (
+        "ehe.registered",
+        {"source": "Parent's notification"},
+        "Registered as home educated (Parent's notification)",
+    ),
+    (
+        "ehe.source_joined",
+        {"source": "Recorded by an officer"},
+        "Home education confirmed again (Recorded by an officer)",
+    ),
+    ("ehe.consent", {"decision": "Consent given"}, "Council's consent to home education: Consent given"),
+    (
+        "ehe.contact",
+        {"made_on": "2026-11-16", "method": "Phone call"},
+        "Home-education contact on 2026-11-16 (Phone call)",
+    ),
+    (
+        "ehe.evidence",
+        {"received_on": "2026-11-16", "kind": "Samples of work"},
+        "Evidence of home education received on 2026-11-16 (Samples of work)",
+    ),
+    ("ehe.education", {}, "Home education details updated"),
+    (
+        "ehe.judged",
+        {"judgement": "Suitable", "next_review_on": "2027-11-16"},
+        "Home education judged: Suitable; next review 2027-11-16",
+    ),
+    (
+        "ehe.sao_notice",
+        {"step": "Preliminary notice (s.437(1))", "served_on": "2026-11-16", "period_end": "2026-11-30"},
+        "Preliminary notice (s.437(1)) served on 2026-11-16; period ends 2026-11-30",
+    ),
+    (
+        "ehe.sao_prosecution",
+        {"eso_considered": "Refused to engage"},
+        "Referred for prosecution (s.443); education supervision order considered",
+    ),
 ]
 
 

@@ -121,6 +121,40 @@ EXPECTED: dict[tuple[str, str, str], dict[Role, tuple[frozenset[str], str | None
     ("waiting", "closed", "waiting"): {r: (frozenset({"reason"}), None) for r in (MGR, HEAD)},
 }
 
+# Elective home education and the attendance order route: recorded moves are Roll Call's, an
+# officer closes with any outcome, Roll Call only because the child is on a roll.
+_CLOSE_ANY_OR_ON_ROLL: dict[Role, tuple[frozenset[str], str | None]] = {
+    **{r: (frozenset({"outcome"}), "other") for r in (OFF, MGR, HEAD)},
+    SYS: (frozenset({"outcome"}), "on_roll"),
+}
+EXPECTED.update(
+    {
+        ("ehe", "new", "consent"): {SYS: (frozenset(), None)},
+        ("ehe", "consent", "new"): {SYS: (frozenset(), None)},
+        ("ehe", "consent", "closed"): {SYS: (frozenset({"outcome"}), "stays_on_roll")},
+        ("ehe", "new", "enquiries"): {SYS: (frozenset(), None)},
+        ("ehe", "enquiries", "suitable"): {SYS: (frozenset(), None)},
+        ("ehe", "suitable", "enquiries"): {SYS: (frozenset(), None)},
+        ("ehe", "enquiries", "concern"): {SYS: (frozenset(), None)},
+        ("ehe", "suitable", "concern"): {SYS: (frozenset(), None)},
+        ("ehe", "concern", "suitable"): {SYS: (frozenset(), None)},
+        **{("ehe", s, "closed"): _CLOSE_ANY_OR_ON_ROLL for s in ("new", "enquiries", "suitable", "concern")},
+        ("ehe", "closed", "enquiries"): {r: (frozenset({"reason"}), None) for r in (MGR, HEAD)},
+        ("sao", "informal", "preliminary"): {SYS: (frozenset(), None)},
+        ("sao", "preliminary", "intention"): {SYS: (frozenset(), None)},
+        ("sao", "intention", "order"): {SYS: (frozenset(), None)},
+        ("sao", "order", "prosecution"): {SYS: (frozenset(), None)},
+        **{
+            ("sao", s, "closed"): {
+                **{r: (frozenset({"outcome"}), "satisfied") for r in (OFF, MGR, HEAD)},
+                SYS: (frozenset({"outcome"}), "on_roll"),
+            }
+            for s in ("informal", "preliminary", "intention", "order", "prosecution")
+        },
+        ("sao", "closed", "informal"): {r: (frozenset({"reason"}), None) for r in (MGR, HEAD)},
+    }
+)
+
 # An outcome each kind has, for trying moves that must be refused with everything supplied.
 ANY_OUTCOME = {
     "cme": "other",
@@ -129,6 +163,8 @@ ANY_OUTCOME = {
     "admission": "referred_cme",
     "fair_access": "other",
     "waiting": "on_roll",
+    "ehe": "other",
+    "sao": "satisfied",
 }
 
 MATRIX = [
@@ -325,6 +361,8 @@ CLOSING_MOVE = {
     "admission": ("follow_up", "closed", OFF),
     "fair_access": ("referred", "closed", MGR),
     "waiting": ("waiting", "closed", MGR),
+    "ehe": ("suitable", "closed", OFF),
+    "sao": ("order", "closed", OFF),
 }
 
 
@@ -340,6 +378,19 @@ CLOSING_MOVE = {
         ("removal", "reinstated", set()),
         ("removal", "lawful", {"details"}),
         ("removal", "cme_opened", set()),
+        ("ehe", "on_roll", {"school"}),
+        ("ehe", "stays_on_roll", set()),
+        ("ehe", "moved_away", {"details"}),
+        ("ehe", "over_age", set()),
+        ("ehe", "died", set()),
+        ("ehe", "other", {"details"}),
+        ("sao", "satisfied", set()),
+        ("sao", "on_roll", {"school"}),
+        ("sao", "revoked", {"details"}),
+        ("sao", "moved_away", {"details"}),
+        ("sao", "over_age", set()),
+        ("sao", "prosecuted", {"details"}),
+        ("sao", "died", set()),
     ],
 )
 def test_what_each_outcome_needs(kind: str, code: str, needs: set[str]) -> None:

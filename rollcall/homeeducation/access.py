@@ -1,0 +1,46 @@
+"""Who may see and work home-education records (docs/access.md).
+
+A record belongs to its "ehe" case, so the case's policy decides: the Elective Home Education
+team works it, heads of service and administrators see it. Opening a record and the attendance
+order route are for the EHE team and heads of service; referral for prosecution is a manager's.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from rollcall.accounts.models import Team, User
+from rollcall.casework.access import can_edit_case, can_view_case, cases_visible_to
+from rollcall.homeeducation.models import EHERecord
+from rollcall.rules.workflow import Role
+
+
+def is_ehe_staff(user: User) -> bool:
+    """A member of the Elective Home Education team, or a head of service."""
+    return (
+        user.is_authenticated
+        and not user.is_school_user
+        and (user.is_head_of_service or Team.Kind.EHE in user.team_kinds)
+    )
+
+
+def can_open_record(user: User) -> bool:
+    return is_ehe_staff(user)
+
+
+def can_view_record(user: User, record: EHERecord) -> bool:
+    return can_view_case(user, record.case)
+
+
+def can_edit_record(user: User, record: EHERecord) -> bool:
+    return can_edit_case(user, record.case) and record.case.is_open
+
+
+def can_refer_for_prosecution(user: User) -> bool:
+    """Only the council prosecutes (s.446): a manager or head of service decides."""
+    return user.is_head_of_service or Team.Kind.EHE in user.team_kinds_as(Role.MANAGER)
+
+
+def records_visible_to(user: User) -> QuerySet[EHERecord]:
+    """Every record this user may see: lists, exports and the register use this."""
+    return EHERecord.objects.filter(case__in=cases_visible_to(user))

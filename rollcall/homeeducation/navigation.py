@@ -1,0 +1,13 @@
+"""Home education's menu items (see rollcall.navigation for the order numbers)."""
+
+from rollcall.accounts.access import sees_staff_menu
+from rollcall.accounts.models import User
+from rollcall.homeeducation.access import can_open_record
+from rollcall.navigation import MenuItem, register
+
+
+def _shown(user: User) -> bool:
+    return sees_staff_menu(user) and can_open_record(user)
+
+
+register(MenuItem(415, "Home education", "homeeducation:list", _shown))

@@ -1,0 +1,45 @@
+"""The home-education sections of the case page (settings.CASE_PANELS["ehe"] and ["sao"])."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+
+from rollcall.accounts.models import User
+from rollcall.casework.access import can_edit_case
+from rollcall.casework.models import Case
+from rollcall.homeeducation.access import can_refer_for_prosecution
+from rollcall.homeeducation.models import EHERecord, SAONotice
+
+
+def ehe_panel(request: HttpRequest, case: Case) -> str:
+    user = request.user
+    record = EHERecord.objects.filter(case=case).select_related("school", "judged_by").first()
+    context: dict[str, Any] = {
+        "case": case,
+        "record": record,
+        "can_edit": isinstance(user, User) and can_edit_case(user, case) and case.is_open,
+    }
+    if record is not None:
+        context.update(
+            contacts=list(record.contacts.select_related("recorded_by")),
+            evidence=list(record.evidence.all()),
+            order_case=Case.objects.open().filter(child_id=case.child_id, kind="sao").first(),
+        )
+    return render_to_string("homeeducation/panel.html", context, request=request)
+
+
+def sao_panel(request: HttpRequest, case: Case) -> str:
+    user = request.user
+    record = EHERecord.objects.filter(child_id=case.child_id).order_by("-pk").first()
+    can_edit = isinstance(user, User) and can_edit_case(user, case) and case.is_open
+    context = {
+        "case": case,
+        "record": record,
+        "notices": list(SAONotice.objects.filter(case=case)),
+        "can_edit": can_edit,
+        "can_prosecute": can_edit and isinstance(user, User) and can_refer_for_prosecution(user),
+    }
+    return render_to_string("homeeducation/sao_panel.html", context, request=request)

@@ -1,0 +1,25 @@
+"""Home-education pages, under /home-education/."""
+
+from django.urls import path
+
+from rollcall.homeeducation import views
+
+app_name = "homeeducation"
+urlpatterns = [
+    path("", views.record_list, name="list"),
+    path("new/", views.record_new, name="new"),
+    path("records/<int:pk>/education/", views.education_edit, name="education"),
+    path("records/<int:pk>/contacts/new/", views.contact_new, name="contact-new"),
+    path("records/<int:pk>/evidence/new/", views.evidence_new, name="evidence-new"),
+    path("records/<int:pk>/judgement/", views.judgement_new, name="judgement"),
+    path("records/<int:pk>/consent/", views.consent_new, name="consent"),
+    path("records/<int:pk>/notices/<str:step>/", views.notice_new, name="notice-new"),
+    path("records/<int:pk>/prosecution/", views.prosecution_new, name="prosecution"),
+    path("letters/<int:pk>/", views.letter, name="letter"),
+    path("letters/<int:pk>.pdf", views.letter_pdf, name="letter-pdf"),
+    path("tell-us/", views.notify_public, name="notify"),
+    path("register/", views.register_page, name="register"),
+    path("register.csv", views.register_csv, name="register-csv"),
+    path("notifications/", views.notification_list, name="notifications"),
+    path("notifications/<int:pk>/", views.notification_detail, name="notification"),
+]
