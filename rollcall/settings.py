@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "rollcall.health",
     "rollcall.policies",
     "rollcall.attendance",
+    "rollcall.exclusions",
     "rollcall.actionplans",
     "rollcall.reports",
     "rollcall.notify",
@@ -180,6 +181,8 @@ SWEEP_STEPS: list[str] = [
     "rollcall.admissions.sweep.admissions_sweep",
     "rollcall.actionplans.sweep.actionplans_sweep",
     "rollcall.attendance.sweep.attendance_sweep",
+    "rollcall.exclusions.sweep.exclusions_sweep",
+    "rollcall.exclusions.sweep.penalties_sweep",
 ]
 # The section each area adds to the case page for its kind of case: a function
 # (request, case) -> rendered HTML, e.g. {"health": "rollcall.health.panels.case_panel"}.
@@ -188,6 +191,7 @@ CASE_PANELS: dict[str, str] = {
     "admission": "rollcall.admissions.panels.admission_panel",
     "fair_access": "rollcall.admissions.panels.fair_access_panel",
     "waiting": "rollcall.admissions.panels.waiting_panel",
+    "exclusion": "rollcall.exclusions.panels.exclusion_panel",
 }
 
 # The council's name as shown on every page and letter.

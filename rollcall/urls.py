@@ -15,6 +15,7 @@ urlpatterns = [
     path("schools/", include("rollcall.schools.urls")),
     path("admissions/", include("rollcall.admissions.urls")),
     path("health/", include("rollcall.health.urls")),
+    path("exclusions/", include("rollcall.exclusions.urls")),
     path("policies/", include("rollcall.policies.urls")),
     path("attendance/", include("rollcall.attendance.urls")),
     path("action-plans/", include("rollcall.actionplans.urls")),

@@ -31,7 +31,7 @@ FLOORS: tuple[frozenset[str], ...] = (
     frozenset({"accounts", "people", "schools"}),
     frozenset({"notify", "audit"}),
     frozenset({"casework"}),
-    frozenset({"returns", "admissions", "health", "attendance", "policies", "actionplans"}),
+    frozenset({"returns", "admissions", "health", "attendance", "policies", "actionplans", "exclusions"}),
     frozenset({"reports", "api", "demo"}),
 )
 FLOOR_OF = {app: level for level, apps in enumerate(FLOORS) for app in apps}

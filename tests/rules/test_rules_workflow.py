@@ -119,6 +119,16 @@ EXPECTED: dict[tuple[str, str, str], dict[Role, tuple[frozenset[str], str | None
     ("waiting", "waiting", "closed"): {r: (frozenset({"outcome"}), "on_roll") for r in (OFF, MGR, HEAD, SYS)},
     ("waiting", "offered", "closed"): {r: (frozenset({"outcome"}), "on_roll") for r in (OFF, MGR, HEAD, SYS)},
     ("waiting", "closed", "waiting"): {r: (frozenset({"reason"}), None) for r in (MGR, HEAD)},
+    # Sixth-day provision for a permanent exclusion: Roll Call escalates it on the sixth school day.
+    ("exclusion", "awaiting_provision", "provision"): {r: (frozenset(), None) for r in (OFF, MGR, HEAD, SYS)},
+    ("exclusion", "escalated", "provision"): {r: (frozenset(), None) for r in (OFF, MGR, HEAD, SYS)},
+    ("exclusion", "awaiting_provision", "escalated"): {r: (frozenset(), None) for r in (MGR, HEAD, SYS)},
+    ("exclusion", "provision", "closed"): {r: (frozenset({"outcome"}), "reinstated") for r in (OFF, MGR, HEAD)},
+    **{
+        ("exclusion", source, "closed"): {r: (frozenset({"outcome"}), "reinstated") for r in (MGR, HEAD)}
+        for source in ("awaiting_provision", "escalated")
+    },
+    ("exclusion", "closed", "provision"): {r: (frozenset({"reason"}), None) for r in (MGR, HEAD)},
 }
 
 # An outcome each kind has, for trying moves that must be refused with everything supplied.
@@ -129,6 +139,7 @@ ANY_OUTCOME = {
     "admission": "referred_cme",
     "fair_access": "other",
     "waiting": "on_roll",
+    "exclusion": "reinstated",
 }
 
 MATRIX = [
@@ -325,6 +336,7 @@ CLOSING_MOVE = {
     "admission": ("follow_up", "closed", OFF),
     "fair_access": ("referred", "closed", MGR),
     "waiting": ("waiting", "closed", MGR),
+    "exclusion": ("provision", "closed", OFF),
 }
 
 
