@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
 from rollcall.accounts.models import Team, User
 from rollcall.exclusions.services import ExclusionFacts
@@ -59,3 +62,16 @@ def facts(kind: ExclusionKind = ExclusionKind.PERMANENT, **overrides: object) ->
     }
     values.update(overrides)
     return ExclusionFacts(**values)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def token_client() -> Callable[[User], APIClient]:
+    """A client that sends ``Authorization: Token <key>`` for the given user, as school systems do."""
+
+    def make(user: User) -> APIClient:
+        token, _ = Token.objects.get_or_create(user=user)
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+
+    return make
