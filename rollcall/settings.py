@@ -171,6 +171,8 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "ENUM_NAME_OVERRIDES": {
         "AttendanceImportStatusEnum": "rollcall.attendance.models.AttendanceImport.Status",
+        "ExclusionKindEnum": "rollcall.exclusions.models.Exclusion.Kind",
+        "CaseKindEnum": "rollcall.casework.models.KIND_CHOICES",
     },
 }
 

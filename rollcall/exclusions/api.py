@@ -44,7 +44,7 @@ class ExclusionInputSerializer(StrictSerializer):
 
     pupil = PupilSerializer(error_messages={"required": "Enter the pupil's details"})
     kind = serializers.ChoiceField(
-        choices=[k.value for k in ExclusionKind],
+        choices=Exclusion.Kind.choices,
         error_messages={
             "invalid_choice": "The kind must be suspension or permanent",
             "required": "Enter the kind",

@@ -93,6 +93,10 @@ def test_the_schema_is_openapi_3_with_every_endpoint(inclusion_officer: User, to
         # The school's answer to a "put on roll" request lives with the admissions app.
         "/api/v1/admissions/requests/",
         "/api/v1/admissions/requests/{id}/confirm/",
+        # Exclusion notifications and penalty-notice decisions (the exclusions app).
+        "/api/v1/exclusions/",
+        "/api/v1/exclusions/penalty-considerations/",
+        "/api/v1/exclusions/penalty-considerations/{id}/decision/",
     }
     post = schema["paths"]["/api/v1/removals/"]["post"]
     header = next(p for p in post["parameters"] if p["in"] == "header")
