@@ -664,7 +664,9 @@ EXCLUSION = Workflow(
         o.code: o
         for o in (
             Outcome("reinstated", "Reinstated by the school"),
-            Outcome("new_school", "On roll at a new school or in alternative provision", frozenset({"school"})),
+            Outcome(
+                "new_school", "On roll at a new school or in alternative provision", frozenset({"school"})
+            ),
             Outcome(
                 "other_council",
                 "Moved to another council's area, that council told",

@@ -123,7 +123,9 @@ EXPECTED: dict[tuple[str, str, str], dict[Role, tuple[frozenset[str], str | None
     ("exclusion", "awaiting_provision", "provision"): {r: (frozenset(), None) for r in (OFF, MGR, HEAD, SYS)},
     ("exclusion", "escalated", "provision"): {r: (frozenset(), None) for r in (OFF, MGR, HEAD, SYS)},
     ("exclusion", "awaiting_provision", "escalated"): {r: (frozenset(), None) for r in (MGR, HEAD, SYS)},
-    ("exclusion", "provision", "closed"): {r: (frozenset({"outcome"}), "reinstated") for r in (OFF, MGR, HEAD)},
+    ("exclusion", "provision", "closed"): {
+        r: (frozenset({"outcome"}), "reinstated") for r in (OFF, MGR, HEAD)
+    },
     **{
         ("exclusion", source, "closed"): {r: (frozenset({"outcome"}), "reinstated") for r in (MGR, HEAD)}
         for source in ("awaiting_provision", "escalated")
