@@ -212,3 +212,15 @@ def test_a_school_cannot_decide_through_the_api(
     school_user: User, token_client: Callable[[User], APIClient]
 ) -> None:
     assert token_client(school_user).get("/api/v1/exclusions/penalty-considerations/").status_code == 403
+
+
+def test_the_case_page_shows_the_exclusion_and_its_sixth_day(
+    access_officer: User, school_user: User, pupil_on_roll: Child
+) -> None:
+    _signed_in(school_user).post("/exclusions/new/", _form(pupil_on_roll))
+    exclusion = Exclusion.objects.get()
+    assert exclusion.case is not None
+    page = _signed_in(access_officer).get(f"/cases/{exclusion.case.pk}/").content.decode()
+    assert "Permanent exclusion" in page
+    assert "Due 23 November 2026" in page
+    assert f"/exclusions/{exclusion.pk}/" in page
