@@ -12,6 +12,10 @@
 - The governing board's deadline: the school is reminded ``reminder_days`` school days before it
   (``board-reminder:<exclusion>``), and the team is told once it has passed with no meeting
   recorded (``board-overdue:<exclusion>``).
+- The attendance code ``E`` (suspended or excluded, no alternative provision) on a school day this
+  school year for a pupil the school has notified no exclusion of this year: the school is asked
+  once a year (``e-code:<child>:<school>:<year>``). The marks are found with one query (a
+  ``LIKE`` over the year's strings), then read in Python at the school days' positions.
 
 ``penalties_sweep``: the rolling threshold for every pupil with marks, over the current term up to
 ``today`` (rollcall/rules/penalties.py), one :class:`Consideration` per pupil per term, inserted in
@@ -40,8 +44,8 @@ from rollcall.exclusions.events import EXCLUSION_NO_PROVISION, PENALTY_THRESHOLD
 from rollcall.exclusions.models import Consideration, EnforcementSettings, Exclusion
 from rollcall.formats import long_date
 from rollcall.notify.services import messages_send_bulk
-from rollcall.rules.attendance import merge_marks
-from rollcall.rules.calendar import SchoolCalendar
+from rollcall.rules.attendance import CODE_BY_CODE, merge_marks, school_day_offsets
+from rollcall.rules.calendar import SchoolCalendar, academic_year_of
 from rollcall.rules.exclusions import reminder_from, term_bounds, term_of
 from rollcall.rules.penalties import RollingCounter, span_marks
 from rollcall.rules.workflow import Role
@@ -175,6 +179,8 @@ def exclusions_sweep(*, today: dt.date, calendar: SchoolCalendar) -> dict[str, i
                 )
             )
 
+    messages += _unnotified_exclusion_codes(today, calendar)
+
     with transaction.atomic():
         added = tasks_create_bulk(tasks=[t for t in tasks if t.assignee_id], at=now)
         if added:
@@ -188,6 +194,48 @@ def exclusions_sweep(*, today: dt.date, calendar: SchoolCalendar) -> dict[str, i
         events_record_bulk(records=records, at=now)
         sent = messages_send_bulk(messages, at=now)
     return {"exclusions_escalated": len(escalated), "exclusions_messages": sent}
+
+
+def _unnotified_exclusion_codes(
+    today: dt.date, calendar: SchoolCalendar
+) -> list[tuple[int, str, str, str, str]]:
+    """Questions to schools whose marks say "excluded" (E) with no notification this year."""
+    year = academic_year_of(today)
+    mark = CODE_BY_CODE["E"].mark
+    positions = [
+        2 * offset + pm
+        for offset in school_day_offsets(calendar.school_days_in(dt.date(year, 9, 1), today), year)
+        for pm in (0, 1)
+    ]
+    notified = set(
+        Exclusion.objects.filter(first_day__gte=dt.date(year, 9, 1)).values_list("child_id", "school_id")
+    )
+    found: list[tuple[int, int, str, str]] = []
+    for child_id, school_id, marks, forename, surname in (
+        PupilMarks.objects.filter(academic_year=year, marks__contains=mark)
+        .values_list("child_id", "school_id", "marks", "child__legal_forename", "child__legal_surname")
+        .iterator(chunk_size=2000)
+    ):
+        if (child_id, school_id) in notified:
+            continue
+        if any(i < len(marks) and marks[i] == mark for i in positions):
+            found.append((child_id, school_id, forename, surname))
+    if not found:
+        return []
+    users = _members(Role.SCHOOL, school_ids={school_id for _c, school_id, _f, _s in found})
+    return [
+        (
+            user,
+            f"Marked as excluded with no notification: {forename} {surname}",
+            f"Your register marks {forename} {surname} E (suspended or excluded) this school year, but the "
+            "council has no exclusion notification from your school. Tell the council about the exclusion, "
+            "or correct the register.",
+            reverse("exclusions:exclusion-new"),
+            f"e-code:{child_id}:{school_id}:{year}:{user}",
+        )
+        for child_id, school_id, forename, surname in found
+        for user in users.get(school_id, [])
+    ]
 
 
 def penalties_sweep(*, today: dt.date, calendar: SchoolCalendar) -> dict[str, int]:

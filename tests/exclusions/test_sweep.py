@@ -169,3 +169,25 @@ def test_sessions_at_two_schools_count_together(school: School) -> None:
     consideration = Consideration.objects.get(child=child)
     assert consideration.sessions == 10
     assert sorted(consideration.schools) == sorted([school.pk, other.pk])
+
+
+def test_an_e_mark_with_no_notification_is_a_question_to_the_school_once(
+    school: School, school_user: User, pupil_on_roll: Child
+) -> None:
+    asked, notified = pupil_on_roll, factories.ChildFactory.create()
+    factories.RollEntryFactory.create(child=notified, school=school)
+    _record(asked, school, _marks({(WEEK[0], False): "E", (WEEK[0], True): "E"}))
+    _record(notified, school, _marks({(WEEK[0], False): "E"}))
+    # A mark on a Saturday is not a school day: it asks nothing.
+    _record(factories.ChildFactory.create(), school, _marks({(dt.date(2026, 11, 14), False): "E"}))
+    services.exclusion_notify(
+        school=school,
+        actor=school_user,
+        pupil=pupil_of(notified),
+        facts=facts(ExclusionKind.SUSPENSION, first_day=WEEK[0], days=Decimal(1)),
+    )
+    calendar = council_calendar()
+    exclusions_sweep(today=dt.date(2026, 11, 16), calendar=calendar)
+    exclusions_sweep(today=dt.date(2026, 11, 17), calendar=calendar)
+    questions = Message.objects.filter(recipient=school_user, subject__startswith="Marked as excluded")
+    assert [q.subject for q in questions] == [f"Marked as excluded with no notification: {asked.full_name}"]
