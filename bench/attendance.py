@@ -26,6 +26,14 @@ Each step runs in its own process, so one step's memory never shows in another's
 6. ``reference``: DuckDB over the same CSV file(s): load, then the rules in SQL.
 7. ``agreement``: the app's facts and DuckDB's, every field of every pupil; and the facts
    ``evaluate()`` stored on single-school pupils' records.
+8. ``penalties``: the penalty-notice threshold (10 unauthorised sessions in a rolling 10 school
+   weeks, rollcall/rules/penalties.py) for every pupil over the summer term up to as_of, on the
+   app's path (strings read as ``evaluate()`` reads them, merged, ``RollingCounter``), the
+   counter alone timed apart; then ``penalties_sweep()`` end to end (considerations written).
+9. ``penalties_reference``: the same rule as SQL in DuckDB over the same CSV
+   (``bench/attendance_reference.penalty_facts``), and ``penalties_agreement``: pupil for pupil.
+
+``--only-penalties`` runs the build, the CSV import and steps 8 and 9 only.
 """
 
 from __future__ import annotations
@@ -562,6 +570,7 @@ def orchestrate(args: argparse.Namespace) -> None:
             f"The machine is busy (load average {load:.1f} on {os.cpu_count()} cores): expect slower figures."
         )
     (args.workdir / "reference.parquet").unlink(missing_ok=True)  # from an earlier run in --workdir
+    (args.workdir / "reference-penalties.parquet").unlink(missing_ok=True)
     rows: list[dict[str, Any]] = []
     try:
         built_files: dict[str, Any] | None = None
@@ -589,6 +598,9 @@ def orchestrate(args: argparse.Namespace) -> None:
                     _evaluate_row(kind, "  of which evaluate() (first run: prompts made)", csv_import)
                 )
                 print(f"[{kind}] {_line(csv_import)}", flush=True)
+                if args.only_penalties:
+                    _penalty_steps(kind, env, args, folder, rows)
+                    continue
                 print(f"[{kind}] importing the CTFs (into a copy of the database as built)…", flush=True)
                 ctf_env = phase_env(ctf_url, _var_dir(args.workdir / f"{kind}-ctf"))
                 ctf_import = _run_phase("import_ctf", ctf_env, args)
@@ -636,9 +648,11 @@ def orchestrate(args: argparse.Namespace) -> None:
                 for example in agreement["examples"] + checked["examples"]:
                     print(f"    {example}", flush=True)
                 rows.append({"database": kind, "step": "agreement", **agreement, "stored": checked})
+                _penalty_steps(kind, env, args, folder, rows)
         _print_table(rows, args, built_files)
         if any(
-            row["step"] == "agreement" and (row["disagreements"] or row["stored"]["disagreements"])
+            (row["step"] == "agreement" and (row["disagreements"] or row["stored"]["disagreements"]))
+            or (row["step"] == "penalties agreement" and row["disagreements"])
             for row in rows
         ):
             raise SystemExit("The app and the DuckDB reference disagree (see above).")
@@ -647,6 +661,44 @@ def orchestrate(args: argparse.Namespace) -> None:
             print(f"Kept {args.workdir}", flush=True)
         else:
             shutil.rmtree(args.workdir, ignore_errors=True)
+
+
+def _penalty_steps(
+    kind: str, env: dict[str, str], args: argparse.Namespace, folder: Path, rows: list[dict[str, Any]]
+) -> None:
+    """The penalty-notice threshold for every pupil, the app against DuckDB, pupil for pupil."""
+    print(f"[{kind}] the penalty-notice threshold for every pupil (the app's path)…", flush=True)
+    app_path = folder / "app-penalties.parquet"
+    penalties = _run_phase("penalties", env, args, "--out", str(app_path))
+    rows.append({"database": kind, "step": "penalty thresholds (read + rules)", **penalties})
+    rows.append({"database": kind, "step": "  RollingCounter alone", **penalties["counter"]})
+    rows.append({"database": kind, "step": "penalties_sweep() end to end", **penalties["sweep"]})
+    print(
+        f"[{kind}] {_line(penalties)}; RollingCounter alone {penalties['counter']['seconds']:.2f} s; "
+        f"{penalties['crossed']:,} pupils crossed; sweep {penalties['sweep']['seconds']:.2f} s, "
+        f"{penalties['sweep']['considerations']:,} considerations",
+        flush=True,
+    )
+    reference_path = args.workdir / "reference-penalties.parquet"
+    if not reference_path.exists():
+        print("[duckdb] the penalty threshold in SQL over the same CSV…", flush=True)
+        reference = _run_phase("penalties_reference", None, args, "--out", str(reference_path))
+        rows.append({"database": "duckdb", "step": "reference: penalty threshold in SQL", **reference})
+        print(
+            f"[duckdb] load {reference['load']['seconds']:.2f} s, rule {reference['seconds']:.2f} s",
+            flush=True,
+        )
+    agreement = _run_phase(
+        "penalties_agreement", None, args, "--out", str(reference_path), "--app", str(app_path)
+    )
+    print(
+        f"[{kind}] penalty thresholds of {agreement['pupils']:,} pupils compared with DuckDB: "
+        f"{agreement['disagreements']} disagreements",
+        flush=True,
+    )
+    for example in agreement["examples"]:
+        print(f"    {example}", flush=True)
+    rows.append({"database": kind, "step": "penalties agreement", **agreement})
 
 
 def _evaluate_row(kind: str, step: str, result: dict[str, Any]) -> dict[str, Any]:
@@ -691,7 +743,7 @@ def _print_table(rows: list[dict[str, Any]], args: argparse.Namespace, files: di
     print(head)
     print("|" + "|".join([" --- "] * (head.count("|") - 1)) + "|")
     for row in rows:
-        if row["step"] == "agreement":
+        if row["step"] in {"agreement", "penalties agreement"}:
             continue
         rate = f"{row['rows'] / row['seconds']:,.0f}" if row.get("rows") and row["seconds"] else "-"
         peak = f"{row['peak_mb']:,.0f}" if row.get("peak_mb") else "-"
@@ -702,7 +754,19 @@ def _print_table(rows: list[dict[str, Any]], args: argparse.Namespace, files: di
         )
     print()
     reference = next((r for r in rows if r["step"] == "reference"), None)
+    penalty_reference = next((r for r in rows if r["step"] == "reference: penalty threshold in SQL"), None)
     for row in rows:
+        if row["step"] == "penalty thresholds (read + rules)" and penalty_reference is not None:
+            ratio = row["seconds"] / penalty_reference["seconds"]
+            print(
+                f"{row['database']}: penalty thresholds / DuckDB = {ratio:.2f} excluding the CSV load "
+                f"(target within 2x: {'met' if ratio <= 2 else 'NOT met'})"
+            )
+        if row["step"] == "penalties agreement":
+            print(
+                f"{row['database']}: penalty thresholds of {row['pupils']:,} pupils ({row['crossed']:,} crossed) "
+                f"compared with DuckDB on {len(row['fields'])} fields: {row['disagreements']} disagreements (must be 0)"
+            )
         if row["step"] == "import CSV":
             per_100k = row["seconds"] * 100_000 / args.pupils
             print(
@@ -1341,6 +1405,138 @@ def phase_agreement(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+def _penalty_span() -> tuple[dt.date, dt.date]:
+    """The days a crossing is looked for: the term of as_of, from its first day to as_of."""
+    from rollcall.rules.exclusions import term_bounds, term_of
+
+    year, term = term_of(AS_OF)
+    return term_bounds(year, term)[0], AS_OF
+
+
+def phase_penalties(args: argparse.Namespace) -> dict[str, Any]:
+    """The app's path for the threshold: strings from the database, merged, RollingCounter."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from rollcall.casework.calendar import council_calendar
+    from rollcall.exclusions.models import Consideration
+    from rollcall.exclusions.sweep import penalties_sweep
+    from rollcall.rules.attendance import merge_marks
+    from rollcall.rules.penalties import RollingCounter, span_marks
+
+    _tidy()
+    first, last = _penalty_span()
+    upns: list[str] = []
+    answers: list[tuple[Any, ...]] = []
+    counter_seconds = 0.0
+    cpu = _cpu_seconds()
+    started = time.perf_counter()
+    calendar = council_calendar()
+    counter = RollingCounter(calendar, first, last)
+    for _child_id, upn, strings in _app_rows():
+        upns.append(upn)
+        tick = time.perf_counter()
+        marks = span_marks({YEAR: merge_marks(strings)}, counter.first_year, counter.last_year)
+        crossing = counter.first_crossing(marks)
+        answers.append(
+            (
+                counter.count_at_end(marks),
+                crossing.day if crossing else None,
+                crossing.sessions if crossing else None,
+                crossing.window_start if crossing else None,
+            )
+        )
+        counter_seconds += time.perf_counter() - tick
+    seconds = time.perf_counter() - started
+    cpu = _cpu_seconds() - cpu
+    from bench.attendance_reference import PENALTY_FIELDS
+
+    columns = {"upn": upns} | {name: [a[i] for a in answers] for i, name in enumerate(PENALTY_FIELDS)}
+    pq.write_table(pa.table(columns), args.out)
+    crossed = sum(1 for a in answers if a[1] is not None)
+    with frozen(AS_OF, tick=True):
+        sweep_cpu = _cpu_seconds()
+        tick = time.perf_counter()
+        swept = penalties_sweep(today=AS_OF, calendar=council_calendar())
+        sweep_seconds = time.perf_counter() - tick
+        sweep_cpu = _cpu_seconds() - sweep_cpu
+    return {
+        "seconds": seconds,
+        "cpu_seconds": cpu,
+        "load_average": os.getloadavg()[0],
+        "rows": len(upns),
+        "unit": "pupils",
+        "peak_mb": maxrss_mb(),
+        "crossed": crossed,
+        "counter": {"seconds": counter_seconds, "rows": len(upns), "unit": "pupils", "peak_mb": 0.0},
+        "sweep": {
+            "seconds": sweep_seconds,
+            "cpu_seconds": sweep_cpu,
+            "rows": len(upns),
+            "unit": "pupils",
+            "peak_mb": maxrss_mb(),
+            "considerations": swept["penalty_considerations"],
+            "stored": Consideration.objects.count(),
+        },
+    }
+
+
+def phase_penalties_reference(args: argparse.Namespace) -> dict[str, Any]:
+    import duckdb
+    import pyarrow.parquet as pq
+
+    from bench.attendance_reference import load_marks, penalty_facts
+
+    files = Path(args.workdir) / "files"
+    meta = json.loads((files / "meta.json").read_text())
+    school_days = [dt.date.fromisoformat(d) for d in meta["school_days"]]
+    first, last = _penalty_span()
+    store = Path(args.workdir) / "penalties.duckdb"
+    store.unlink(missing_ok=True)
+    with duckdb.connect(str(store)) as connection:
+        started = time.perf_counter()
+        rows = load_marks(connection, [files / name for name in meta["csv_files"]])
+        load_seconds = time.perf_counter() - started
+        cpu = _cpu_seconds()
+        tick = time.perf_counter()
+        table = penalty_facts(connection, school_days, first, last)
+        rules_seconds = time.perf_counter() - tick
+        rules_cpu = _cpu_seconds() - cpu
+    store.unlink(missing_ok=True)
+    pq.write_table(table, args.out)
+    return {
+        "seconds": rules_seconds,
+        "cpu_seconds": rules_cpu,
+        "load_average": os.getloadavg()[0],
+        "rows": table.num_rows,
+        "unit": "pupils",
+        "peak_mb": maxrss_mb(),
+        "load": {"seconds": load_seconds, "rows": rows, "unit": "CSV rows", "peak_mb": 0.0},
+    }
+
+
+def phase_penalties_agreement(args: argparse.Namespace) -> dict[str, Any]:
+    import pyarrow.parquet as pq
+
+    from bench.attendance_reference import PENALTY_FIELDS
+
+    def by_upn(path: str) -> dict[str, tuple[Any, ...]]:
+        table = pq.read_table(path)
+        columns = [table.column(name).to_pylist() for name in ("upn", *PENALTY_FIELDS)]
+        return {row[0]: tuple(row[1:]) for row in zip(*columns, strict=True)}
+
+    app, reference = by_upn(args.app), by_upn(args.out)
+    wrong = [upn for upn in sorted(app.keys() | reference.keys()) if app.get(upn) != reference.get(upn)]
+    return {
+        "seconds": 0.0,
+        "pupils": len(app.keys() | reference.keys()),
+        "crossed": sum(1 for v in app.values() if v[1] is not None),
+        "disagreements": len(wrong),
+        "examples": [f"{upn}: app {app.get(upn)}, DuckDB {reference.get(upn)}" for upn in wrong[:5]],
+        "fields": list(PENALTY_FIELDS),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--pupils", type=int, default=100_000)
@@ -1366,7 +1562,15 @@ def main() -> None:
         "stored_check",
         "reference",
         "agreement",
+        "penalties",
+        "penalties_reference",
+        "penalties_agreement",
     ]
+    parser.add_argument(
+        "--only-penalties",
+        action="store_true",
+        help="Build, import the CSV, then only the penalty-notice threshold against DuckDB.",
+    )
     parser.add_argument("--phase", choices=phases, help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
     parser.add_argument("--app", help=argparse.SUPPRESS)
@@ -1376,7 +1580,7 @@ def main() -> None:
     if args.phase is None:
         orchestrate(args)
         return
-    if args.phase not in {"reference", "agreement"}:
+    if args.phase not in {"reference", "agreement", "penalties_reference", "penalties_agreement"}:
         setup_django()
     handlers = {
         "build": phase_build,
@@ -1387,6 +1591,9 @@ def main() -> None:
         "stored_check": phase_stored_check,
         "reference": phase_reference,
         "agreement": phase_agreement,
+        "penalties": phase_penalties,
+        "penalties_reference": phase_penalties_reference,
+        "penalties_agreement": phase_penalties_agreement,
     }
     print(json.dumps(handlers[args.phase](args), default=str))
 

@@ -32,7 +32,15 @@ import duckdb
 if TYPE_CHECKING:
     from rollcall.rules.attendance import PupilFacts
 
-__all__ = ["FACT_FIELDS", "facts_by_upn", "load_marks", "reference_facts", "rules_facts"]
+__all__ = [
+    "FACT_FIELDS",
+    "PENALTY_FIELDS",
+    "facts_by_upn",
+    "load_marks",
+    "penalty_facts",
+    "reference_facts",
+    "rules_facts",
+]
 
 # The columns of the answer after ``upn``: PupilFacts' fields, in its order.
 FACT_FIELDS = (
@@ -250,3 +258,86 @@ def facts_by_upn(table: Any) -> dict[str, PupilFacts]:
         row[0]: PupilFacts(**dict(zip(FACT_FIELDS, row[1:], strict=True)))
         for row in zip(*columns, strict=True)
     }
+
+
+# ---- the penalty-notice threshold (rollcall/rules/penalties.py) --------------------------------
+
+PENALTY_FIELDS = ("count_at_end", "crossing_day", "crossing_sessions", "window_start")
+
+# The rolling window as SQL, written from DOMAIN.md rather than from the app: a school week is a
+# calendar week (Monday to Sunday, ``date_trunc('week', …)``) with a school day in it, numbered
+# in order (``wk``); the window of school day e is the school days d <= e whose week is one of
+# the ``weeks`` most recent school weeks (wk > wk(e) - weeks). Per pupil, the unauthorised
+# sessions (G, N, O, U) on each school day are summed over each evaluated day's window; the
+# crossing is the first evaluated day whose sum reaches the threshold.
+_PENALTY_SQL = f"""
+WITH
+school_week AS (
+    SELECT day, n, dense_rank() OVER (ORDER BY date_trunc('week', day)) AS wk FROM school_day
+),
+evaluated AS (SELECT day, n, wk FROM school_week WHERE day BETWEEN $first AND $last),
+windows AS (
+    SELECT e.day AS eval_day, min(s.n) AS start_n, min(s.day) AS start_day, e.n AS end_n
+    FROM evaluated AS e
+    JOIN school_week AS s ON s.n <= e.n AND s.wk > e.wk - $weeks
+    GROUP BY e.day, e.n
+),
+per_day AS (
+    SELECT m.upn, d.n, count(*)::BIGINT AS sessions
+    FROM marks AS m
+    JOIN school_day AS d ON d.day = m.date
+    WHERE m.code IN {_sql_list(UNAUTHORISED)}
+    GROUP BY m.upn, d.n
+),
+per_window AS (
+    SELECT p.upn, w.eval_day, w.start_day, sum(p.sessions)::BIGINT AS sessions
+    FROM per_day AS p
+    JOIN windows AS w ON p.n BETWEEN w.start_n AND w.end_n
+    GROUP BY p.upn, w.eval_day, w.start_day
+),
+crossing AS (
+    SELECT upn, arg_min(eval_day, eval_day) AS crossing_day, arg_min(sessions, eval_day) AS crossing_sessions,
+           arg_min(start_day, eval_day) AS window_start
+    FROM per_window
+    WHERE sessions >= $threshold
+    GROUP BY upn
+),
+at_end AS (
+    SELECT upn, sessions AS count_at_end FROM per_window WHERE eval_day = (SELECT max(day) FROM evaluated)
+),
+pupils AS (SELECT DISTINCT upn FROM marks)
+SELECT
+    p.upn,
+    coalesce(e.count_at_end, 0) AS count_at_end,
+    c.crossing_day,
+    c.crossing_sessions,
+    c.window_start
+FROM pupils AS p
+LEFT JOIN at_end AS e USING (upn)
+LEFT JOIN crossing AS c USING (upn)
+ORDER BY p.upn
+"""  # noqa: S608
+
+
+def penalty_facts(
+    connection: duckdb.DuckDBPyConnection,
+    school_days: Sequence[dt.date],
+    first: dt.date,
+    last: dt.date,
+    *,
+    threshold: int = 10,
+    weeks: int = 10,
+) -> Any:
+    """For every UPN in ``marks``: unauthorised sessions in the window of the last school day up to
+    ``last``, and the first school day from ``first`` to ``last`` whose window holds ``threshold``
+    or more (its count and window start); a pyarrow Table of upn + PENALTY_FIELDS.
+
+    ``school_days`` are every school day of the council (the windows reach back before ``first``).
+    """
+    connection.execute("DROP TABLE IF EXISTS school_day")
+    connection.execute("CREATE TABLE school_day (day DATE PRIMARY KEY, n INTEGER NOT NULL)")
+    days = sorted(set(school_days))
+    connection.executemany("INSERT INTO school_day VALUES (?, ?)", [[d, i] for i, d in enumerate(days, 1)])
+    return connection.execute(
+        _PENALTY_SQL, {"first": first, "last": last, "weeks": weeks, "threshold": threshold}
+    ).to_arrow_table()

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "rollcall.homeeducation",
     "rollcall.policies",
     "rollcall.attendance",
+    "rollcall.exclusions",
     "rollcall.actionplans",
     "rollcall.rolls",
     "rollcall.reports",
@@ -172,6 +173,8 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "ENUM_NAME_OVERRIDES": {
         "AttendanceImportStatusEnum": "rollcall.attendance.models.AttendanceImport.Status",
+        "ExclusionKindEnum": "rollcall.exclusions.models.Exclusion.Kind",
+        "CaseKindEnum": "rollcall.casework.models.KIND_CHOICES",
     },
 }
 
@@ -184,6 +187,8 @@ SWEEP_STEPS: list[str] = [
     "rollcall.attendance.sweep.attendance_sweep",
     "rollcall.rolls.sweep.rolls_sweep",
     "rollcall.homeeducation.sweep.ehe_sweep",
+    "rollcall.exclusions.sweep.exclusions_sweep",
+    "rollcall.exclusions.sweep.penalties_sweep",
 ]
 # Each area's part of the daily invariant: a function (*, today) -> list of breaches by name,
 # added to the sweep's own (casework.sweep.invariant_breaches).
@@ -200,6 +205,7 @@ CASE_PANELS: dict[str, str] = {
     "waiting": "rollcall.admissions.panels.waiting_panel",
     "ehe": "rollcall.homeeducation.panels.ehe_panel",
     "sao": "rollcall.homeeducation.panels.sao_panel",
+    "exclusion": "rollcall.exclusions.panels.exclusion_panel",
 }
 
 # The children-not-in-school register (CWS Act 2026 s.38, new EA 1996 ss.436B-436G): not yet in

@@ -17,6 +17,7 @@ urlpatterns = [
     path("admissions/", include("rollcall.admissions.urls")),
     path("health/", include("rollcall.health.urls")),
     path("home-education/", include("rollcall.homeeducation.urls")),
+    path("exclusions/", include("rollcall.exclusions.urls")),
     path("policies/", include("rollcall.policies.urls")),
     path("attendance/", include("rollcall.attendance.urls")),
     path("action-plans/", include("rollcall.actionplans.urls")),

@@ -33,7 +33,17 @@ FLOORS: tuple[frozenset[str], ...] = (
     frozenset({"notify", "audit"}),
     frozenset({"casework"}),
     frozenset(
-        {"returns", "admissions", "health", "attendance", "policies", "actionplans", "rolls", "homeeducation"}
+        {
+            "returns",
+            "admissions",
+            "health",
+            "attendance",
+            "policies",
+            "actionplans",
+            "rolls",
+            "homeeducation",
+            "exclusions",
+        }
     ),
     frozenset({"reports", "api", "demo", "operations"}),
 )

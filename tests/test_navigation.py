@@ -45,6 +45,7 @@ SCHOOL_MENU = (
     ("Your school", "schools:portal"),
     ("Tell us a pupil left", "returns:removal-new"),
     ("Report absence through illness", "health:report-new"),
+    ("Exclusions", "exclusions:exclusions"),
     ("Send attendance marks", "attendance:imports"),
     ("Absence", "attendance:absence"),
     ("Pupils without marks", "attendance:possibly-left"),
@@ -71,6 +72,7 @@ ADMISSIONS = (("Admissions", "admissions:checkoff"), ("Fair Access", "admissions
 IMPORTS = (("Attendance imports", "attendance:imports"),)
 ABSENCE = (("Absence", "attendance:absence"),)
 ILLNESS = (("Report absence through illness", "health:report-new"),)
+EXCLUSIONS = (("Exclusions", "exclusions:exclusions"), ("Penalty notices", "exclusions:considerations"))
 SEN_PANEL = (("SEN panel", "health:sen-panel"),)
 HOME_EDUCATION = (("Home education", "homeeducation:list"),)
 ACTION_PLANS = (("Action plans", "actionplans:list"),)
@@ -111,7 +113,7 @@ USERS: dict[str, tuple[Callable[[], User], tuple[tuple[str, str], ...]]] = {
     ),
     "access to education officer": (
         lambda: _user_with((Role.OFFICER, Team.Kind.ACCESS)),
-        staff(returns=True) + IMPORTS + ABSENCE + ILLNESS + SEN_PANEL + ACTION_PLANS + REPORTS,
+        staff(returns=True) + IMPORTS + ABSENCE + ILLNESS + EXCLUSIONS + SEN_PANEL + ACTION_PLANS + REPORTS,
     ),
     "sen officer": (
         lambda: _user_with((Role.OFFICER, Team.Kind.SEN)),
@@ -127,6 +129,7 @@ USERS: dict[str, tuple[Callable[[], User], tuple[tuple[str, str], ...]]] = {
         + ADMISSIONS
         + ABSENCE
         + ILLNESS
+        + EXCLUSIONS
         + SEN_PANEL
         + HOME_EDUCATION
         + ACTION_PLANS
@@ -207,7 +210,7 @@ def _everyone(user: object) -> bool:
 
 def test_every_registered_item_leads_to_a_page() -> None:
     discover()
-    assert len(menu.items()) == 6 + 2 + 18  # school, reader, staff (two Action plans, one shown)
+    assert len(menu.items()) == 7 + 2 + 20  # school, reader, staff (two Action plans, one shown)
     for item in menu.items():
         assert reverse(item.url_name).startswith("/")
 

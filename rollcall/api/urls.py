@@ -14,6 +14,7 @@ from rest_framework.permissions import IsAuthenticated
 from rollcall.admissions import api as admissions_api
 from rollcall.api import views
 from rollcall.attendance import api as attendance_api
+from rollcall.exclusions import api as exclusions_api
 from rollcall.policies import api as policies_api
 from rollcall.returns import api as returns_api
 from rollcall.rolls import api as rolls_api
@@ -39,6 +40,17 @@ urlpatterns = [
     path("v1/attendance/imports/<int:pk>/", attendance_api.ImportDetail.as_view(), name="attendance-import"),
     path("v1/admissions/requests/", admissions_api.RequestList.as_view(), name="admissions-requests"),
     path("v1/policies/<int:pk>/", policies_api.PolicyDetail.as_view(), name="policy"),
+    path("v1/exclusions/", exclusions_api.ExclusionListCreate.as_view(), name="exclusions"),
+    path(
+        "v1/exclusions/penalty-considerations/",
+        exclusions_api.ConsiderationList.as_view(),
+        name="penalty-considerations",
+    ),
+    path(
+        "v1/exclusions/penalty-considerations/<int:pk>/decision/",
+        exclusions_api.ConsiderationDecide.as_view(),
+        name="penalty-consideration-decide",
+    ),
     path(
         "v1/admissions/requests/<int:pk>/confirm/",
         admissions_api.RequestConfirm.as_view(),

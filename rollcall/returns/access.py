@@ -14,6 +14,7 @@ OWNING_TEAM = {
     SchoolReturn.Kind.REMOVAL: Team.Kind.INCLUSION,
     SchoolReturn.Kind.NEW_PUPIL: Team.Kind.INCLUSION,
     SchoolReturn.Kind.ILLNESS_REPORT: Team.Kind.ACCESS,
+    SchoolReturn.Kind.EXCLUSION: Team.Kind.ACCESS,
 }
 # Officers and managers of the owning team check a return (a reader in the team does not).
 CHECKING_ROLES = (Role.OFFICER, Role.MANAGER)

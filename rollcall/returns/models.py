@@ -19,6 +19,7 @@ class SchoolReturn(models.Model):
         REMOVAL = "removal", "Pupil left the roll"
         NEW_PUPIL = "new_pupil", "New pupil"
         ILLNESS_REPORT = "illness_report", "Absent through illness"
+        EXCLUSION = "exclusion", "Suspension or permanent exclusion"
 
     class Status(models.TextChoices):
         ACCEPTED = "accepted", "Accepted"

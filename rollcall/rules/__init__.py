@@ -18,4 +18,8 @@ Modules:
 - ``actionplans``: ombudsman action-plan statuses, risk ratings, overdue and escalation days.
 - ``attendance``: the national attendance codes, the compact marks string, and the facts and
   triggers (illness, missing, ground (i), possibly left, persistent/severe) derived from it.
+- ``exclusions``: suspensions and permanent exclusions: days per term, the council's
+  notifications, the governing board's and the review's deadlines, the sixth school day.
+- ``penalties``: the penalty-notice threshold over a rolling window of school weeks, notice
+  amounts, payment periods and the look-back period.
 """

@@ -47,6 +47,7 @@ class ClaimKind(StrEnum):
     REMOVAL = "removal"
     NEW_PUPIL = "new_pupil"
     ILLNESS_REPORT = "illness_report"
+    EXCLUSION = "exclusion"
 
 
 class Decision(StrEnum):

@@ -19,6 +19,7 @@ from types import MappingProxyType
 __all__ = [
     "CME",
     "EHE",
+    "EXCLUSION",
     "OUTCOME_NEEDS",
     "REMOVAL",
     "REQUIREMENTS",
@@ -748,6 +749,49 @@ SAO = Workflow(
     },
 )
 
+# A permanent exclusion: the council where the child lives arranges full-time education from the
+# sixth school day of exclusion (Education (Provision of Full-Time Education for Excluded Pupils)
+# (England) Regulations 2007, reg. 4; s.19(3A) Education Act 1996). Roll Call escalates the case
+# when no provision is recorded by the sixth day (rollcall/exclusions/sweep.py).
+
+EXCLUSION = Workflow(
+    kind="exclusion",
+    label="Sixth-day provision",
+    statuses={
+        "awaiting_provision": "Arranging provision from the sixth day",
+        "escalated": "Escalated: no provision by the sixth day",
+        "provision": "Provision in place",
+        "closed": "Closed",
+    },
+    initial="awaiting_provision",
+    closed=frozenset({"closed"}),
+    transitions=(
+        # Provision is recorded through the exclusions service, which moves the case itself.
+        Transition("awaiting_provision", "provision", "Record provision", _OFFICERS | {Role.SYSTEM}),
+        Transition("escalated", "provision", "Record provision", _OFFICERS | {Role.SYSTEM}),
+        Transition("awaiting_provision", "escalated", "Escalate", _MANAGERS | {Role.SYSTEM}),
+        Transition("provision", "closed", "Close", _OFFICERS, requires=frozenset({"outcome"})),
+        Transition("awaiting_provision", "closed", "Close", _MANAGERS, requires=frozenset({"outcome"})),
+        Transition("escalated", "closed", "Close", _MANAGERS, requires=frozenset({"outcome"})),
+        Transition("closed", "provision", "Reopen", _MANAGERS, requires=frozenset({"reason"})),
+    ),
+    outcomes={
+        o.code: o
+        for o in (
+            Outcome("reinstated", "Reinstated by the school"),
+            Outcome(
+                "new_school", "On roll at a new school or in alternative provision", frozenset({"school"})
+            ),
+            Outcome(
+                "other_council",
+                "Moved to another council's area, that council told",
+                frozenset({"council", "council_told_on"}),
+            ),
+            Outcome("other", "Other", frozenset({"details"})),
+        )
+    },
+)
+
 WORKFLOWS: Mapping[str, Workflow] = MappingProxyType(
-    {w.kind: w for w in (CME, REMOVAL, HEALTH, ADMISSION, FAIR_ACCESS, WAITING, EHE, SAO)}
+    {w.kind: w for w in (CME, REMOVAL, HEALTH, ADMISSION, FAIR_ACCESS, WAITING, EHE, SAO, EXCLUSION)}
 )

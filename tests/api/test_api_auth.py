@@ -96,6 +96,10 @@ def test_the_schema_is_openapi_3_with_every_endpoint(inclusion_officer: User, to
         "/api/v1/policies/{id}/",
         # A school's whole roll (issue 12).
         "/api/v1/schools/{urn}/roll/",
+        # Exclusion notifications and penalty-notice decisions (the exclusions app).
+        "/api/v1/exclusions/",
+        "/api/v1/exclusions/penalty-considerations/",
+        "/api/v1/exclusions/penalty-considerations/{id}/decision/",
     }
     post = schema["paths"]["/api/v1/removals/"]["post"]
     header = next(p for p in post["parameters"] if p["in"] == "header")

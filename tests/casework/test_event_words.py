@@ -161,6 +161,64 @@ TIMELINE: list[tuple[str, dict[str, Any], str]] = [
         {"panel_date": "2026-12-01"},
         "SEN panel request on 2026-12-01: not attending school",
     ),
+    # exclusions and attendance enforcement
+    (
+        "exclusion.notified",
+        {
+            "kind": "Suspension",
+            "first_day": "2 November 2026",
+            "school": "Moorside Academy",
+            "length": "2.5 school days",
+        },
+        "Suspension from 2 November 2026 notified by Moorside Academy (2.5 school days)",
+    ),
+    (
+        "exclusion.board",
+        {"met_on": "13 November 2026", "decision": "Upheld"},
+        "Governing board met on 13 November 2026: Upheld",
+    ),
+    (
+        "exclusion.provision",
+        {"provision_from": "9 November 2026", "provider": "Moorside Pupil Referral Unit"},
+        "Full-time education from 9 November 2026: Moorside Pupil Referral Unit",
+    ),
+    (
+        "exclusion.no_provision",
+        {"sixth_day": "9 November 2026"},
+        "No full-time education recorded by the sixth school day (9 November 2026): escalated",
+    ),
+    (
+        "penalty.threshold",
+        {"sessions": 10, "window_start": "2 September 2026", "reached_on": "13 November 2026"},
+        "10 unauthorised sessions in the rolling window 2 September 2026 to 13 November 2026: "
+        "a penalty notice to consider",
+    ),
+    (
+        "penalty.decided",
+        {"decision": "Notice to improve"},
+        "Penalty-notice consideration decided: Notice to improve",
+    ),
+    (
+        "penalty.issued",
+        {
+            "number": 1,
+            "parent": "Sam Parent",
+            "issued_on": "1 March 2027",
+            "amount": 80,
+            "pay_by": "24 March 2027",
+        },
+        "Penalty notice 1 issued to Sam Parent on 1 March 2027: £80 by 24 March 2027",
+    ),
+    (
+        "penalty.paid",
+        {"amount": 80, "paid_on": "20 March 2027"},
+        "Penalty notice payment of £80 on 20 March 2027",
+    ),
+    (
+        "penalty.withdrawn",
+        {"withdrawn_on": "2 April 2027", "reason": "Served on the wrong parent"},
+        "Penalty notice withdrawn on 2 April 2027: Served on the wrong parent",
+    ),
     # admissions
     (
         "admission.application",

@@ -119,6 +119,18 @@ EXPECTED: dict[tuple[str, str, str], dict[Role, tuple[frozenset[str], str | None
     ("waiting", "waiting", "closed"): {r: (frozenset({"outcome"}), "on_roll") for r in (OFF, MGR, HEAD, SYS)},
     ("waiting", "offered", "closed"): {r: (frozenset({"outcome"}), "on_roll") for r in (OFF, MGR, HEAD, SYS)},
     ("waiting", "closed", "waiting"): {r: (frozenset({"reason"}), None) for r in (MGR, HEAD)},
+    # Sixth-day provision for a permanent exclusion: Roll Call escalates it on the sixth school day.
+    ("exclusion", "awaiting_provision", "provision"): {r: (frozenset(), None) for r in (OFF, MGR, HEAD, SYS)},
+    ("exclusion", "escalated", "provision"): {r: (frozenset(), None) for r in (OFF, MGR, HEAD, SYS)},
+    ("exclusion", "awaiting_provision", "escalated"): {r: (frozenset(), None) for r in (MGR, HEAD, SYS)},
+    ("exclusion", "provision", "closed"): {
+        r: (frozenset({"outcome"}), "reinstated") for r in (OFF, MGR, HEAD)
+    },
+    **{
+        ("exclusion", source, "closed"): {r: (frozenset({"outcome"}), "reinstated") for r in (MGR, HEAD)}
+        for source in ("awaiting_provision", "escalated")
+    },
+    ("exclusion", "closed", "provision"): {r: (frozenset({"reason"}), None) for r in (MGR, HEAD)},
 }
 
 # Elective home education and the attendance order route: recorded moves are Roll Call's, an
@@ -165,6 +177,7 @@ ANY_OUTCOME = {
     "waiting": "on_roll",
     "ehe": "other",
     "sao": "satisfied",
+    "exclusion": "reinstated",
 }
 
 MATRIX = [
@@ -363,6 +376,7 @@ CLOSING_MOVE = {
     "waiting": ("waiting", "closed", MGR),
     "ehe": ("suitable", "closed", OFF),
     "sao": ("order", "closed", OFF),
+    "exclusion": ("provision", "closed", OFF),
 }
 
 

@@ -1,0 +1,35 @@
+"""The timeline verbs exclusions and attendance enforcement record, and their words.
+
+Imported by ExclusionsConfig.ready, so the timeline reads these verbs wherever it is shown.
+"""
+
+from __future__ import annotations
+
+from rollcall.casework.events import events_words_register
+
+EXCLUSION_NOTIFIED = "exclusion.notified"
+EXCLUSION_BOARD = "exclusion.board"
+EXCLUSION_PROVISION = "exclusion.provision"
+EXCLUSION_NO_PROVISION = "exclusion.no_provision"
+PENALTY_THRESHOLD = "penalty.threshold"
+PENALTY_DECIDED = "penalty.decided"
+PENALTY_ISSUED = "penalty.issued"
+PENALTY_PAID = "penalty.paid"
+PENALTY_WITHDRAWN = "penalty.withdrawn"
+
+events_words_register(
+    {
+        EXCLUSION_NOTIFIED: "{kind} from {first_day} notified by {school} ({length})",
+        EXCLUSION_BOARD: "Governing board met on {met_on}: {decision}",
+        EXCLUSION_PROVISION: "Full-time education from {provision_from}: {provider}",
+        EXCLUSION_NO_PROVISION: "No full-time education recorded by the sixth school day ({sixth_day}): escalated",
+        PENALTY_THRESHOLD: (
+            "{sessions} unauthorised sessions in the rolling window {window_start} to {reached_on}: "
+            "a penalty notice to consider"
+        ),
+        PENALTY_DECIDED: "Penalty-notice consideration decided: {decision}",
+        PENALTY_ISSUED: "Penalty notice {number} issued to {parent} on {issued_on}: £{amount} by {pay_by}",
+        PENALTY_PAID: "Penalty notice payment of £{amount} on {paid_on}",
+        PENALTY_WITHDRAWN: "Penalty notice withdrawn on {withdrawn_on}: {reason}",
+    }
+)

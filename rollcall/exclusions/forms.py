@@ -1,0 +1,151 @@
+"""Exclusion and penalty-notice forms, with GOV.UK error messages (docs/exclusions.md)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+
+from rollcall.exclusions.models import Consideration
+from rollcall.exclusions.services import ExclusionFacts
+from rollcall.forms import DateField
+from rollcall.returns.forms import PupilDetailsForm
+from rollcall.rules.exclusions import ExclusionKind
+
+
+def _textarea(label: str, message: str, *, required: bool = True) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": message, "max_length": f"{label} must be 2000 characters or fewer"},
+    )
+
+
+def _line(label: str, message: str) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        max_length=200,
+        error_messages={"required": message, "max_length": f"{label} must be 200 characters or fewer"},
+    )
+
+
+class ExclusionForm(PupilDetailsForm):
+    """A school tells the council about a suspension or a permanent exclusion."""
+
+    kind = forms.ChoiceField(
+        label="What kind of exclusion is it?",
+        choices=[(k.value, k.label) for k in ExclusionKind],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether it is a suspension or a permanent exclusion"},
+    )
+    first_day = DateField(label="First day of the exclusion", help_text="For example, 2 11 2026")
+    days = forms.DecimalField(
+        label="Length of the suspension, in school days",
+        help_text="A lunchtime is half a day: 0.5. Leave empty for a permanent exclusion.",
+        required=False,
+        min_value=Decimal("0.5"),
+        max_value=Decimal(45),
+        max_digits=3,
+        decimal_places=1,
+        widget=forms.TextInput(attrs={"width": "3", "inputmode": "decimal"}),
+        error_messages={
+            "invalid": "The length must be a number of school days, like 3 or 2.5",
+            "min_value": "The length must be at least half a day (0.5)",
+            "max_value": "A pupil can be suspended for at most 45 school days in a school year",
+            "max_decimal_places": "The length must be whole or half days, like 2.5",
+            "max_digits": "The length must be 45 school days or fewer",
+        },
+    )
+    reason = _textarea("Reason for the exclusion", "Enter the reason for the exclusion")
+    misses_exam = forms.BooleanField(
+        label="It means the pupil misses a public exam or national curriculum test", required=False
+    )
+    field_order = ["kind", "first_day", "days", "reason", "misses_exam", *PupilDetailsForm.base_fields]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        self._clean_typed_pupil(cleaned)
+        kind, days = cleaned.get("kind"), cleaned.get("days")
+        if kind == ExclusionKind.SUSPENSION and days is None and "days" not in self.errors:
+            self.add_error("days", "Enter how many school days the suspension lasts")
+        if kind == ExclusionKind.PERMANENT and days is not None:
+            self.add_error("days", "Leave the length empty for a permanent exclusion")
+        if days is not None and (days * 2) % 1 and "days" not in self.errors:
+            self.add_error("days", "The length must be whole or half days, like 2.5")
+        return cleaned
+
+    def facts(self) -> ExclusionFacts:
+        data = self.cleaned_data
+        return ExclusionFacts(
+            kind=ExclusionKind(data["kind"]),
+            first_day=data["first_day"],
+            reason=data["reason"],
+            days=data["days"],
+            misses_exam=data["misses_exam"],
+        )
+
+
+class ProvisionForm(forms.Form):
+    provision_from = DateField(label="Full-time education starts on", help_text="For example, 9 11 2026")
+    provider = _line("Who provides it", "Enter who provides the education")
+
+
+class BoardForm(forms.Form):
+    met_on = DateField(label="Date the governing board met", past_only=True)
+    decision = _line("The board's decision", "Enter the board's decision")
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="What did you decide?",
+        choices=Consideration.Decision.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select a decision"},
+    )
+    reason = _textarea("Reason", "Give the reason", required=False)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if (
+            cleaned.get("decision") == Consideration.Decision.NO_ACTION
+            and not str(cleaned.get("reason") or "").strip()
+        ):
+            self.add_error("reason", "Give the reason for taking no action")
+        return cleaned
+
+
+class NoticeForm(forms.Form):
+    parent_name = _line("Parent's full name", "Enter the parent's full name")
+    issued_on = DateField(label="Date issued")
+    received_on = DateField(label="Date received", help_text="By post, the second working day after posting")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        issued, received = cleaned.get("issued_on"), cleaned.get("received_on")
+        if issued and received and received < issued:
+            self.add_error("received_on", "The date received must be the same as or after the date issued")
+        return cleaned
+
+
+class PaymentForm(forms.Form):
+    paid_on = DateField(label="Date paid", past_only=True)
+    amount = forms.IntegerField(
+        label="Amount paid, in pounds",
+        min_value=1,
+        max_value=10000,
+        widget=forms.TextInput(attrs={"width": "4", "inputmode": "numeric"}),
+        error_messages={
+            "required": "Enter the amount paid",
+            "invalid": "The amount must be whole pounds, like 80",
+            "min_value": "The amount must be at least £1",
+            "max_value": "The amount must be £10,000 or less",
+        },
+    )
+
+
+class WithdrawForm(forms.Form):
+    withdrawn_on = DateField(label="Date withdrawn", past_only=True)
+    reason = _textarea("Grounds for withdrawing", "Give the grounds for withdrawing the notice")

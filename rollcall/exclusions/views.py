@@ -1,0 +1,268 @@
+"""Exclusion and penalty-notice pages, under /exclusions/ (docs/exclusions.md has who sees what).
+
+Every page that shows a child logs the read (``record_view``). Permission checks are the
+functions of rollcall/exclusions/access.py, shared with the API.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from rollcall import clock
+from rollcall.accounts.access import signed_in_user
+from rollcall.audit.services import record_view
+from rollcall.casework.services import CaseworkError
+from rollcall.exclusions import services
+from rollcall.exclusions.access import (
+    can_decide_penalties,
+    can_notify,
+    can_read_exclusions,
+    can_record_board,
+    can_record_provision,
+    considerations_visible_to,
+    exclusions_visible_to,
+)
+from rollcall.exclusions.forms import (
+    BoardForm,
+    DecisionForm,
+    ExclusionForm,
+    NoticeForm,
+    PaymentForm,
+    ProvisionForm,
+    WithdrawForm,
+)
+from rollcall.exclusions.models import Consideration, EnforcementSettings, Exclusion, PenaltyNotice
+from rollcall.returns.claims import RECEIVED_MESSAGE
+from rollcall.rules.penalties import NoticeTerms, payment_state
+
+
+def exclusion_new(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    if not can_notify(user) or user.school is None:
+        raise PermissionDenied("Only a school can notify the council of an exclusion.")
+    form = ExclusionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            outcome = services.exclusion_notify(
+                school=user.school, actor=user, pupil=form.typed_pupil(), facts=form.facts()
+            )
+        except CaseworkError as refused:
+            form.add_error(None, str(refused))
+        else:
+            if outcome.exclusion is None:
+                pupil = form.typed_pupil()
+                messages.success(
+                    request, f"Notification received for {pupil.forename} {pupil.surname}. {RECEIVED_MESSAGE}"
+                )
+                return redirect("schools:portal")
+            messages.success(request, "The council has your notification.")
+            return redirect("exclusions:exclusion", pk=outcome.exclusion.pk)
+    return render(
+        request,
+        "exclusions/exclusion_form.html",
+        {"page_title": "Tell the council about an exclusion", "form": form, "school": user.school},
+    )
+
+
+def exclusion_list(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    if not can_read_exclusions(user):
+        raise PermissionDenied("Only schools and the Access to Education team can read exclusions.")
+    exclusions = exclusions_visible_to(user).select_related("child", "school").order_by("-first_day", "-pk")
+    kind = request.GET.get("kind", "")
+    if kind in Exclusion.Kind.values:
+        exclusions = exclusions.filter(kind=kind)
+    page = Paginator(exclusions, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "exclusions/exclusion_list.html",
+        {
+            "page_title": "Exclusions",
+            "page_obj": page,
+            "kind": kind,
+            "kinds": Exclusion.Kind.choices,
+            "is_school": user.is_school_user,
+            "today": clock.today(),
+        },
+    )
+
+
+def _exclusion(request: HttpRequest, pk: int) -> Exclusion:
+    found = (
+        exclusions_visible_to(signed_in_user(request))
+        .select_related("child", "school", "case")
+        .filter(pk=pk)
+        .first()
+    )
+    if found is None:
+        raise Http404("No such exclusion")
+    return found
+
+
+def exclusion_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = signed_in_user(request)
+    exclusion = _exclusion(request, pk)
+    may_provide = exclusion.provision_from is None and (
+        (exclusion.kind == Exclusion.Kind.PERMANENT and can_record_provision(user))
+        or (exclusion.school_arranges_sixth_day and can_record_board(user, exclusion))
+    )
+    may_board = (
+        exclusion.board_due is not None
+        and exclusion.board_met_on is None
+        and can_record_board(user, exclusion)
+    )
+    provision_form = ProvisionForm(prefix="provision")
+    board_form = BoardForm(prefix="board")
+    if request.method == "POST":
+        try:
+            if "provision-provider" in request.POST and may_provide:
+                provision_form = ProvisionForm(request.POST, prefix="provision")
+                if provision_form.is_valid():
+                    services.provision_record(
+                        exclusion=exclusion,
+                        actor=user,
+                        provision_from=provision_form.cleaned_data["provision_from"],
+                        provider=provision_form.cleaned_data["provider"],
+                    )
+                    messages.success(request, "Provision recorded.")
+                    return redirect("exclusions:exclusion", pk=pk)
+            elif "board-decision" in request.POST and may_board:
+                board_form = BoardForm(request.POST, prefix="board")
+                if board_form.is_valid():
+                    services.board_record(
+                        exclusion=exclusion,
+                        actor=user,
+                        met_on=board_form.cleaned_data["met_on"],
+                        decision=board_form.cleaned_data["decision"],
+                    )
+                    messages.success(request, "The board's meeting is recorded.")
+                    return redirect("exclusions:exclusion", pk=pk)
+            else:
+                raise PermissionDenied("You cannot record that for this exclusion.")
+        except CaseworkError as refused:
+            messages.error(request, str(refused))
+    record_view(user=user, child=exclusion.child, what="exclusion", path=request.path)
+    return render(
+        request,
+        "exclusions/exclusion_detail.html",
+        {
+            "page_title": f"{exclusion.get_kind_display()}: {exclusion.child.full_name}",
+            "exclusion": exclusion,
+            "provision_form": provision_form if may_provide else None,
+            "board_form": board_form if may_board else None,
+            "is_school": user.is_school_user,
+        },
+    )
+
+
+# ---- penalty notices ----------------------------------------------------------------------------
+
+
+def consideration_list(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    if not can_decide_penalties(user):
+        raise PermissionDenied("Only the Access to Education team decides penalty notices.")
+    show = request.GET.get("show", "undecided")
+    considerations = considerations_visible_to(user).select_related("child").order_by("reached_on", "pk")
+    if show == "undecided":
+        considerations = considerations.filter(decision="")
+    page = Paginator(considerations, 50).get_page(request.GET.get("page"))
+    settings = EnforcementSettings.current()
+    return render(
+        request,
+        "exclusions/consideration_list.html",
+        {
+            "page_title": "Penalty notices to consider",
+            "page_obj": page,
+            "show": show,
+            "threshold": settings.threshold_sessions,
+            "weeks": settings.window_weeks,
+        },
+    )
+
+
+def _terms(notice: PenaltyNotice) -> NoticeTerms:
+    return NoticeTerms(notice.number, notice.reduced_amount, notice.reduced_by, notice.amount, notice.pay_by)
+
+
+def consideration_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = signed_in_user(request)
+    if not can_decide_penalties(user):
+        raise PermissionDenied("Only the Access to Education team decides penalty notices.")
+    consideration = (
+        considerations_visible_to(user).select_related("child", "decided_by").filter(pk=pk).first()
+    )
+    if consideration is None:
+        raise Http404("No such consideration")
+    forms: dict[str, Any] = {
+        "decision": DecisionForm(prefix="decision"),
+        "notice": NoticeForm(prefix="notice"),
+        "payment": PaymentForm(prefix="payment"),
+        "withdraw": WithdrawForm(prefix="withdraw"),
+    }
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        notice = None
+        if action in {"payment", "withdraw"}:
+            notice = PenaltyNotice.objects.filter(
+                consideration=consideration, pk=request.POST.get("notice_id") or 0
+            ).first()
+            if notice is None:
+                raise Http404("No such notice")
+        if action not in forms:
+            raise PermissionDenied("Unknown action")
+        form = forms[action] = type(forms[action])(request.POST, prefix=action)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if action == "decision":
+                    services.consideration_decide(
+                        consideration=consideration,
+                        actor=user,
+                        decision=data["decision"],
+                        reason=data["reason"],
+                    )
+                elif action == "notice":
+                    services.penalty_notice_issue(
+                        consideration=consideration,
+                        actor=user,
+                        parent_name=data["parent_name"],
+                        issued_on=data["issued_on"],
+                        received_on=data["received_on"],
+                    )
+                elif action == "payment" and notice is not None:
+                    services.penalty_payment_record(
+                        notice=notice, actor=user, paid_on=data["paid_on"], amount=data["amount"]
+                    )
+                elif notice is not None:
+                    services.penalty_notice_withdraw(
+                        notice=notice, actor=user, on=data["withdrawn_on"], reason=data["reason"]
+                    )
+            except CaseworkError as refused:
+                form.add_error(None, str(refused))
+            else:
+                messages.success(request, "Saved.")
+                return redirect("exclusions:consideration", pk=pk)
+    record_view(user=user, child=consideration.child, what="penalty-notice consideration", path=request.path)
+    today = clock.today()
+    notices = [
+        (n, payment_state(_terms(n), today, n.paid_on, n.paid_amount))
+        for n in PenaltyNotice.objects.filter(consideration=consideration).order_by("issued_on", "pk")
+    ]
+    return render(
+        request,
+        "exclusions/consideration_detail.html",
+        {
+            "page_title": f"Penalty notice to consider: {consideration.child.full_name}",
+            "consideration": consideration,
+            "notices": notices,
+            "forms": forms,
+            "can_issue": consideration.decision == Consideration.Decision.PENALTY_NOTICE,
+        },
+    )

@@ -1,0 +1,343 @@
+"""Suspensions and permanent exclusions: the days, the terms, the notifications and the deadlines.
+
+Sources (DOMAIN.md, "Suspensions and permanent exclusions"; DOMAIN-SOURCES.md §3.3 and refs 11-13):
+
+- The School Discipline (Pupil Exclusions and Reviews) (England) Regulations 2012 (SI 2012/1033),
+  as amended 2022, and the DfE guidance *Suspension and permanent exclusion* (2024 edition, *latest
+  to confirm*): suspensions total at most **45 school days** in a school year; a lunchtime counts
+  as half a day. The council is told without delay of every permanent exclusion, of suspensions
+  taking the pupil's total **over 5 school days in a term** (10 lunchtimes are 5 days), and of any
+  suspension that means missing a public exam or national curriculum test; of the others once a term.
+- The governing board must consider reinstatement of a permanent exclusion, of suspensions taking
+  the term's total **over 15 school days**, or of one that means missing a public exam: it meets
+  **within 15 school days** of being told. A total of 6 to 15 days: it meets only if the parents
+  make representations, **within 50 school days**. 5 days or fewer: it considers representations
+  but cannot reinstate (no meeting deadline).
+- Independent review: the parents apply **within 15 school days** of notice of the board's
+  decision (a notice sent by first-class post counts as given on the **2nd working day** after
+  posting); the panel meets **within 15 school days** of the application; the board reconsiders
+  **within 10 school days** of the panel's decision.
+- The Education (Provision of Full-Time Education for Excluded Pupils) (England) Regulations 2007
+  (SI 2007/1870) regs 3 and 4: full-time education "from the **sixth school day** of exclusion",
+  arranged by the school for a suspension of more than 5 consecutive school days and by the
+  council where the child lives for a permanent exclusion.
+
+Counting: a deadline "within N school days of" an event counts from the event as day 0
+(DOMAIN.md, "school day"). The days *of* an exclusion count from its first day as day 1, so the
+sixth school day of exclusion is 5 school days after the first.
+
+Terms: the 2012 Regulations count suspension days "in a term" and Roll Call keeps three terms a
+school year: autumn (1 September to 31 December), spring (1 January to Easter Sunday) and summer
+(Easter Monday to 31 August). Every school day falls in exactly one, whatever the council's
+half-term dates.
+
+Every timescale is a field of :class:`ExclusionSettings`, whose defaults are the values above.
+Pure Python: no Django import.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, fields
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Final
+
+from rollcall.rules.calendar import SchoolCalendar, academic_year_of, easter_sunday
+
+__all__ = [
+    "DEFAULT_EXCLUSION_SETTINGS",
+    "BoardMeeting",
+    "ExclusionKind",
+    "ExclusionSettings",
+    "Suspension",
+    "TermName",
+    "board_meeting",
+    "council_told_without_delay",
+    "days_by_term",
+    "deemed_given",
+    "exceeds_year_limit",
+    "first_school_day_of_exclusion",
+    "reconsideration_due",
+    "reminder_from",
+    "review_application_due",
+    "review_panel_due",
+    "school_arranges_sixth_day",
+    "sixth_school_day",
+    "suspension_school_days",
+    "term_bounds",
+    "term_of",
+    "validate_days",
+]
+
+_HALF: Final = Decimal("0.5")
+
+
+class ExclusionKind(enum.StrEnum):
+    """A suspension (for a fixed period) or a permanent exclusion."""
+
+    SUSPENSION = "suspension"
+    PERMANENT = "permanent"
+
+    @property
+    def label(self) -> str:
+        return "Suspension" if self is ExclusionKind.SUSPENSION else "Permanent exclusion"
+
+
+class TermName(enum.StrEnum):
+    """The three terms of a school year, in order."""
+
+    AUTUMN = "autumn"
+    SPRING = "spring"
+    SUMMER = "summer"
+
+
+@dataclass(frozen=True)
+class ExclusionSettings:
+    """A council's exclusion timescales; the defaults are DOMAIN.md's.
+
+    Days are school days unless the name says otherwise. ``council_told_over_days``: suspensions
+    taking the term total over this are notified without delay. ``board_must_meet_over_days``: over
+    this the board must meet (``board_meeting_days``); between the two it meets on request
+    (``board_on_request_days``). ``sixth_day``: the day of exclusion from which full-time education
+    is arranged. ``post_working_days``: when a posted notice counts as given. ``reminder_days``:
+    how many school days before a deadline the reminder goes.
+    """
+
+    year_limit_days: int = 45
+    council_told_over_days: int = 5
+    board_must_meet_over_days: int = 15
+    board_meeting_days: int = 15
+    board_on_request_days: int = 50
+    review_application_days: int = 15
+    review_panel_days: int = 15
+    reconsideration_days: int = 10
+    sixth_day: int = 6
+    post_working_days: int = 2
+    reminder_days: int = 3
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                msg = f"ExclusionSettings.{f.name} must be a whole number of days, at least 1 (got {value!r})"
+                raise ValueError(msg)
+        if self.council_told_over_days >= self.board_must_meet_over_days:
+            msg = "The days over which the council is told must be fewer than those over which the board must meet"
+            raise ValueError(msg)
+
+
+DEFAULT_EXCLUSION_SETTINGS: Final = ExclusionSettings()
+
+
+@dataclass(frozen=True)
+class Suspension:
+    """One suspension: its first day and its length in school days (a lunchtime is 0.5)."""
+
+    first_day: date
+    days: Decimal
+
+    def __post_init__(self) -> None:
+        validate_days(self.days)
+
+
+def validate_days(days: Decimal) -> Decimal:
+    """Check a suspension's length: more than 0 and a whole number of half days.
+
+    Raises ValueError with a sentence for the user otherwise; returns ``days``.
+    """
+    if not isinstance(days, Decimal) or not days.is_finite() or days <= 0 or (days / _HALF) % 1 != 0:
+        msg = f"A suspension lasts a whole number of school days or half days (a lunchtime), more than 0 (got {days})"
+        raise ValueError(msg)
+    return days
+
+
+# --- terms ------------------------------------------------------------------------------------
+
+
+def term_of(day: date) -> tuple[int, TermName]:
+    """The academic year (its first calendar year) and term ``day`` falls in (module docstring)."""
+    year = academic_year_of(day)
+    if day.month >= 9:
+        return year, TermName.AUTUMN
+    if day <= easter_sunday(day.year):
+        return year, TermName.SPRING
+    return year, TermName.SUMMER
+
+
+def term_bounds(academic_year: int, term: TermName) -> tuple[date, date]:
+    """The first and last calendar day of ``term`` of ``academic_year``, both inclusive."""
+    easter = easter_sunday(academic_year + 1)
+    if term is TermName.AUTUMN:
+        return date(academic_year, 9, 1), date(academic_year, 12, 31)
+    if term is TermName.SPRING:
+        return date(academic_year + 1, 1, 1), easter
+    return easter + timedelta(days=1), date(academic_year + 1, 8, 31)
+
+
+# --- the days of an exclusion -----------------------------------------------------------------
+
+
+def first_school_day_of_exclusion(calendar: SchoolCalendar, first_day: date) -> date:
+    """The first school day of an exclusion: ``first_day`` itself, or the next school day after it."""
+    return first_day if calendar.is_school_day(first_day) else calendar.next_school_day(first_day)
+
+
+def suspension_school_days(calendar: SchoolCalendar, suspension: Suspension) -> list[date]:
+    """The school days a suspension covers, in order; a trailing half day is a whole day here."""
+    start = first_school_day_of_exclusion(calendar, suspension.first_day)
+    whole = math.ceil(suspension.days)
+    return calendar.school_days_in(start, calendar.add_school_days(start, whole - 1))
+
+
+def sixth_school_day(
+    calendar: SchoolCalendar, first_day: date, settings: ExclusionSettings = DEFAULT_EXCLUSION_SETTINGS
+) -> date:
+    """The day from which full-time education must be arranged (2007 Regulations regs 3 and 4).
+
+    The first school day of exclusion is day 1, so the sixth is 5 school days after it: a
+    suspension starting on a Monday of a full week has its sixth day on the next Monday.
+    """
+    start = first_school_day_of_exclusion(calendar, first_day)
+    return calendar.add_school_days(start, settings.sixth_day - 1)
+
+
+def school_arranges_sixth_day(
+    kind: ExclusionKind, days: Decimal | None, settings: ExclusionSettings = DEFAULT_EXCLUSION_SETTINGS
+) -> bool:
+    """Say whether the school must arrange education from the sixth day: a suspension of more than
+    5 consecutive school days (a permanent exclusion is the council's to arrange)."""
+    return kind is ExclusionKind.SUSPENSION and days is not None and days > settings.sixth_day - 1
+
+
+def days_by_term(
+    calendar: SchoolCalendar, suspensions: Iterable[Suspension]
+) -> dict[tuple[int, TermName], Decimal]:
+    """The suspension days of one pupil per term: ``{(academic year, term): days}``.
+
+    A suspension spanning two terms counts its school days in each; a trailing half day counts in
+    the term of its last day. Terms with no days are left out.
+    """
+    totals: dict[tuple[int, TermName], Decimal] = defaultdict(Decimal)
+    for suspension in suspensions:
+        days = suspension_school_days(calendar, suspension)
+        for day in days:
+            totals[term_of(day)] += 1
+        if suspension.days % 1:
+            totals[term_of(days[-1])] -= _HALF
+    return dict(totals)
+
+
+def exceeds_year_limit(
+    days_in_year: Decimal, settings: ExclusionSettings = DEFAULT_EXCLUSION_SETTINGS
+) -> bool:
+    """Say whether a pupil's suspensions this school year total more than the 45-day maximum."""
+    return days_in_year > settings.year_limit_days
+
+
+def council_told_without_delay(
+    kind: ExclusionKind,
+    term_days: Decimal,
+    *,
+    misses_exam: bool = False,
+    settings: ExclusionSettings = DEFAULT_EXCLUSION_SETTINGS,
+) -> bool:
+    """Say whether the council must be told without delay, rather than in the termly list.
+
+    ``term_days``: the pupil's suspension days this term including this one.
+    """
+    return kind is ExclusionKind.PERMANENT or misses_exam or term_days > settings.council_told_over_days
+
+
+# --- the governing board and the review --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BoardMeeting:
+    """When the governing board must meet about an exclusion.
+
+    ``must_meet``: it must consider reinstatement (permanent, over 15 days in the term, or a missed
+    exam). Otherwise (6 to 15 days) it meets only if the parents make representations, and
+    ``due`` is the deadline if they do.
+    """
+
+    due: date
+    must_meet: bool
+
+
+def board_meeting(
+    calendar: SchoolCalendar,
+    kind: ExclusionKind,
+    told_on: date,
+    term_days: Decimal,
+    *,
+    misses_exam: bool = False,
+    settings: ExclusionSettings = DEFAULT_EXCLUSION_SETTINGS,
+) -> BoardMeeting | None:
+    """The board's meeting deadline, counted from the day it was told (day 0), or None.
+
+    None: 5 days or fewer in the term, where the board considers representations but cannot
+    reinstate, so there is no meeting to track.
+    """
+    if kind is ExclusionKind.PERMANENT or misses_exam or term_days > settings.board_must_meet_over_days:
+        return BoardMeeting(calendar.add_school_days(told_on, settings.board_meeting_days), must_meet=True)
+    if term_days > settings.council_told_over_days:
+        return BoardMeeting(
+            calendar.add_school_days(told_on, settings.board_on_request_days), must_meet=False
+        )
+    return None
+
+
+def deemed_given(
+    calendar: SchoolCalendar,
+    sent_on: date,
+    *,
+    by_post: bool,
+    settings: ExclusionSettings = DEFAULT_EXCLUSION_SETTINGS,
+) -> date:
+    """The day a notice counts as given: the day it was handed over or emailed, or the 2nd working
+    day after it was posted first class (a working day: Monday to Friday, not a bank holiday)."""
+    if not by_post:
+        return sent_on
+    day, left = sent_on, settings.post_working_days
+    while left:
+        day += timedelta(days=1)
+        if day.weekday() < 5 and day not in calendar.bank_holidays:
+            left -= 1
+    return day
+
+
+def review_application_due(
+    calendar: SchoolCalendar,
+    decision_sent_on: date,
+    *,
+    by_post: bool = False,
+    settings: ExclusionSettings = DEFAULT_EXCLUSION_SETTINGS,
+) -> date:
+    """The last day for the parents to apply for an independent review of a permanent exclusion."""
+    given = deemed_given(calendar, decision_sent_on, by_post=by_post, settings=settings)
+    return calendar.add_school_days(given, settings.review_application_days)
+
+
+def review_panel_due(
+    calendar: SchoolCalendar, applied_on: date, settings: ExclusionSettings = DEFAULT_EXCLUSION_SETTINGS
+) -> date:
+    """The last day for the independent review panel to meet."""
+    return calendar.add_school_days(applied_on, settings.review_panel_days)
+
+
+def reconsideration_due(
+    calendar: SchoolCalendar, panel_decided_on: date, settings: ExclusionSettings = DEFAULT_EXCLUSION_SETTINGS
+) -> date:
+    """The last day for the board to reconsider after the panel recommends or directs it."""
+    return calendar.add_school_days(panel_decided_on, settings.reconsideration_days)
+
+
+def reminder_from(
+    calendar: SchoolCalendar, due: date, settings: ExclusionSettings = DEFAULT_EXCLUSION_SETTINGS
+) -> date:
+    """The day a reminder of ``due`` goes: ``reminder_days`` school days before it."""
+    return calendar.add_school_days(due, -settings.reminder_days)
