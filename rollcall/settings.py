@@ -96,7 +96,13 @@ TEMPLATES = [
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 _default_db = f"sqlite:///{VAR_DIR / 'rollcall.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(env_str("DATABASE_URL", _default_db), conn_max_age=60)}
+# Connections are kept for a minute and checked before reuse, so a restarted PostgreSQL costs no
+# request an error once it is back (bench/faults.py postgres-restart).
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL", _default_db), conn_max_age=60, conn_health_checks=True
+    )
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and an IMMEDIATE transaction mode let the web server and the task worker share the
     # file without "database is locked" errors (Django 5.1+ options).

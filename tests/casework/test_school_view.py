@@ -376,6 +376,10 @@ DOWNLOADS = {
     "health:referral-pdf",
     # Lists council staff who have not acknowledged a policy: no child in it.
     "policies:campaign-csv",
+    # Home education: the register (EHE team) and attendance order letters (the case's team);
+    # a school user is refused both (below, and tests/homeeducation/test_views.py).
+    "homeeducation:register-csv",
+    "homeeducation:letter-pdf",
 }
 # Pages that answer a download with ?format=xlsx.
 FORMAT_DOWNLOADS = ("admissions:fair_access", "admissions:waiting", "admissions:deferred")
@@ -429,7 +433,7 @@ def test_no_download_with_children_in_it_is_open_to_a_school_user(
     client = page_client(school_user)
     urls = [reverse(name) for name in ("admissions:checkoff_csv", "admissions:checkoff_xlsx")]
     urls += [reverse("actionplans:scrutiny-xlsx"), reverse("actionplans:scrutiny-pdf")]
-    urls += [reverse("health:referral-pdf", args=[referral.pk])]
+    urls += [reverse("health:referral-pdf", args=[referral.pk]), reverse("homeeducation:register-csv")]
     urls += [f"{reverse(name)}?format=xlsx" for name in FORMAT_DOWNLOADS]
     for slug in REPORTS:
         urls += [

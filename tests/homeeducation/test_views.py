@@ -133,6 +133,10 @@ def test_a_served_notice_has_a_printable_letter_and_a_pdf(client: Client, ehe_of
     pdf = client.get(reverse("homeeducation:letter-pdf", args=[notice.pk]))
     assert pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
+    school = Client()
+    school.force_login(factories.school_user())
+    for name in ("homeeducation:letter", "homeeducation:letter-pdf"):
+        assert school.get(reverse(name, args=[notice.pk])).status_code in {403, 404}
     order = Case.objects.get(kind="sao")
     assert (
         reverse("homeeducation:letter", args=[notice.pk])
