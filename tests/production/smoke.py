@@ -147,12 +147,18 @@ def journey(base: str) -> None:
         },
     )
     check(created.status == 201, f"the API answered {created.status}: {created.text[:500]}")
-    reference = str(created.json()["case_reference"])
-    check(reference.startswith("CME-"), f"no CME case opened: {created.text[:300]}")
+    # The school is told the notice went ahead and a case opens, never the council's case reference.
+    answer = created.json()
+    removal = answer.get("removal_notice")
+    check(answer.get("status") == "accepted", f"the notice was not accepted: {created.text[:300]}")
+    check(
+        isinstance(removal, dict) and removal.get("opens_cme_case") is True,
+        f"no CME case: {created.text[:300]}",
+    )
 
-    step(f"the new case {reference} is in the Inclusion caseload")
+    step(f"the new case for {surname} is in the Inclusion caseload")
     caseload = browser.get("/cases/?sort=opened&order=desc")
-    check(caseload.status == 200 and reference in caseload.text, f"{reference} is not on the caseload")
+    check(caseload.status == 200 and surname in caseload.text, f"{surname}'s case is not on the caseload")
 
     step("the sweep runs through a task worker")
     print("  " + manage("rollcall_sweep", "--enqueue", "--wait", "180").strip().replace("\n", "\n  "))
