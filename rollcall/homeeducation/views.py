@@ -21,7 +21,7 @@ from django.template.loader import render_to_string
 
 from rollcall.accounts.access import signed_in_user
 from rollcall.accounts.models import User
-from rollcall.audit.services import record_view
+from rollcall.audit.services import record_view, record_views
 from rollcall.casework.access import EDIT, VIEW, get_case_for_user
 from rollcall.casework.identity import child_match_or_create
 from rollcall.casework.services import CaseworkError
@@ -81,8 +81,12 @@ def record_list(request: HttpRequest) -> HttpResponse:
     if before is not None:
         records = records.filter(next_review_on__lt=before)
     page = Paginator(records.order_by("next_review_on", "pk"), 50).get_page(request.GET.get("page"))
-    for record in page:
-        record_view(user=user, child=record.child_id, what="home-education records", path=request.path)
+    record_views(
+        user=user,
+        children=[record.child_id for record in page],
+        what="home-education records",
+        path=request.path,
+    )
     return render(
         request,
         "homeeducation/record_list.html",
@@ -417,8 +421,12 @@ def register_page(request: HttpRequest) -> HttpResponse:
     visible = records_visible_to(user)
     rows = register.register_rows(visible, status=status, source=source)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    for row in page:
-        record_view(user=user, child=row[-1], what="children not in school register", path=request.path)
+    record_views(
+        user=user,
+        children=[row[-1] for row in page],
+        what="children not in school register",
+        path=request.path,
+    )
     sources, statuses, table = register.aggregate(visible)
     return render(
         request,
@@ -454,8 +462,10 @@ def register_csv(request: HttpRequest) -> HttpResponse:
     response["Content-Disposition"] = 'attachment; filename="children-not-in-school.csv"'
     writer = csv.writer(response)
     writer.writerow(register.HEADERS)
+    shown: list[int] = []
     for row in rows.iterator(chunk_size=2000):
         writer.writerow([_csv_safe(cell) for cell in register.row_cells(row)])
-        # Every child in the extract was shown: one log row each (audit has no bulk form yet).
-        record_view(user=user, child=row[-1], what="children not in school register (CSV)", path=request.path)
+        shown.append(row[-1])
+    # Every child in the extract was shown: one log row each.
+    record_views(user=user, children=shown, what="children not in school register (CSV)", path=request.path)
     return response

@@ -7,7 +7,7 @@ from django.shortcuts import render
 
 from rollcall import clock
 from rollcall.accounts.access import signed_in_user
-from rollcall.audit.services import record_view
+from rollcall.audit.services import record_views
 from rollcall.rolls.access import can_see_roll_history
 from rollcall.rolls.models import DeletionReturnMissing, RollSnapshot
 from rollcall.schools.models import School
@@ -28,8 +28,12 @@ def school_rolls(request: HttpRequest, urn: str) -> HttpResponse:
         .select_related("child")
         .order_by("due", "pk")
     )
-    for request_row in missing:
-        record_view(user=user, child=request_row.child, what="Deletion returns missing", path=request.path)
+    record_views(
+        user=user,
+        children=[row.child_id for row in missing],
+        what="Deletion returns missing",
+        path=request.path,
+    )
     return render(
         request,
         "rolls/school_rolls.html",

@@ -13,7 +13,7 @@ from django.urls import reverse
 from rollcall import clock
 from rollcall.accounts.models import Team, User
 from rollcall.audit.models import RecordView
-from rollcall.audit.services import record_view
+from rollcall.audit.services import record_view, record_views
 from rollcall.casework.models import Case, Task
 from rollcall.people.models import Child
 from rollcall.rules.workflow import Role
@@ -66,6 +66,20 @@ def test_record_view_logs_who_saw_which_child_where_and_when(frozen_clock: Any, 
     )
     assert second.child == child
     assert len(second.path) == 300
+
+
+def test_record_views_logs_one_row_per_child_shown_in_a_few_queries(
+    frozen_clock: Any, admin: User, django_assert_max_num_queries: Any
+) -> None:
+    children = [factories.ChildFactory.create() for _ in range(30)]
+    with django_assert_max_num_queries(2):
+        logged = record_views(user=admin, children=[c.pk for c in children], what="Register", path="/r/")
+    assert logged == 30
+    rows = RecordView.objects.order_by("pk")
+    assert [row.child_id for row in rows] == [c.pk for c in children]
+    assert {(row.user_id, row.what, row.path, row.at) for row in rows} == {
+        (admin.pk, "Register", "/r/", clock.now())
+    }
 
 
 # ---- who may read the trail ----------------------------------------------------------------------
