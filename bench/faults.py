@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import http.cookiejar
 import json
 import re
 import shutil
@@ -31,9 +30,6 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +38,8 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.load import DEMO_PASSWORD, PY, Production, production  # noqa: E402
+from bench.load import PY, Production, production  # noqa: E402
+from tests.production.smoke import Browser, sign_in  # noqa: E402
 
 CENSUS = """
 import json
@@ -73,49 +70,29 @@ def changed(before: dict[str, Any], after: dict[str, Any]) -> dict[str, tuple[in
     }
 
 
-class Session:
-    """A signed-in browser over urllib: cookies and the sign-in form's CSRF token."""
+def signed_in(base: str, username: str) -> Browser:
+    """A browser signed in through the form, as the smoke journey signs in."""
+    browser = Browser(base)
+    answer = sign_in(browser, username)
+    if answer.status != 200:
+        raise SystemExit(f"signing in as {username} answered {answer.status}")
+    return browser
 
-    def __init__(self, base: str) -> None:
-        self.base = base
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
-        )
 
-    def get(self, path: str) -> tuple[int, str]:
-        try:
-            with self.opener.open(self.base + path, timeout=30) as answer:
-                return answer.status, answer.read().decode("utf-8", "replace")
-        except urllib.error.HTTPError as error:
-            return error.code, error.read().decode("utf-8", "replace")
-        except OSError as error:
-            return 0, str(error)
+def load(browser: Browser, path: str) -> tuple[int, str]:
+    """A page's status and text; status 0 when nothing answers at all (the server is down)."""
+    try:
+        answer = browser.get(path)
+    except OSError as error:
+        return 0, str(error)
+    return answer.status, answer.text
 
-    def post(self, path: str, body: bytes, content_type: str) -> tuple[int, str]:
-        request = urllib.request.Request(  # noqa: S310 - our own local server
-            self.base + path, data=body, headers={"Content-Type": content_type, "Referer": self.base + path}
-        )
-        try:
-            with self.opener.open(request, timeout=60) as answer:
-                return answer.status, answer.read().decode("utf-8", "replace")
-        except urllib.error.HTTPError as error:
-            return error.code, error.read().decode("utf-8", "replace")
 
-    def csrf(self, path: str) -> str:
-        _status, page = self.get(path)
-        found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
-        if found is None:
-            raise SystemExit(f"no CSRF token on {path}")
-        return found.group(1)
-
-    def sign_in(self, username: str) -> None:
-        token = self.csrf("/accounts/sign-in/")
-        fields = {"csrfmiddlewaretoken": token, "username": username, "password": DEMO_PASSWORD}
-        status, _page = self.post(
-            "/accounts/sign-in/", urllib.parse.urlencode(fields).encode(), "application/x-www-form-urlencoded"
-        )
-        if status != 200:
-            raise SystemExit(f"signing in as {username} answered {status}")
+def csrf(browser: Browser, path: str) -> str:
+    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', browser.get(path).text)
+    if found is None:
+        raise SystemExit(f"no CSRF token on {path}")
+    return found.group(1)
 
 
 def fault_postgres_restart(server: Production) -> bool:
@@ -124,14 +101,13 @@ def fault_postgres_restart(server: Production) -> bool:
         print("  skipped: no Debian PostgreSQL cluster to restart (pg_lsclusters)")
         return True
     version, cluster = clusters.stdout.split()[:2]
-    officer = Session(server.base)
-    officer.sign_in("inclusion.officer")
+    officer = signed_in(server.base, "inclusion.officer")
     answers: list[tuple[float, int, str]] = []
     stop = threading.Event()
 
     def keep_loading() -> None:
         while not stop.is_set():
-            status, page = officer.get("/cases/")
+            status, page = load(officer, "/cases/")
             answers.append((time.monotonic(), status, page))
             time.sleep(0.1)
 
@@ -273,9 +249,8 @@ def fault_disk_full(server: Production) -> bool:
             if line.startswith("school.")
         )
         before = census(server, "before")
-        school = Session(server.base)
-        school.sign_in(school_user)
-        token = school.csrf("/attendance/imports/new/")
+        school = signed_in(server.base, school_user)
+        token = csrf(school, "/attendance/imports/new/")
         rows = "".join(f"A{n:012d},000000,2026-09-07,AM,/\n" for n in range(20_000))  # about 600 KB
         boundary = "----rollcallfaults"
         body = (
@@ -284,9 +259,15 @@ def fault_disk_full(server: Production) -> bool:
             f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="marks.csv"\r\n'
             f"Content-Type: text/csv\r\n\r\nupn,school,date,session,code\n{rows}\r\n--{boundary}--\r\n"
         ).encode()
-        status, page = school.post(
-            "/attendance/imports/new/", body, f"multipart/form-data; boundary={boundary}"
+        answer = school.request(
+            "/attendance/imports/new/",
+            data=body,
+            headers={
+                "Content-Type": f"multipart/form-data; boundary={boundary}",
+                "Referer": server.base + "/attendance/imports/new/",
+            },
         )
+        status, page = answer.status, answer.text
         clear = "The file could not be stored" in page
         left = [p for p in media.rglob("*") if p.is_file()]
         after = census(server, "after")

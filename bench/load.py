@@ -38,12 +38,13 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tests.production.smoke import PASSWORD  # noqa: E402 - the published demo password
+
 SERVER = "postgres://postgres@127.0.0.1:5432"
 PY = str(ROOT / ".venv" / "bin" / "python")
 P95_TARGET_MS = 500
 OFFICERS = ["inclusion.officer", "inclusion.officer2", "access.officer", "admissions.officer", "sen.officer"]
 MANAGERS = ["inclusion.manager", "access.manager", "head.of.service"]
-DEMO_PASSWORD = "rollcall-demo-2026"  # noqa: S105 - the published demo password (rollcall/demo/council.py)
 
 
 def _admin(*statements: str) -> None:
@@ -196,7 +197,7 @@ def main() -> None:
             if line.startswith("school.")
         ][:20]
         config = {
-            "password": DEMO_PASSWORD,
+            "password": PASSWORD,
             "officers": OFFICERS,
             "managers": MANAGERS,
             "schools": [
