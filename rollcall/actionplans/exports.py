@@ -16,7 +16,8 @@ from django.template.loader import render_to_string
 
 from rollcall.actionplans import charts
 from rollcall.actionplans.selectors import RAG_LABELS, STATUS_LABELS, ComplaintReport, ScrutinyReport
-from rollcall.formats import long_date
+from rollcall.formats import long_date, spreadsheet_cell
+from rollcall.pdf import html_to_pdf
 from rollcall.rules import actionplans as rules
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -60,18 +61,10 @@ def scrutiny_html(report: ScrutinyReport, *, council_name: str) -> str:
 
 def scrutiny_pdf(report: ScrutinyReport, *, council_name: str) -> bytes:
     """The committee report: A4 landscape, page X of Y, council name and date on every page."""
-    import weasyprint  # heavy (about half a second to import): only the PDF needs it
-
-    pdf: bytes = weasyprint.HTML(string=scrutiny_html(report, council_name=council_name)).write_pdf()
-    return pdf
+    return html_to_pdf(scrutiny_html(report, council_name=council_name))
 
 
 # ---- XLSX -------------------------------------------------------------------------------------------
-
-
-def _safe(value: str) -> str:
-    """Stop a spreadsheet running a formula someone typed into a field (CSV/XLSX injection)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
 def _sheet_name(reference: str, taken: set[str]) -> str:
@@ -112,9 +105,9 @@ def scrutiny_xlsx(report: ScrutinyReport, *, council_name: str) -> bytes:
     for i, c in enumerate(report.complaints, start=1):
         p = c.progress
         row = top + i
-        summary.write_string(row, 0, _safe(c.complaint.reference))
-        summary.write_string(row, 1, _safe(c.complaint.title), f.wrap)
-        summary.write_string(row, 2, _safe(c.complaint.council_named_in_source))
+        summary.write_string(row, 0, spreadsheet_cell(c.complaint.reference))
+        summary.write_string(row, 1, spreadsheet_cell(c.complaint.title), f.wrap)
+        summary.write_string(row, 2, spreadsheet_cell(c.complaint.council_named_in_source))
         summary.write_number(row, 3, p.total)
         for j, status in enumerate(STATUS_COLUMNS):
             summary.write_number(row, 4 + j, p.by_status[status])
@@ -175,7 +168,7 @@ class _Formats:
 def _complaint_sheet(book: Any, f: _Formats, c: ComplaintReport, name: str, today: dt.date) -> None:
     sheet = book.add_worksheet(name)
     complaint = c.complaint
-    sheet.write_string(0, 0, _safe(f"{complaint.reference}: {complaint.title}"), f.title)
+    sheet.write_string(0, 0, spreadsheet_cell(f"{complaint.reference}: {complaint.title}"), f.title)
     facts = [
         ("Ombudsman", complaint.ombudsman),
         ("Date of decision", long_date(complaint.decision_on, missing="Not given")),
@@ -184,7 +177,7 @@ def _complaint_sheet(book: Any, f: _Formats, c: ComplaintReport, name: str, toda
     ]
     for i, (label, value) in enumerate(facts, start=1):
         sheet.write_string(i, 0, label, f.bold)
-        sheet.write_string(i, 1, _safe(value))
+        sheet.write_string(i, 1, spreadsheet_cell(value))
     top = len(facts) + 2
     headers = [
         "No.",
@@ -207,22 +200,22 @@ def _complaint_sheet(book: Any, f: _Formats, c: ComplaintReport, name: str, toda
     for i, a in enumerate(c.actions, start=1):
         row = top + i
         sheet.write_number(row, 0, a.number, f.wrap)
-        sheet.write_string(row, 1, _safe(a.description), f.wrap)
-        sheet.write_string(row, 2, _safe(a.owner_title), f.wrap)
-        sheet.write_string(row, 3, _safe(a.responsible), f.wrap)
+        sheet.write_string(row, 1, spreadsheet_cell(a.description), f.wrap)
+        sheet.write_string(row, 2, spreadsheet_cell(a.owner_title), f.wrap)
+        sheet.write_string(row, 3, spreadsheet_cell(a.responsible), f.wrap)
         if a.due_on:
             sheet.write_datetime(row, 4, dt.datetime(a.due_on.year, a.due_on.month, a.due_on.day), f.date)  # noqa: DTZ001
         else:
             sheet.write_string(row, 4, "No date given", f.wrap)
-        sheet.write_string(row, 5, _safe(a.time_frame_as_written), f.wrap)
+        sheet.write_string(row, 5, spreadsheet_cell(a.time_frame_as_written), f.wrap)
         sheet.write_string(row, 6, a.status_label, f.wrap)
         sheet.write_string(row, 7, a.rag_label, f.rag[a.rag])
         sheet.write_string(row, 8, "Yes" if a.overdue else "No", f.wrap)
-        sheet.write_string(row, 9, _safe(a.latest_update or a.latest_update_missing), f.wrap)
+        sheet.write_string(row, 9, spreadsheet_cell(a.latest_update or a.latest_update_missing), f.wrap)
         sheet.write_string(row, 10, a.latest_update_date, f.wrap)
-        sheet.write_string(row, 11, _safe(a.delivered_by), f.wrap)
-        sheet.write_string(row, 12, _safe(a.status_as_written), f.wrap)
-        sheet.write_string(row, 13, _safe(a.risk_rating_as_written), f.wrap)
+        sheet.write_string(row, 11, spreadsheet_cell(a.delivered_by), f.wrap)
+        sheet.write_string(row, 12, spreadsheet_cell(a.status_as_written), f.wrap)
+        sheet.write_string(row, 13, spreadsheet_cell(a.risk_rating_as_written), f.wrap)
     for col, width in enumerate([5, 50, 22, 18, 12, 18, 12, 10, 9, 50, 18, 30, 18, 14]):
         sheet.set_column(col, col, width)
     sheet.freeze_panes(top + 1, 2)

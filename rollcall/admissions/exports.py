@@ -11,6 +11,8 @@ from typing import Any
 import xlsxwriter
 from django.http import HttpResponse
 
+from rollcall.formats import spreadsheet_cell
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -20,20 +22,13 @@ def _plain(value: Any) -> Any:
     return "" if value is None else value
 
 
-def _safe(value: Any) -> Any:
-    """Stop a spreadsheet running a formula someone typed into a name (CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
-
-
 def csv_response(filename: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     writer = csv.writer(response)
     writer.writerow(headers)
     for row in rows:
-        writer.writerow([_safe(_plain(v)) for v in row])
+        writer.writerow([spreadsheet_cell(_plain(v)) for v in row])
     return response
 
 
@@ -46,7 +41,7 @@ def xlsx_response(
     bold = book.add_format({"bold": True})
     dates = book.add_format({"num_format": "d mmm yyyy"})
     for col, header in enumerate(headers):
-        sheet.write_string(0, col, header, bold)
+        sheet.write_string(0, col, spreadsheet_cell(header), bold)
     for r, row in enumerate(rows, start=1):
         for col, value in enumerate(row):
             if isinstance(value, dt.date):
@@ -56,7 +51,7 @@ def xlsx_response(
             elif isinstance(value, int | float) and not isinstance(value, bool):
                 sheet.write_number(r, col, value)
             else:
-                sheet.write_string(r, col, str(value))
+                sheet.write_string(r, col, spreadsheet_cell(str(value)))
     sheet.set_column(0, len(headers) - 1, 20)
     book.close()
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)

@@ -46,6 +46,7 @@ from rollcall.health.models import (
     ProvisionReferral,
     SenPanelRequest,
 )
+from rollcall.pdf import html_to_pdf
 from rollcall.returns.claims import RECEIVED_MESSAGE
 from rollcall.returns.models import SchoolReturn
 from rollcall.rules.workflow import Role
@@ -198,9 +199,7 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def referral_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     referral = _referral_for(request, pk)
     html = render_to_string("health/referral_pdf.html", _referral_context(referral), request=request)
-    import weasyprint  # heavy (about 0.5 s to import): only this view needs it
-
-    pdf = weasyprint.HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    pdf = html_to_pdf(html)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="referral-{referral.case.reference}.pdf"'
     return response

@@ -25,6 +25,7 @@ from rollcall.audit.services import record_view, record_views
 from rollcall.casework.access import EDIT, VIEW, get_case_for_user
 from rollcall.casework.identity import child_match_or_create
 from rollcall.casework.services import CaseworkError
+from rollcall.formats import spreadsheet_row
 from rollcall.homeeducation import register, services
 from rollcall.homeeducation.access import can_open_record, records_visible_to
 from rollcall.homeeducation.forms import (
@@ -41,6 +42,7 @@ from rollcall.homeeducation.forms import (
     RegisterForm,
 )
 from rollcall.homeeducation.models import STEP_CHOICES, EHERecord, ParentNotification, SAONotice
+from rollcall.pdf import html_to_pdf
 from rollcall.rules.home_education import Step
 from rollcall.rules.workflow import EHE
 
@@ -310,9 +312,7 @@ def letter_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         {"notice": notice, "council_name": settings.COUNCIL_NAME},
         request=request,
     )
-    import weasyprint  # heavy (about 0.5 s to import): only this view needs it
-
-    pdf = weasyprint.HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    pdf = html_to_pdf(html)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{notice.step}-{notice.case.reference}.pdf"'
     return response
@@ -448,12 +448,6 @@ def register_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _csv_safe(value: object) -> str:
-    """A cell as text that a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def register_csv(request: HttpRequest) -> HttpResponse:
     user = _register_user(request)
     status, source = _register_filters(request)
@@ -464,7 +458,7 @@ def register_csv(request: HttpRequest) -> HttpResponse:
     writer.writerow(register.HEADERS)
     shown: list[int] = []
     for row in rows.iterator(chunk_size=2000):
-        writer.writerow([_csv_safe(cell) for cell in register.row_cells(row)])
+        writer.writerow(spreadsheet_row(register.row_cells(row)))
         shown.append(row[-1])
     # Every child in the extract was shown: one log row each.
     record_views(user=user, children=shown, what="children not in school register (CSV)", path=request.path)

@@ -26,6 +26,7 @@ from rollcall import clock
 from rollcall.accounts.access import signed_in_user
 from rollcall.accounts.models import User
 from rollcall.concurrency import EditConflict
+from rollcall.formats import spreadsheet_row
 from rollcall.forms import form_conflict
 from rollcall.policies import access, services
 from rollcall.policies.forms import CampaignForm, PolicyForm, VersionForm
@@ -450,15 +451,17 @@ def campaign_csv(request: HttpRequest, pk: int) -> HttpResponse:
     )
     for r in services.campaign_outstanding(campaign).iterator(chunk_size=500):
         writer.writerow(
-            [
-                str(r.user),
-                r.user.username,
-                r.user.email,
-                _where(r.user),
-                campaign.sent_on.isoformat(),
-                campaign.acknowledge_by.isoformat(),
-                clock.local_date(r.reminded_at).isoformat() if r.reminded_at else "",
-            ]
+            spreadsheet_row(
+                [
+                    str(r.user),
+                    r.user.username,
+                    r.user.email,
+                    _where(r.user),
+                    campaign.sent_on.isoformat(),
+                    campaign.acknowledge_by.isoformat(),
+                    clock.local_date(r.reminded_at).isoformat() if r.reminded_at else "",
+                ]
+            )
         )
     return response
 

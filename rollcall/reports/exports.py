@@ -15,17 +15,11 @@ from typing import Any
 import xlsxwriter
 from django.http import HttpResponse
 
+from rollcall.formats import spreadsheet_cell
 from rollcall.reports.documents import ReportDocument, Table, Value
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SUMMARY_SHEET = "Summary"
-
-
-def _safe(value: Any) -> Any:
-    """Stop a spreadsheet running a formula someone typed into a name (CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
 
 
 def _plain(value: Value) -> str | int | float:
@@ -40,7 +34,7 @@ def csv_bytes(table: Table) -> bytes:
     writer = csv.writer(buffer)
     writer.writerow(table.headers)
     for row in table.all_rows:
-        writer.writerow([_safe(_plain(v)) for v in row])
+        writer.writerow([spreadsheet_cell(_plain(v)) for v in row])
     return buffer.getvalue().encode("utf-8")
 
 
@@ -69,14 +63,14 @@ def xlsx_bytes(doc: ReportDocument) -> bytes:
     wrap = book.add_format({"text_wrap": True, "valign": "top"})
 
     summary = book.add_worksheet(SUMMARY_SHEET)
-    summary.write_string(0, 0, doc.title, title)
-    summary.write_string(1, 0, doc.period_label)
+    summary.write_string(0, 0, spreadsheet_cell(doc.title), title)
+    summary.write_string(1, 0, spreadsheet_cell(doc.period_label))
     summary.write_string(2, 0, f"As at {doc.as_at_text}")
     summary.write_string(4, 0, "Figure", bold)
     summary.write_string(4, 1, "Value", bold)
     row = 5
     for headline in doc.headlines:
-        summary.write_string(row, 0, headline.label)
+        summary.write_string(row, 0, spreadsheet_cell(headline.label))
         _write(summary, row, 1, headline.value, dates)
         row += 1
     row += 1
@@ -84,7 +78,7 @@ def xlsx_bytes(doc: ReportDocument) -> bytes:
         summary.write_string(row, 0, "Notes", bold)
         row += 1
         for note in doc.notes:
-            summary.write_string(row, 0, note, wrap)
+            summary.write_string(row, 0, spreadsheet_cell(note), wrap)
             row += 1
     summary.set_column(0, 0, 70)
     summary.set_column(1, 1, 18)
@@ -94,14 +88,14 @@ def xlsx_bytes(doc: ReportDocument) -> bytes:
     for table in doc.tables:
         name = names[table.slug] = sheet_name(table, taken)
         sheet = book.add_worksheet(name)
-        sheet.write_string(0, 0, table.caption, title)
+        sheet.write_string(0, 0, spreadsheet_cell(table.caption), title)
         for col, header in enumerate(table.headers):
-            sheet.write_string(1, col, header, bold)
+            sheet.write_string(1, col, spreadsheet_cell(header), bold)
         for r, values in enumerate(table.all_rows, start=2):
             for col, value in enumerate(values):
                 _write(sheet, r, col, value, dates, bold if (table.total and values is table.total) else None)
         if table.note:
-            sheet.write_string(len(table.all_rows) + 3, 0, table.note)
+            sheet.write_string(len(table.all_rows) + 3, 0, spreadsheet_cell(table.note))
         sheet.set_column(0, 0, 40)
         sheet.set_column(1, max(len(table.headers) - 1, 1), 16)
         sheet.freeze_panes(2, 1)
@@ -141,15 +135,7 @@ def _write(sheet: Any, row: int, col: int, value: Value, dates: Any, style: Any 
     elif isinstance(value, int | float):
         sheet.write_number(row, col, value, style)
     else:
-        sheet.write_string(row, col, str(value), style)
-
-
-def pdf_bytes(html: str, base_url: str) -> bytes:
-    """The report's print template (the page's own body) as a PDF."""
-    import weasyprint  # heavy (about 0.5 s to import): only the PDF download needs it
-
-    pdf: bytes = weasyprint.HTML(string=html, base_url=base_url).write_pdf()
-    return pdf
+        sheet.write_string(row, col, spreadsheet_cell(str(value)), style)
 
 
 def download(content: bytes, content_type: str, filename: str) -> HttpResponse:

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 
 from rollcall import clock
 from rollcall.accounts.access import signed_in_user
+from rollcall.pdf import html_to_pdf
 from rollcall.reports import access, charts, exports
 from rollcall.reports.definitions import REPORTS, Report
 from rollcall.reports.documents import ReportDocument
@@ -144,7 +145,7 @@ def pdf_html(request: HttpRequest, doc: ReportDocument) -> str:
 @require_GET
 def report_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     _spec, doc, _period = _report(request, slug)
-    pdf = exports.pdf_bytes(pdf_html(request, doc), request.build_absolute_uri("/"))
+    pdf = html_to_pdf(pdf_html(request, doc))
     return exports.download(pdf, "application/pdf", f"{doc.filename}.pdf")
 
 

@@ -11,7 +11,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from rollcall.accounts.models import User
-from rollcall.reports import access, exports, figures
+from rollcall.reports import access, figures
+from rollcall.reports import views as report_views
 from rollcall.reports.charts import alt_text, render_svg
 from rollcall.reports.definitions import REPORTS
 from rollcall.rules.reporting import month, quarter
@@ -198,13 +199,13 @@ def test_the_pdf_is_made_from_the_page_s_figures(
     council: Council, monkeypatch: pytest.MonkeyPatch, rf: Any
 ) -> None:
     made_from: list[str] = []
-    original = exports.pdf_bytes
+    original = report_views.html_to_pdf
 
-    def capture(html: str, base_url: str) -> bytes:
+    def capture(html: str) -> bytes:
         made_from.append(html)
-        return original(html, base_url)
+        return original(html)
 
-    monkeypatch.setattr(exports, "pdf_bytes", capture)
+    monkeypatch.setattr(report_views, "html_to_pdf", capture)
     client = _client(council.head)
     response = client.get("/reports/quarterly/report.pdf?period=2025-26-Q4")
     assert response.status_code == 200
@@ -283,11 +284,11 @@ def test_a_long_named_list_is_cut_short_in_the_pdf_and_says_so(
     made_from: list[str] = []
     monkeypatch.setattr(views, "PDF_ROW_LIMIT", 1)
 
-    def capture(html: str, base_url: str) -> bytes:
+    def capture(html: str) -> bytes:
         made_from.append(html)
         return b"%PDF-"
 
-    monkeypatch.setattr(exports, "pdf_bytes", capture)
+    monkeypatch.setattr(report_views, "html_to_pdf", capture)
     client = _client(council.head)
     client.get("/reports/waiting/report.pdf?period=2026-02")
     _figures, tables = read_page(made_from[0])
