@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -75,3 +76,17 @@ class Checker:
 @pytest.fixture
 def checker(page: Page, request: pytest.FixtureRequest) -> Checker:
     return Checker(page, request.node.name)
+
+
+@pytest.fixture(autouse=True)
+def no_content_security_policy_refusals(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fail a journey when the browser refused a script, style or image under the page's
+    Content-Security-Policy: the policy and the templates must agree (docs/security.md)."""
+    if "page" not in request.fixturenames:
+        yield
+        return
+    page: Page = request.getfixturevalue("page")
+    refused: list[str] = []
+    page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
+    yield
+    assert not refused, "Refused under the Content-Security-Policy:\n" + "\n".join(refused)
