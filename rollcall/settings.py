@@ -291,6 +291,12 @@ METRICS_ALLOWED_ADDRESSES = env_list("METRICS_ALLOWED_ADDRESSES", [])
 # its running task is retried, up to TASK_MAX_ATTEMPTS attempts in all.
 WORKER_BEAT_SECONDS = env_int("WORKER_BEAT_SECONDS", 15, minimum=1)
 WORKER_STALE_SECONDS = env_int("WORKER_STALE_SECONDS", 120, minimum=2)
+# The largest file of attendance marks a school (its own pupils) and a council officer (a whole
+# council's schools, up to the Common Transfer File reader's 2 GB) may upload; checked before the
+# file is stored. deploy/nginx-rollcall.conf's client_max_body_size for the two upload
+# addresses must be at least the larger.
+ATTENDANCE_UPLOAD_MAX_BYTES_SCHOOL = env_int("ATTENDANCE_UPLOAD_MAX_BYTES_SCHOOL", 200 << 20, minimum=1 << 20)
+ATTENDANCE_UPLOAD_MAX_BYTES_COUNCIL = env_int("ATTENDANCE_UPLOAD_MAX_BYTES_COUNCIL", 2 << 30, minimum=1 << 20)
 # An attendance import "running" with no progress for this long lost its process (a killed
 # command); it is failed with a clear message so its page stops saying "Importing".
 IMPORT_SILENT_MINUTES = env_int("IMPORT_SILENT_MINUTES", 30, minimum=1)

@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from rollcall import clock
+from rollcall import clock, uploads
 from rollcall.accounts.models import Team, User
 from rollcall.formats import long_date
 from rollcall.policies.models import Policy
@@ -32,21 +33,32 @@ from rollcall.rules import actionplans as rules
 from rollcall.singletons import SettingsRow
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
-EVIDENCE_EXTENSIONS = {".pdf", ".docx", ".xlsx", ".png", ".jpg", ".jpeg"}
+EVIDENCE_EXTENSIONS = {
+    ".pdf": uploads.PDF,
+    ".docx": uploads.DOCX,
+    ".xlsx": uploads.XLSX,
+    ".png": uploads.PNG,
+    ".jpg": uploads.JPEG,
+    ".jpeg": uploads.JPEG,
+}
 
 
-def evidence_file_problem(name: str, size: int | None) -> str:
+def evidence_file_problem(name: str, size: int | None, content: Any = None) -> str:
     """What is wrong with a file offered as evidence ("" if nothing): PDF, Word, Excel or an image
-    (PNG, JPEG) of up to 10 MB, what a committee member can open."""
-    if Path(name).suffix.lower() not in EVIDENCE_EXTENSIONS:
+    (PNG, JPEG) of up to 10 MB, what a committee member can open, and (given its ``content``)
+    really that kind of file whatever its name says."""
+    suffix = Path(name).suffix.lower()
+    if suffix not in EVIDENCE_EXTENSIONS:
         return "The file must be a PDF, a Word (.docx) or Excel (.xlsx) file, or a PNG or JPEG image"
-    if size is not None and size > MAX_EVIDENCE_BYTES:
-        return "The file must be smaller than 10 MB"
-    return ""
+    if content is None:
+        return "The file must be smaller than 10 MB" if size is not None and size > MAX_EVIDENCE_BYTES else ""
+    return uploads.upload_problem(
+        content, size=size, allowed={EVIDENCE_EXTENSIONS[suffix]}, max_bytes=MAX_EVIDENCE_BYTES
+    )
 
 
 def validate_evidence_file(value: models.fields.files.FieldFile) -> None:
-    problem = evidence_file_problem(value.name or "", value.size)
+    problem = evidence_file_problem(value.name or "", value.size, value)
     if problem:
         raise ValidationError(problem)
 

@@ -416,7 +416,7 @@ def evidence_add(
     if update is not None and update.action_id != action.pk:
         raise ActionPlanError("That update belongs to another action")
     if file:
-        problem = evidence_file_problem(file.name or "", file.size)
+        problem = evidence_file_problem(file.name or "", file.size, file)
         if problem:
             raise ActionPlanError(problem)
     url = url.strip()

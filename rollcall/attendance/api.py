@@ -137,6 +137,7 @@ class ImportListCreate(ApiView):
             202: OpenApiResponse(ImportSerializer, description="Stored and queued."),
             400: OpenApiResponse(description="No file, or a field has a value it cannot take."),
             403: OpenApiResponse(description="You may not import attendance."),
+            413: OpenApiResponse(description="The file is larger than the sender may send: nothing saved."),
             503: OpenApiResponse(ERROR, description="The file could not be stored (no room): nothing saved."),
         },
     )
@@ -163,6 +164,11 @@ class ImportListCreate(ApiView):
             raise PermissionDenied(CanImport.message) from None
         except services.FileNotStored as failed:
             return Response({"detail": str(failed)}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
+        except services.UploadRefused as refused:
+            code = (
+                status.HTTP_413_REQUEST_ENTITY_TOO_LARGE if refused.too_large else status.HTTP_400_BAD_REQUEST
+            )
+            return Response({"file": [str(refused)]}, status=code)
         body = ImportSerializer(imp).data
         return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["url"]})
 

@@ -32,12 +32,13 @@ from pathlib import Path
 from typing import IO, Any
 
 import numpy as np
+from django.conf import settings
 from django.core.files import File
 from django.db import connection, models, transaction
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 
-from rollcall import clock
+from rollcall import clock, uploads
 from rollcall.accounts.models import User
 from rollcall.attendance import importers
 from rollcall.attendance.access import ImportRefused, can_import
@@ -119,6 +120,32 @@ def _sha256(stream: IO[bytes]) -> str:
     return digest.hexdigest()
 
 
+class UploadRefused(Exception):
+    """The file is too large for the person sending it, or its content is not the kind of file
+    they said it is. Nothing was stored. ``too_large`` tells the API to answer 413."""
+
+    def __init__(self, message: str, *, too_large: bool) -> None:
+        super().__init__(message)
+        self.too_large = too_large
+
+
+def upload_limit(user: User | None) -> int:
+    """The largest file of marks this person may send: a school's own pupils, or a whole
+    council's (settings ATTENDANCE_UPLOAD_MAX_BYTES_SCHOOL and _COUNCIL)."""
+    if user is not None and user.is_school_user:
+        return int(settings.ATTENDANCE_UPLOAD_MAX_BYTES_SCHOOL)
+    return int(settings.ATTENDANCE_UPLOAD_MAX_BYTES_COUNCIL)
+
+
+def upload_check(file: Any, *, size: int | None, file_format: str, user: User | None) -> None:
+    """Raise UploadRefused unless the file is within the sender's limit and is the text the
+    format says (CSV, or a Common Transfer File's XML)."""
+    kind = uploads.CSV if file_format == AttendanceImport.Format.CSV else uploads.XML
+    problem = uploads.upload_problem(file, size=size, allowed={kind}, max_bytes=upload_limit(user))
+    if problem:
+        raise UploadRefused(problem, too_large=size is not None and size > upload_limit(user))
+
+
 class FileNotStored(Exception):
     """The uploaded file could not be written (the disk is full or failing). Nothing was saved:
     no import row, and no part of the file left behind."""
@@ -160,10 +187,13 @@ def import_create(
     ``school`` limits the file to one school's rows: a school user's uploads always are (the
     caller passes ``user.school``). The file is saved under MEDIA_ROOT/attendance/ and its
     SHA-256 computed from the stored copy. The task is queued when the transaction commits.
-    Raises FileNotStored, with nothing saved, when the file cannot be written.
+    Raises FileNotStored, with nothing saved, when the file cannot be written, and UploadRefused,
+    before anything is written, when it is too large for the sender or not the format named.
     """
     if uploaded_by is not None and not can_import(uploaded_by):
         raise ImportRefused
+    file = content if isinstance(content, File) else File(content)
+    upload_check(file, size=file.size, file_format=file_format, user=uploaded_by)
     if uploaded_by is not None and uploaded_by.is_school_user:
         school = uploaded_by.school
     imp = AttendanceImport(
@@ -174,7 +204,6 @@ def import_create(
         created_at=clock.now(),
         status=AttendanceImport.Status.QUEUED,
     )
-    file = content if isinstance(content, File) else File(content)
     _store(imp, original_name, file)
     with imp.file.open("rb") as stored:
         imp.sha256 = _sha256(stored)

@@ -89,7 +89,7 @@ def import_new(request: HttpRequest) -> HttpResponse:
                 uploaded_by=user,
                 school=user.school,
             )
-        except services.FileNotStored as failed:
+        except (services.FileNotStored, services.UploadRefused) as failed:
             form.add_error("file", str(failed))
         else:
             return redirect("attendance:import", pk=imp.pk)

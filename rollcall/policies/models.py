@@ -15,19 +15,23 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from rollcall import uploads
 from rollcall.accounts.models import Team, User
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
-ALLOWED_EXTENSIONS = {".pdf", ".docx"}
+ALLOWED_EXTENSIONS = {".pdf": uploads.PDF, ".docx": uploads.DOCX}
 
 
 def validate_policy_file(value: models.fields.files.FieldFile) -> None:
-    """Only PDF or Word (.docx) files of up to 10 MB."""
+    """Only PDF or Word (.docx) files of up to 10 MB, judged by their content as well as their name."""
     suffix = Path(value.name or "").suffix.lower()
     if suffix not in ALLOWED_EXTENSIONS:
         raise ValidationError("The file must be a PDF or a Word document (.docx)")
-    if value.size is not None and value.size > MAX_FILE_BYTES:
-        raise ValidationError("The file must be smaller than 10 MB")
+    problem = uploads.upload_problem(
+        value, size=value.size, allowed={ALLOWED_EXTENSIONS[suffix]}, max_bytes=MAX_FILE_BYTES
+    )
+    if problem:
+        raise ValidationError(problem)
 
 
 class Policy(models.Model):
