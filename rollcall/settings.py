@@ -121,6 +121,15 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:sign-in"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:sign-in"
+# Argon2id first (docs/adr/0012-password-hashing.md): memory-hard, so a stolen table of hashes
+# is slow to attack on graphics cards, and a little cheaper in CPU per sign-in than PBKDF2 at
+# Django's iteration count. Older PBKDF2 hashes still verify and are upgraded at the next sign-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
@@ -221,6 +230,10 @@ CASE_PANELS: dict[str, str] = {
 # The children-not-in-school register (CWS Act 2026 s.38, new EA 1996 ss.436B-436G): not yet in
 # force, so off until the duty commences (DOMAIN.md). On: the register page and its extracts.
 CHILDREN_NOT_IN_SCHOOL_REGISTER = env_bool("CHILDREN_NOT_IN_SCHOOL_REGISTER", default=False)
+
+# The managers' dashboard's figures are kept this long per day and team scope (0: worked out
+# on every request). Each web process keeps its own copy (Django's local-memory cache).
+DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 300, minimum=0)
 
 # The council's name as shown on every page and letter.
 COUNCIL_NAME = env_str("COUNCIL_NAME", "Northmoor County Council")

@@ -18,5 +18,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 SECURE_HSTS_SECONDS = 0
+# Tests share one process's cache: a test that wants the dashboard cached says so.
+DASHBOARD_CACHE_SECONDS = 0
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False

@@ -11,6 +11,9 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.cache import cache
+
 from rollcall.reports import access, documents, figures
 from rollcall.reports.documents import ReportDocument
 from rollcall.rules.reporting import Period, PeriodKind, last_complete, period_containing, recent
@@ -94,8 +97,20 @@ def _hub(period: Period | None, today: dt.date, teams: Teams) -> ReportDocument:
 
 
 def _dashboard(period: Period | None, today: dt.date, teams: Teams) -> ReportDocument:
-    found = figures.dashboard_figures(today=today, teams=teams)
-    return documents.dashboard_document(found, scope_note=_scope_note(teams))
+    """The dashboard is opened by every manager many times a day and its figures take a
+    twelve-month scan of the cases, so one copy per day and team scope is kept for
+    DASHBOARD_CACHE_SECONDS (aggregates only: it names no child)."""
+
+    def build() -> ReportDocument:
+        found = figures.dashboard_figures(today=today, teams=teams)
+        return documents.dashboard_document(found, scope_note=_scope_note(teams))
+
+    seconds = settings.DASHBOARD_CACHE_SECONDS
+    if seconds <= 0:
+        return build()
+    scope = "all" if teams is None else ",".join(str(t) for t in sorted(teams))
+    document: ReportDocument = cache.get_or_set(f"reports:dashboard:{today.isoformat()}:{scope}", build, seconds)
+    return document
 
 
 REPORTS: dict[str, Report] = {

@@ -309,3 +309,23 @@ def test_a_reader_signing_in_lands_on_the_dashboard_and_sees_reports_and_action_
     assert "Caseload" not in menu
     assert "Children" not in menu
     assert _client(council.officer).get("/")["Location"] == "/cases/"
+
+
+def test_the_dashboard_is_worked_out_once_per_scope_while_cached_and_again_after(
+    council: Council, settings: Any
+) -> None:
+    from django.core.cache import cache
+
+    from rollcall.reports.definitions import REPORTS
+
+    settings.DASHBOARD_CACHE_SECONDS = 300
+    cache.clear()
+    build = REPORTS["dashboard"].build
+    first = _queries(lambda: build(None, TODAY, None))
+    assert first > 5
+    assert _queries(lambda: build(None, TODAY, None)) == 0  # from the cache
+    inclusion = frozenset({council.teams["inclusion"].pk})
+    assert _queries(lambda: build(None, TODAY, inclusion)) > 5  # another team scope: its own figures
+    assert _queries(lambda: build(None, D(2026, 11, 17), None)) > 5  # another day
+    cache.clear()
+    assert _queries(lambda: build(None, TODAY, None)) == first
