@@ -109,7 +109,9 @@ def _dashboard(period: Period | None, today: dt.date, teams: Teams) -> ReportDoc
     if seconds <= 0:
         return build()
     scope = "all" if teams is None else ",".join(str(t) for t in sorted(teams))
-    document: ReportDocument = cache.get_or_set(f"reports:dashboard:{today.isoformat()}:{scope}", build, seconds)
+    document: ReportDocument = cache.get_or_set(
+        f"reports:dashboard:{today.isoformat()}:{scope}", build, seconds
+    )
     return document
 
 
