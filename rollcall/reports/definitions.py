@@ -109,10 +109,8 @@ def _dashboard(period: Period | None, today: dt.date, teams: Teams) -> ReportDoc
     if seconds <= 0:
         return build()
     scope = "all" if teams is None else ",".join(str(t) for t in sorted(teams))
-    document: ReportDocument = cache.get_or_set(
-        f"reports:dashboard:{today.isoformat()}:{scope}", build, seconds
-    )
-    return document
+    document = cache.get_or_set(f"reports:dashboard:{today.isoformat()}:{scope}", build, seconds)
+    return document if isinstance(document, ReportDocument) else build()
 
 
 REPORTS: dict[str, Report] = {

@@ -15,9 +15,8 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
 
-from rollcall import clock
+from rollcall import clock, pdf
 from rollcall.accounts.access import signed_in_user
-from rollcall.pdf import html_to_pdf
 from rollcall.reports import access, charts, exports
 from rollcall.reports.definitions import REPORTS, Report
 from rollcall.reports.documents import ReportDocument
@@ -145,8 +144,8 @@ def pdf_html(request: HttpRequest, doc: ReportDocument) -> str:
 @require_GET
 def report_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     _spec, doc, _period = _report(request, slug)
-    pdf = html_to_pdf(pdf_html(request, doc))
-    return exports.download(pdf, "application/pdf", f"{doc.filename}.pdf")
+    content = pdf.html_to_pdf(pdf_html(request, doc))
+    return exports.download(content, "application/pdf", f"{doc.filename}.pdf")
 
 
 @require_GET

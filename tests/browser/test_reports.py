@@ -11,10 +11,9 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
-from rollcall import clock
+from rollcall import clock, pdf
 from rollcall.accounts.models import Team, User
 from rollcall.casework.models import Case, Task
-from rollcall.reports import views as report_views
 from rollcall.rules.reporting import PeriodKind, last_complete
 from rollcall.rules.workflow import Role
 from tests import factories
@@ -74,13 +73,13 @@ def test_a_manager_reads_the_dashboard_and_last_month_s_report_and_downloads_it(
     _case("health", teams["access"], manager, last_month.start + dt.timedelta(days=1))
     _case("removal", teams["inclusion"], manager, before.start, last_month.start + dt.timedelta(days=5))
     made_from: list[str] = []
-    original = report_views.html_to_pdf
+    original = pdf.html_to_pdf
 
     def capture(html: str) -> bytes:
         made_from.append(html)
         return original(html)
 
-    monkeypatch.setattr(report_views, "html_to_pdf", capture)
+    monkeypatch.setattr(pdf, "html_to_pdf", capture)
     base = live_server.url
 
     sign_in(page, base, "inclusion.manager")

@@ -10,9 +10,9 @@ import pytest
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from rollcall import pdf
 from rollcall.accounts.models import User
 from rollcall.reports import access, figures
-from rollcall.reports import views as report_views
 from rollcall.reports.charts import alt_text, render_svg
 from rollcall.reports.definitions import REPORTS
 from rollcall.rules.reporting import month, quarter
@@ -199,13 +199,13 @@ def test_the_pdf_is_made_from_the_page_s_figures(
     council: Council, monkeypatch: pytest.MonkeyPatch, rf: Any
 ) -> None:
     made_from: list[str] = []
-    original = report_views.html_to_pdf
+    original = pdf.html_to_pdf
 
     def capture(html: str) -> bytes:
         made_from.append(html)
         return original(html)
 
-    monkeypatch.setattr(report_views, "html_to_pdf", capture)
+    monkeypatch.setattr(pdf, "html_to_pdf", capture)
     client = _client(council.head)
     response = client.get("/reports/quarterly/report.pdf?period=2025-26-Q4")
     assert response.status_code == 200
@@ -288,7 +288,7 @@ def test_a_long_named_list_is_cut_short_in_the_pdf_and_says_so(
         made_from.append(html)
         return b"%PDF-"
 
-    monkeypatch.setattr(report_views, "html_to_pdf", capture)
+    monkeypatch.setattr(pdf, "html_to_pdf", capture)
     client = _client(council.head)
     client.get("/reports/waiting/report.pdf?period=2026-02")
     _figures, tables = read_page(made_from[0])

@@ -23,7 +23,7 @@ def _csp(response: object) -> dict[str, list[str]]:
 @pytest.mark.django_db
 def test_a_signed_in_page_carries_the_policy_and_its_nonce_matches_the_one_inline_script() -> None:
     client = Client()
-    client.force_login(UserFactory())
+    client.force_login(UserFactory.create())
     response = client.get("/cases/", follow=True)
     assert response.status_code == 200
     policy = _csp(response)
@@ -51,7 +51,7 @@ def test_every_request_gets_a_new_nonce() -> None:
 def test_signed_in_pages_and_the_api_are_never_stored() -> None:
     client = Client()
     assert "no-store" in client.get("/api/v1/cases/")["Cache-Control"]  # refused, still not stored
-    client.force_login(UserFactory())
+    client.force_login(UserFactory.create())
     page = client.get("/cases/", follow=True)
     assert "no-store" in page["Cache-Control"]
     assert "no-store" in client.get("/api/v1/cases/")["Cache-Control"]
