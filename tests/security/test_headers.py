@@ -82,3 +82,13 @@ def test_no_template_has_inline_style_or_an_inline_script_without_the_nonce() ->
             if "nonce=" not in attrs:
                 found.append(f"{path.relative_to(ROOT)}: inline script without nonce")
     assert found == []
+
+
+def test_production_settings_secure_the_cookies_and_ask_for_https() -> None:
+    from rollcall import settings as production  # DEBUG off (settings_test relaxes these after)
+
+    assert production.DEBUG is False
+    assert production.SESSION_COOKIE_SECURE is True
+    assert production.CSRF_COOKIE_SECURE is True
+    assert production.SESSION_COOKIE_HTTPONLY is True
+    assert production.SECURE_HSTS_SECONDS >= 31536000
