@@ -7,9 +7,12 @@ kinds the form accepts (docs/security.md).
 
 from __future__ import annotations
 
+import logging
 import zipfile
 from collections.abc import Collection
 from typing import IO, Any
+
+log = logging.getLogger(__name__)
 
 PDF, DOCX, XLSX, PNG, JPEG, CSV, XML = "pdf", "docx", "xlsx", "png", "jpeg", "csv", "xml"
 
@@ -87,3 +90,28 @@ def upload_problem(
         wanted = " or ".join(NAMES[k] for k in allowed)
         return f"The file's content is not {wanted}: check it is the right file and save it again"
     return ""
+
+
+class FileNotStored(Exception):
+    """An uploaded file could not be written (the disk is full or failing). Nothing was saved:
+    no part of the file is left behind, and the caller's transaction is rolled back."""
+
+    message = (
+        "The file could not be stored: the server has no room for it. Nothing was saved. "
+        "Try again later, or tell the Roll Call administrator."
+    )
+
+
+def file_store(field: Any, content: Any, name: str) -> None:
+    """Save ``content`` as ``field``'s file (a FieldFile, without saving its model), or leave
+    nothing behind and raise FileNotStored."""
+    storage = field.storage
+    target = storage.get_available_name(field.field.generate_filename(field.instance, name))
+    try:
+        field.name = storage.save(target, content, max_length=field.field.max_length)
+    except OSError as error:
+        # A write that failed part-way leaves a partial file under the name the storage chose.
+        if storage.exists(target):
+            storage.delete(target)
+        log.error("An uploaded file could not be stored (%s): nothing was saved", error.strerror)
+        raise FileNotStored(FileNotStored.message) from error

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import resource
+import signal
+from collections.abc import Callable, Iterator
 
 import pytest
 import time_machine
@@ -89,3 +91,21 @@ def token_client() -> Callable[[User], APIClient]:
         return client
 
     return make
+
+
+DISK_FULL_LIMIT = 4096  # bytes any one file of this process may reach while the disk is "full"
+
+
+@pytest.fixture
+def disk_full() -> Iterator[None]:
+    """A full disk, for real: the test process's file-size limit (RLIMIT_FSIZE) is lowered so a
+    write past DISK_FULL_LIMIT bytes fails part-way with an operating-system error. The database
+    is untouched (SQLite's test database is in memory; PostgreSQL writes in its own process)."""
+    previous_handler = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a failed write, not a killed process
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (DISK_FULL_LIMIT, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+        signal.signal(signal.SIGXFSZ, previous_handler)

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
 
-from rollcall import clock
+from rollcall import clock, uploads
 from rollcall.accounts.models import Team, User
 from rollcall.actionplans import access
 from rollcall.actionplans.features import FEATURES_BY_KEY
@@ -429,6 +429,9 @@ def evidence_add(
         action=action, update=update, title=title.strip(), url=url, added_at=at or clock.now(), added_by=actor
     )
     if file:
-        evidence.file.save(file.name or "evidence", file, save=False)
+        try:
+            uploads.file_store(evidence.file, file, file.name or "evidence")
+        except uploads.FileNotStored as failed:
+            raise ActionPlanError(str(failed)) from failed
     evidence.save()
     return evidence

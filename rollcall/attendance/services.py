@@ -146,30 +146,14 @@ def upload_check(file: Any, *, size: int | None, file_format: str, user: User | 
         raise UploadRefused(problem, too_large=size is not None and size > upload_limit(user))
 
 
-class FileNotStored(Exception):
-    """The uploaded file could not be written (the disk is full or failing). Nothing was saved:
-    no import row, and no part of the file left behind."""
-
-    message = (
-        "The file could not be stored: the server has no room for it. Nothing was saved. "
-        "Try again later, or tell the Roll Call administrator."
-    )
+# The uploaded file could not be written (the disk is full or failing): no import row, and no
+# part of the file left behind.
+FileNotStored = uploads.FileNotStored
 
 
 def _store(imp: AttendanceImport, original_name: str, file: File[Any]) -> None:
     """Save the upload as the import's file, or leave nothing behind and raise FileNotStored."""
-    storage = imp.file.storage
-    name = storage.get_available_name(
-        imp.file.field.generate_filename(imp, Path(original_name).name or "marks")
-    )
-    try:
-        imp.file.name = storage.save(name, file, max_length=imp.file.field.max_length)
-    except OSError as error:
-        # A write that failed part-way leaves a partial file under the name the storage chose.
-        if storage.exists(name):
-            storage.delete(name)
-        logger.error("An attendance file could not be stored (%s): nothing was saved", error.strerror)
-        raise FileNotStored(FileNotStored.message) from error
+    uploads.file_store(imp.file, file, Path(original_name).name or "marks")
 
 
 @transaction.atomic

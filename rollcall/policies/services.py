@@ -16,7 +16,7 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.urls import reverse
 from django.utils.text import slugify
 
-from rollcall import clock
+from rollcall import clock, uploads
 from rollcall.accounts.models import Membership, Team, User
 from rollcall.concurrency import version_claim
 from rollcall.formats import long_date
@@ -229,7 +229,10 @@ def version_add(
         created_by=actor,
     )
     if file is not None:
-        version.file = file
+        try:
+            uploads.file_store(version.file, file, file.name or "policy")
+        except uploads.FileNotStored as failed:
+            raise PolicyError(str(failed)) from failed
     version.save()
     return version
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -277,3 +279,14 @@ def test_a_manager_in_any_team_may_manage_but_a_reader_may_not(
         services.action_add(
             complaint=complaint, facts=services.ActionFacts(description="x", owner_title="y"), actor=reader
         )
+
+
+def test_a_full_disk_refuses_the_evidence_file_and_keeps_no_evidence_and_no_part_file(
+    action: Action, inclusion_officer: User, settings: Any, tmp_path: Path, disk_full: None
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    big = SimpleUploadedFile("minutes.pdf", b"%PDF-1.7\n" + b"x" * 12_000)
+    with pytest.raises(ActionPlanError, match="could not be stored"):
+        services.evidence_add(action=action, actor=inclusion_officer, title="Minutes", file=big)
+    assert not action.evidence.exists()
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []

@@ -1,16 +1,11 @@
 """A full disk during an upload (issue 14): a clear error, and nothing half-saved.
 
-The fault is real, not a mock: the test process's file-size limit (RLIMIT_FSIZE) is lowered so
-writing the uploaded file fails part-way with an operating-system error, as it does when the disk
-fills. The database is untouched by the limit (SQLite's test database is in memory, PostgreSQL
-writes in its own process).
+The fault is real, not a mock (the ``disk_full`` fixture in tests/conftest.py): writing the
+uploaded file fails part-way with an operating-system error, as it does when the disk fills.
 """
 
 from __future__ import annotations
 
-import resource
-import signal
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,20 +19,6 @@ from rollcall.attendance.models import AttendanceImport
 from rollcall.schools.models import School
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock", "terms")]
-
-LIMIT = 4096  # bytes any one file of this process may reach while the disk is "full"
-
-
-@pytest.fixture
-def disk_full() -> Iterator[None]:
-    previous_handler = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a failed write, not a killed process
-    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
-    resource.setrlimit(resource.RLIMIT_FSIZE, (LIMIT, hard))
-    try:
-        yield
-    finally:
-        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
-        signal.signal(signal.SIGXFSZ, previous_handler)
 
 
 def big_csv(school: School) -> SimpleUploadedFile:

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+import zipfile
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -24,6 +28,13 @@ SCHOOLS = CirculationCampaign.Audience.SCHOOLS
 TEAM = CirculationCampaign.Audience.TEAM
 
 
+def _docx() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as z:
+        z.writestr("word/document.xml", "<w:document/>")
+    return buffer.getvalue()
+
+
 def test_versions_are_numbered_one_two_three(policy: Policy, head_of_service: User) -> None:
     numbers = [
         services.version_add(policy=policy, actor=head_of_service, text=f"v{i}").number for i in range(3)
@@ -38,7 +49,7 @@ def test_a_version_needs_text_or_a_file(policy: Policy, head_of_service: User) -
 
 def test_only_pdf_or_docx_files_are_accepted() -> None:
     validate_policy_file(SimpleUploadedFile("policy.pdf", b"%PDF-1.4"))  # type: ignore[arg-type]
-    validate_policy_file(SimpleUploadedFile("policy.DOCX", b"PK"))  # type: ignore[arg-type]
+    validate_policy_file(SimpleUploadedFile("policy.DOCX", _docx()))  # type: ignore[arg-type]
     with pytest.raises(ValidationError, match="PDF or a Word"):
         validate_policy_file(SimpleUploadedFile("policy.exe", b"MZ"))  # type: ignore[arg-type]
     with pytest.raises(ValidationError, match="10 MB"):
@@ -221,3 +232,14 @@ def test_policies_keep_their_history(policy: Policy, head_of_service: User) -> N
     policy.review_date = TODAY
     policy.save()
     assert policy.history.count() == 2
+
+
+def test_a_full_disk_refuses_the_policy_file_and_keeps_no_version_and_no_part_file(
+    policy: Policy, head_of_service: User, settings: Any, tmp_path: Path, disk_full: None
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    big = SimpleUploadedFile("policy.pdf", b"%PDF-1.7\n" + b"x" * 12_000)
+    with pytest.raises(services.PolicyError, match="could not be stored"):
+        services.version_add(policy=policy, actor=head_of_service, file=big)  # type: ignore[arg-type]
+    assert PolicyVersion.objects.filter(policy=policy).count() == 0
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
