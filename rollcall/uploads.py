@@ -75,7 +75,10 @@ def sniff(file: IO[bytes] | Any) -> str | None:
 
 
 def megabytes(n: int) -> str:
-    return f"{n / (1024 * 1024):g} MB" if n < 1024**3 else f"{n / 1024**3:g} GB"
+    """A size limit as people write it: "10 MB", "2 GB" (bytes below a megabyte)."""
+    if n < 1024**2:
+        return f"{n:,} bytes"
+    return f"{n / 1024**2:g} MB" if n < 1024**3 else f"{n / 1024**3:g} GB"
 
 
 def upload_problem(

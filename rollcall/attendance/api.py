@@ -165,10 +165,7 @@ class ImportListCreate(ApiView):
         except services.FileNotStored as failed:
             return Response({"detail": str(failed)}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
         except services.UploadRefused as refused:
-            code = (
-                status.HTTP_413_REQUEST_ENTITY_TOO_LARGE if refused.too_large else status.HTTP_400_BAD_REQUEST
-            )
-            return Response({"file": [str(refused)]}, status=code)
+            return Response({"file": [str(refused)]}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
         body = ImportSerializer(imp).data
         return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["url"]})
 

@@ -121,12 +121,7 @@ def _sha256(stream: IO[bytes]) -> str:
 
 
 class UploadRefused(Exception):
-    """The file is too large for the person sending it, or its content is not the kind of file
-    they said it is. Nothing was stored. ``too_large`` tells the API to answer 413."""
-
-    def __init__(self, message: str, *, too_large: bool) -> None:
-        super().__init__(message)
-        self.too_large = too_large
+    """The file is too large for the person sending it (the API answers 413). Nothing was stored."""
 
 
 def upload_limit(user: User | None) -> int:
@@ -137,13 +132,13 @@ def upload_limit(user: User | None) -> int:
     return int(settings.ATTENDANCE_UPLOAD_MAX_BYTES_COUNCIL)
 
 
-def upload_check(file: Any, *, size: int | None, file_format: str, user: User | None) -> None:
-    """Raise UploadRefused unless the file is within the sender's limit and is the text the
-    format says (CSV, or a Common Transfer File's XML)."""
-    kind = uploads.CSV if file_format == AttendanceImport.Format.CSV else uploads.XML
-    problem = uploads.upload_problem(file, size=size, allowed={kind}, max_bytes=upload_limit(user))
-    if problem:
-        raise UploadRefused(problem, too_large=size is not None and size > upload_limit(user))
+def upload_check(*, size: int | None, user: User | None) -> None:
+    """Raise UploadRefused unless the file is within the sender's limit. Its content is the
+    importer's to judge: it reads every line and names the line and field of each problem (a
+    UTF-16 file, say, is told to save as UTF-8), far more than a look at the first bytes could."""
+    limit = upload_limit(user)
+    if size is not None and size > limit:
+        raise UploadRefused(f"The file must be smaller than {uploads.megabytes(limit)}")
 
 
 # The uploaded file could not be written (the disk is full or failing): no import row, and no
@@ -177,7 +172,7 @@ def import_create(
     if uploaded_by is not None and not can_import(uploaded_by):
         raise ImportRefused
     file = content if isinstance(content, File) else File(content)
-    upload_check(file, size=file.size, file_format=file_format, user=uploaded_by)
+    upload_check(size=file.size, user=uploaded_by)
     if uploaded_by is not None and uploaded_by.is_school_user:
         school = uploaded_by.school
     imp = AttendanceImport(

@@ -186,7 +186,7 @@ def test_evidence_files_are_served_to_signed_in_staff_only(
         reverse("actionplans:evidence-add", args=[action.pk]),
         {
             "title": "Screenshot of the Local Offer page",
-            "file": SimpleUploadedFile("page.png", b"\x89PNG\r\n"),
+            "file": SimpleUploadedFile("page.png", b"\x89PNG\r\n\x1a\n"),
         },
     )
     assert response.status_code == 302
