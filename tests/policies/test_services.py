@@ -240,6 +240,6 @@ def test_a_full_disk_refuses_the_policy_file_and_keeps_no_version_and_no_part_fi
     settings.MEDIA_ROOT = tmp_path
     big = SimpleUploadedFile("policy.pdf", b"%PDF-1.7\n" + b"x" * 12_000)
     with pytest.raises(services.PolicyError, match="could not be stored"):
-        services.version_add(policy=policy, actor=head_of_service, file=big)  # type: ignore[arg-type]
+        services.version_add(policy=policy, actor=head_of_service, file=big)
     assert PolicyVersion.objects.filter(policy=policy).count() == 0
     assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
