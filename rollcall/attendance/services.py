@@ -167,7 +167,7 @@ def import_create(
     caller passes ``user.school``). The file is saved under MEDIA_ROOT/attendance/ and its
     SHA-256 computed from the stored copy. The task is queued when the transaction commits.
     Raises FileNotStored, with nothing saved, when the file cannot be written, and UploadRefused,
-    before anything is written, when it is too large for the sender or not the format named.
+    before anything is written, when it is too large for the sender.
     """
     if uploaded_by is not None and not can_import(uploaded_by):
         raise ImportRefused
