@@ -219,6 +219,7 @@ SWEEP_STEPS: list[str] = [
     "rollcall.homeeducation.sweep.ehe_sweep",
     "rollcall.exclusions.sweep.exclusions_sweep",
     "rollcall.exclusions.sweep.penalties_sweep",
+    "rollcall.notify.dispatch.notify_sweep",
 ]
 # Each area's part of the daily invariant: a function (*, today) -> list of breaches by name,
 # added to the sweep's own (casework.sweep.invariant_breaches).

@@ -16,6 +16,7 @@ transaction as the status change.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -247,3 +248,8 @@ def letter_returned(payload: Mapping[str, Any]) -> Dispatch | None:
         raise CallbackError("That notification is not a letter.")
     _status_change(dispatch, Dispatch.Status.RETURNED, "Returned to GOV.UK Notify by Royal Mail")
     return dispatch
+
+
+def notify_sweep(*, today: dt.date, calendar: object) -> dict[str, int]:
+    """The daily sweep's step (settings.SWEEP_STEPS): send again what Notify could not take."""
+    return {"notify_resent": dispatches_resend_queued()}

@@ -104,6 +104,7 @@ class Carer(models.Model):
     name = models.CharField(max_length=200)
     relationship = models.CharField(max_length=50)
     parental_responsibility = models.BooleanField(default=True)
+
     class ContactBy(models.TextChoices):
         EMAIL = "email", "E-mail"
         SMS = "sms", "Text message"
