@@ -404,3 +404,78 @@ def test_a_receipt_for_a_message_roll_call_does_not_know_is_acknowledged(
     }
     response = callback(DELIVERY, payload)
     assert (response.status_code, response.json()) == (200, {"known": False})
+
+
+# ---- the pages ---------------------------------------------------------------------------------
+
+
+def signed_in(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_the_case_page_shows_carers_preferences_and_messages(
+    outbox: Path,
+    django_capture_on_commit_callbacks: Any,
+    case: Case,
+    carer: Carer,
+    inclusion_officer: User,
+) -> None:
+    carer.language = "Polish"
+    carer.contact_by = "sms"
+    carer.save()
+    send(
+        django_capture_on_commit_callbacks,
+        lambda: carer_contact_request(case=case, carer=carer, channel="sms", actor=inclusion_officer),
+    )
+    page = signed_in(inclusion_officer).get(reverse("casework:case", args=[case.pk])).content.decode()
+    assert "Parents and carers" in page
+    assert "Polish" in page
+    assert "Messages sent through GOV.UK Notify" in page
+    assert "Written to the outbox folder" in page
+    assert "Text message to Ada Quillfeather sent through GOV.UK Notify" in page
+
+
+def test_an_officer_records_preferences_and_sends_a_message_from_the_pages(
+    outbox: Path,
+    django_capture_on_commit_callbacks: Any,
+    case: Case,
+    carer: Carer,
+    inclusion_officer: User,
+) -> None:
+    client = signed_in(inclusion_officer)
+    contact = reverse("casework:carer-contact", args=[case.pk, carer.pk])
+    assert client.get(contact).status_code == 200
+    response = client.post(
+        contact,
+        {"email": "ada.new@example.com", "phone": "07700 900777", "contact_by": "email", "language": "Welsh"},
+    )
+    assert response.status_code == 302
+    carer.refresh_from_db()
+    assert (carer.email, carer.contact_by, carer.language) == ("ada.new@example.com", "email", "Welsh")
+
+    message = reverse("casework:carer-message", args=[case.pk, carer.pk])
+    page = client.get(message).content.decode()
+    assert "They asked for Welsh." in page
+    assert "Zebedee" in page  # the page names the child (the caption); the message does not
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(message, {"channel": "email"})
+    assert response.status_code == 302
+    dispatch = Dispatch.objects.get()
+    assert (dispatch.channel, dispatch.to, dispatch.status) == ("email", "ada.new@example.com", "written")
+    assert client.post(message, {"channel": "letter"}).status_code == 200  # not offered: refused
+
+
+def test_another_team_cannot_open_the_carer_pages(case: Case, carer: Carer, admissions_officer: User) -> None:
+    client = signed_in(admissions_officer)
+    for name in ("casework:carer-contact", "casework:carer-message"):
+        assert client.get(reverse(name, args=[case.pk, carer.pk])).status_code in (403, 404)
+
+
+def test_a_carer_of_another_child_is_not_found_through_this_case(case: Case, inclusion_officer: User) -> None:
+    stranger = factories.CarerFactory.create()
+    response = signed_in(inclusion_officer).get(
+        reverse("casework:carer-message", args=[case.pk, stranger.pk])
+    )
+    assert response.status_code == 404
