@@ -59,7 +59,9 @@ class CarerMessageForm(forms.Form):
             choices.append(("email", f"E-mail to {carer.email}"))
         if carer.phone:
             choices.append(("sms", f"Text message to {carer.phone}"))
-        self.fields["channel"].choices = choices
+        channel = self.fields["channel"]
+        assert isinstance(channel, forms.ChoiceField)  # noqa: S101
+        channel.choices = choices
 
 
 def _carer(request: HttpRequest, pk: int, carer_pk: int) -> tuple[Any, Carer]:

@@ -66,7 +66,9 @@ def template_id(name: str) -> str:
 
 
 def _client() -> NotificationsAPIClient:
-    return NotificationsAPIClient(settings.NOTIFY_API_KEY, base_url=settings.NOTIFY_BASE_URL, timeout=20)
+    return NotificationsAPIClient(  # type: ignore[no-untyped-call]
+        settings.NOTIFY_API_KEY, base_url=settings.NOTIFY_BASE_URL, timeout=20
+    )
 
 
 def _error(exc: APIError) -> NotifyError:

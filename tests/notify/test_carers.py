@@ -55,9 +55,9 @@ def send(django_capture_on_commit_callbacks: Any, call: Any) -> Dispatch:
     return dispatch
 
 
-def callback(path: str, payload: dict[str, Any], token: str | None = CALLBACK_TOKEN) -> Any:
-    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token is not None else {}
-    return Client().post(path, data=json.dumps(payload), content_type="application/json", **headers)
+def callback(path: str, payload: Any, token: str | None = CALLBACK_TOKEN) -> Any:
+    headers = {"Authorization": f"Bearer {token}"} if token is not None else {}
+    return Client().post(path, data=json.dumps(payload), content_type="application/json", headers=headers)
 
 
 DELIVERY = "/messages/notify/delivery-status/"

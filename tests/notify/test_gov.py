@@ -7,6 +7,7 @@ documents for them (400, 403, 429, 500, and no answer at all), as rollcall.notif
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any as SettingsWrapper
 
@@ -25,7 +26,7 @@ def send_email(to: str = "carer@example.com", template: str = "carer_contact_ema
     return gov.send_email(to=to, template=template, personalisation=FIELDS, reference="ref-1")
 
 
-def refusal(call) -> gov.NotifyRefused:  # type: ignore[no-untyped-def]
+def refusal(call: Callable[[], object]) -> gov.NotifyRefused:
     with pytest.raises(gov.NotifyRefused) as caught:
         call()
     return caught.value
