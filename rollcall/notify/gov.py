@@ -96,7 +96,7 @@ def _write(reference: str, suffix: str, content: bytes) -> Sent:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"notify-{clock.now():%Y%m%d-%H%M%S}-{reference}.{suffix}"
     path.write_bytes(content)
-    return Sent(notify_id=f"outbox-{uuid.uuid4()}", written_to=path)
+    return Sent(notify_id=f"outbox-{uuid.uuid4().hex}", written_to=path)
 
 
 def send_email(*, to: str, template: str, personalisation: Mapping[str, str], reference: str) -> Sent:
