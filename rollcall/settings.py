@@ -171,8 +171,32 @@ EMAIL_BACKEND = env_str(
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "rollcall@northmoor.example")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+# SMTP with TLS and authentication (docs/operations.md): STARTTLS on the submission port, or
+# implicit TLS; never both. The password comes from the environment only.
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("Set EMAIL_USE_TLS or EMAIL_USE_SSL, not both.")
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)
 # For the file-based backend (make run writes e-mails to var/mail/ instead of sending them).
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
+
+# GOV.UK Notify (docs/operations.md, docs/adr/0010-gov-uk-notify.md). With no API key, messages
+# to carers and schools are written to NOTIFY_OUTBOX_DIR as files, as e-mails are in development.
+NOTIFY_API_KEY = env_str("NOTIFY_API_KEY", "")
+NOTIFY_BASE_URL = env_str("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+# The bearer token Notify is configured to send with its callbacks (delivery receipts, returned
+# letters). With none set, the callbacks are refused.
+NOTIFY_CALLBACK_TOKEN = env_str("NOTIFY_CALLBACK_TOKEN", "")
+NOTIFY_OUTBOX_DIR = env_str("NOTIFY_OUTBOX_DIR", str(VAR_DIR / "mail"))
+# Template ids in the council's Notify service, one for each kind of message Roll Call sends.
+NOTIFY_TEMPLATES = {
+    "new_message_email": env_str("NOTIFY_TEMPLATE_NEW_MESSAGE_EMAIL", ""),
+    "carer_contact_email": env_str("NOTIFY_TEMPLATE_CARER_CONTACT_EMAIL", ""),
+    "carer_contact_sms": env_str("NOTIFY_TEMPLATE_CARER_CONTACT_SMS", ""),
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -208,6 +232,7 @@ SWEEP_STEPS: list[str] = [
     "rollcall.homeeducation.sweep.ehe_sweep",
     "rollcall.exclusions.sweep.exclusions_sweep",
     "rollcall.exclusions.sweep.penalties_sweep",
+    "rollcall.notify.dispatch.notify_sweep",
 ]
 # Each area's part of the daily invariant: a function (*, today) -> list of breaches by name,
 # added to the sweep's own (casework.sweep.invariant_breaches).

@@ -22,10 +22,19 @@ ALLOW_ANONYMOUS = {
     "operations:metrics",
     # A parent tells the council they educate their child at home (no account needed).
     "homeeducation:notify",
+    # GOV.UK Notify's callbacks: no session, authenticated by Notify's bearer token instead
+    # (tests/notify/test_carers.py); without it they answer 401.
+    "notify:notify-delivery-status",
+    "notify:notify-returned-letter",
 }
 # What those answer an anonymous visitor: /readyz is 503 until a worker and a sweep have run;
-# /metrics is 404 to anyone without its token or a listed address.
-ANONYMOUS_STATUS = {"operations:readyz": {200, 503}, "operations:metrics": {404}}
+# /metrics is 404 to anyone without its token or a listed address; Notify's callbacks 405 to a GET.
+ANONYMOUS_STATUS = {
+    "operations:readyz": {200, 503},
+    "operations:metrics": {404},
+    "notify:notify-delivery-status": {405},
+    "notify:notify-returned-letter": {405},
+}
 
 
 def _walk(

@@ -36,6 +36,8 @@ CHILD_CREATED = "child.created"
 CHILD_MERGED = "child.merged"
 CHILD_MERGE_UNDONE = "child.merge_undone"
 DUPLICATE_DISMISSED = "duplicate.dismissed"
+CARER_MESSAGED = "carer.messaged"
+CARER_MESSAGE_FAILED = "carer.message_failed"
 
 
 def event_record(
@@ -174,6 +176,8 @@ events_words_register(
         ),
         CHILD_MERGE_UNDONE: "Merge with record {other} undone: {reason}",
         DUPLICATE_DISMISSED: "Not the same child as record {other}: {reason}",
+        CARER_MESSAGED: "{channel} to {carer} sent through GOV.UK Notify: {what}",
+        CARER_MESSAGE_FAILED: "{channel} to {carer} not delivered: {reason}",
     }
 )
 

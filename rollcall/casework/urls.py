@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rollcall.casework import views
+from rollcall.casework import carer_views, views
 
 app_name = "casework"
 urlpatterns = [
@@ -12,4 +12,6 @@ urlpatterns = [
     path("<int:pk>/tasks/<int:task_pk>/done/", views.task_complete, name="task-complete"),
     path("<int:pk>/move/<slug:target>/", views.case_move, name="case-move"),
     path("<int:pk>/reassign/", views.case_assign, name="case-assign"),
+    path("<int:pk>/carers/<int:carer_pk>/contact/", carer_views.carer_contact, name="carer-contact"),
+    path("<int:pk>/carers/<int:carer_pk>/message/", carer_views.carer_message, name="carer-message"),
 ]

@@ -46,6 +46,7 @@ from rollcall.casework.models import Case, Enquiry, Flag, Task
 from rollcall.casework.services import CaseworkError
 from rollcall.concurrency import EditConflict
 from rollcall.forms import form_conflict
+from rollcall.notify.models import Dispatch
 from rollcall.rules.escalation import Level
 from rollcall.rules.workflow import Role, Transition
 from rollcall.schools.models import RemovalNotice
@@ -228,6 +229,12 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             # Reasonable enquiries are the CME guidance's; other kinds show their own panel.
             "shows_enquiries": case.kind in {"cme", "removal"},
             "kind_panel": _kind_panel(request, case),
+            "carers": list(case.child.carers.order_by("name", "pk")),
+            "dispatches": list(
+                Dispatch.objects.filter(child_id=case.child_id)
+                .select_related("carer")
+                .order_by("-created_at")[:20]
+            ),
         },
     )
 

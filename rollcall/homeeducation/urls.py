@@ -17,6 +17,7 @@ urlpatterns = [
     path("records/<int:pk>/prosecution/", views.prosecution_new, name="prosecution"),
     path("letters/<int:pk>/", views.letter, name="letter"),
     path("letters/<int:pk>.pdf", views.letter_pdf, name="letter-pdf"),
+    path("letters/<int:pk>/post/", views.letter_post, name="letter-post"),
     path("tell-us/", views.notify_public, name="notify"),
     path("register/", views.register_page, name="register"),
     path("register.csv", views.register_csv, name="register-csv"),

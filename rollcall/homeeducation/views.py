@@ -18,11 +18,13 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.views.decorators.http import require_POST
 
 from rollcall.accounts.access import signed_in_user
 from rollcall.accounts.models import User
 from rollcall.audit.services import record_view, record_views
 from rollcall.casework.access import EDIT, VIEW, get_case_for_user
+from rollcall.casework.carers import carer_letter_send
 from rollcall.casework.identity import child_match_or_create
 from rollcall.casework.services import CaseworkError
 from rollcall.formats import spreadsheet_row
@@ -305,17 +307,42 @@ def letter(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "homeeducation/letter.html", {"notice": notice})
 
 
-def letter_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    notice = _notice(request, pk)
+def _letter_pdf_bytes(request: HttpRequest, notice: SAONotice) -> bytes:
     html = render_to_string(
         "homeeducation/letter_pdf.html",
         {"notice": notice, "council_name": settings.COUNCIL_NAME},
         request=request,
     )
-    pdf = html_to_pdf(html)
+    return html_to_pdf(html)
+
+
+def letter_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = _notice(request, pk)
+    pdf = _letter_pdf_bytes(request, notice)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{notice.step}-{notice.case.reference}.pdf"'
     return response
+
+
+@require_POST
+def letter_post(request: HttpRequest, pk: int) -> HttpResponse:
+    """Post the letter to the parents through GOV.UK Notify, as the same PDF (once per letter)."""
+    notice = _notice(request, pk)
+    user = signed_in_user(request)
+    case = get_case_for_user(user, notice.case_id, EDIT)
+    try:
+        carer_letter_send(
+            case=case,
+            pdf=_letter_pdf_bytes(request, notice),
+            what=notice.get_step_display(),
+            key=f"ehe-letter:{notice.pk}",
+            actor=user,
+        )
+    except CaseworkError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Letter sent to GOV.UK Notify to be printed and posted")
+    return redirect("homeeducation:letter", pk=notice.pk)
 
 
 # ---- a parent's own notification -----------------------------------------------------------------

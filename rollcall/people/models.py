@@ -104,8 +104,20 @@ class Carer(models.Model):
     name = models.CharField(max_length=200)
     relationship = models.CharField(max_length=50)
     parental_responsibility = models.BooleanField(default=True)
+
+    class ContactBy(models.TextChoices):
+        EMAIL = "email", "E-mail"
+        SMS = "sms", "Text message"
+        LETTER = "letter", "Letter"
+
     phone = models.CharField(max_length=30, blank=True)
     email = models.EmailField(blank=True)
+    # How the carer asked to be contacted; letters go to the child's current address.
+    contact_by = models.CharField(
+        "how they want to be contacted", max_length=10, choices=ContactBy.choices, blank=True
+    )
+    # The language they asked for, noted for the officer (messages are sent in English).
+    language = models.CharField("language they asked for", max_length=50, blank=True)
     # The school that sent this, when a school did (a return about a new pupil): what a school is
     # shown of a child is only what it supplied itself (casework/school_view.py, docs/access.md).
     supplied_by_school = models.ForeignKey(

@@ -143,9 +143,9 @@ def test_a_new_case_tells_the_team_in_the_inbox_and_by_email(
     assert "Amara Okafor" in message.body
     assert message.url == reverse("casework:case", args=[case.pk])
     assert sorted(e.to[0] for e in mail.outbox) == sorted([inclusion_officer.email, inclusion_manager.email])
-    assert all(
-        e.subject == f"Roll Call: New child missing education case {case.reference}" for e in mail.outbox
-    )
+    # The e-mail says only that there is a message (issue 13): the case stays behind sign-in.
+    assert all(e.subject == "You have a new message in Roll Call" for e in mail.outbox)
+    assert not any("Amara" in f"{e.subject}{e.body}" for e in mail.outbox)
     assert Message.objects.filter(recipient=head_of_service).count() == 0
     assert Message.objects.filter(emailed_at__isnull=True).count() == 0
 

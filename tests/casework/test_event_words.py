@@ -20,6 +20,17 @@ from rollcall.casework.models import Event
 
 TIMELINE: list[tuple[str, dict[str, Any], str]] = [
     # casework
+    # casework: messages to carers through GOV.UK Notify (casework/carers.py)
+    (
+        "carer.messaged",
+        {"channel": "Text message", "carer": "Ada Example", "what": "asked them to contact the team"},
+        "Text message to Ada Example sent through GOV.UK Notify: asked them to contact the team",
+    ),
+    (
+        "carer.message_failed",
+        {"channel": "Letter", "carer": "the parents", "reason": "Letter returned"},
+        "Letter to the parents not delivered: Letter returned",
+    ),
     (
         "case.opened",
         {

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -150,3 +152,47 @@ def test_an_unknown_step_is_not_found(client: Client, ehe_officer: User) -> None
         reverse("homeeducation:notice-new", args=[record.pk, "summons"])
     )
     assert response.status_code == 404
+
+
+def test_a_served_letter_is_posted_through_notify_once_as_the_same_pdf(
+    client: Client,
+    ehe_officer: User,
+    settings: Any,
+    tmp_path: Path,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from rollcall.notify.models import Dispatch
+
+    settings.NOTIFY_API_KEY = ""  # no key: the letter is written to the outbox folder
+    settings.NOTIFY_OUTBOX_DIR = str(tmp_path)
+    record = a_record(ehe_officer)
+    services.contact_record(record=record, actor=ehe_officer, made_on=dt.date(2026, 11, 16), method="phone")
+    services.suitability_judge(
+        record=record, actor=ehe_officer, judgement="no_information", reasons="No reply"
+    )
+    signed_in(client, ehe_officer).post(
+        reverse("homeeducation:notice-new", args=[record.pk, "preliminary_notice"]),
+        {
+            "served_on_0": "16",
+            "served_on_1": "11",
+            "served_on_2": "2026",
+            "method": "post",
+            "reason": "No reply.",
+        },
+    )
+    notice = SAONotice.objects.get()
+    post = reverse("homeeducation:letter-post", args=[notice.pk])
+    assert (
+        "Send by post through GOV.UK Notify"
+        in client.get(reverse("homeeducation:letter", args=[notice.pk])).content.decode()
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(post).status_code == 302
+        assert client.post(post).status_code == 302
+
+    dispatch = Dispatch.objects.get()
+    assert (dispatch.channel, dispatch.status) == ("letter", "written")
+    [written] = list(tmp_path.iterdir())
+    assert written.read_bytes().startswith(b"%PDF")
+    assert client.get(post).status_code == 405
