@@ -68,6 +68,13 @@ class EducationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
+    reason = forms.ChoiceField(
+        label="The parent's main reason for home education (optional)",
+        required=False,
+        choices=EHERecord.Reason.choices,
+        help_text="Only if the parent chose to say. Parents do not have to give a reason.",
+    )
+
     def facts(self) -> EducationFacts:
         d = self.cleaned_data
         return EducationFacts(
@@ -75,6 +82,7 @@ class EducationForm(forms.Form):
             educated_by=d.get("educated_by", ""),
             hours_per_week=d.get("hours_per_week"),
             where=d.get("where", ""),
+            reason=d.get("reason", "") or "",
         )
 
 

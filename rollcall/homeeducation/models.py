@@ -80,6 +80,22 @@ class EHERecord(models.Model):
         REMOVAL = "removal", "School's removal notice: parent's written notice (ground (f))"
         PARENT = "parent", "Parent's notification"
 
+    class Reason(models.TextChoices):
+        # The categories of the DfE's elective home education collection (to confirm against
+        # its current guide); the parent's main reason, where they chose to give one.
+        NOT_KNOWN = "", "Not known or not given"
+        PHILOSOPHICAL = "philosophical", "Philosophical or preferential reasons"
+        LIFESTYLE = "lifestyle", "Lifestyle choice"
+        MENTAL_HEALTH = "mental_health", "Mental health"
+        PHYSICAL_HEALTH = "physical_health", "Physical health"
+        DISSATISFIED = "dissatisfied", "Dissatisfaction with the school"
+        SEND = "send", "Special educational needs not met"
+        BULLYING = "bullying", "Bullying"
+        RELIGIOUS = "religious", "Religious or cultural reasons"
+        NO_PREFERENCE = "no_preference", "Did not get a preferred school"
+        AVOID_EXCLUSION = "avoid_exclusion", "To avoid an exclusion"
+        OTHER = "other", "Other"
+
     class Consent(models.TextChoices):
         NOT_NEEDED = "", "Not needed"
         SPECIAL_SCHOOL = "special_school", "Special school place arranged by the council"
@@ -111,6 +127,13 @@ class EHERecord(models.Model):
         help_text="The school the child left, if any.",
     )
     parents = models.TextField(blank=True, help_text="Names, addresses and how to reach each parent.")
+    reason = models.CharField(
+        max_length=20,
+        choices=Reason.choices,
+        blank=True,
+        default="",
+        help_text="The parent's main reason for home education, if they gave one (never required).",
+    )
     educated_by = models.TextField(
         blank=True, help_text="Who provides the education (parents, tutors, online)."
     )

@@ -146,6 +146,8 @@ class EducationFacts:
     educated_by: str = ""
     hours_per_week: Decimal | None = None
     where: str = ""
+    reason: str = ""
+    """The parent's main reason (EHERecord.Reason), if they gave one."""
 
 
 def record_open(
@@ -212,6 +214,7 @@ def record_open(
             educated_by=facts.educated_by.strip(),
             hours_per_week=facts.hours_per_week,
             where=facts.where.strip(),
+            reason=facts.reason,
             consent_needed=consent.value if consent is not None else "",
             next_review_on=tasks[0][2],
             created_at=instant,
@@ -376,7 +379,8 @@ def education_update(
         record.educated_by = facts.educated_by.strip()
         record.hours_per_week = facts.hours_per_week
         record.where = facts.where.strip()
-        record.save(update_fields=["parents", "educated_by", "hours_per_week", "where"])
+        record.reason = facts.reason
+        record.save(update_fields=["parents", "educated_by", "hours_per_week", "where", "reason"])
         events.event_record(at=instant, verb=EHE_EDUCATION, child=record.child_id, case=case, actor=actor)
     return record
 

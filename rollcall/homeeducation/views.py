@@ -142,6 +142,7 @@ def education_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "educated_by": record.educated_by,
         "hours_per_week": record.hours_per_week,
         "where": record.where,
+        "reason": record.reason,
     }
     form = EducationForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():

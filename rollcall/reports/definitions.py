@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from rollcall.reports import access, documents, figures
+from rollcall.reports import access, areas, documents, figures
 from rollcall.reports.documents import ReportDocument
 from rollcall.rules.reporting import Period, PeriodKind, last_complete, period_containing, recent
 
@@ -63,11 +63,13 @@ def _required(period: Period | None) -> Period:
 
 def _monthly(period: Period | None, today: dt.date, teams: Teams) -> ReportDocument:
     found = figures.monthly_figures(_required(period), today=today, teams=teams)
-    return documents.monthly_document(found, scope_note=_scope_note(teams))
+    document = documents.monthly_document(found, scope_note=_scope_note(teams))
+    return areas.with_area_tables(document, _required(period))
 
 
 def _quarterly(period: Period | None, today: dt.date, teams: Teams) -> ReportDocument:
-    return documents.quarterly_document(figures.quarterly_figures(_required(period), today=today))
+    document = documents.quarterly_document(figures.quarterly_figures(_required(period), today=today))
+    return areas.with_area_tables(document, _required(period))
 
 
 def _exceptions(period: Period | None, today: dt.date, teams: Teams) -> ReportDocument:
@@ -90,7 +92,8 @@ def _waiting(period: Period | None, today: dt.date, teams: Teams) -> ReportDocum
 
 
 def _hub(period: Period | None, today: dt.date, teams: Teams) -> ReportDocument:
-    return documents.hub_profile_document(figures.hub_profile_figures(_required(period), today=today))
+    document = documents.hub_profile_document(figures.hub_profile_figures(_required(period), today=today))
+    return areas.with_area_tables(document, _required(period), hub=True)
 
 
 def _dashboard(period: Period | None, today: dt.date, teams: Teams) -> ReportDocument:
