@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 
 from rollcall.forms import DateField
+from rollcall.homeeducation import letters
 from rollcall.homeeducation.models import EHEContact, EHEEvidence, EHERecord, SAONotice
 from rollcall.homeeducation.services import EducationFacts, NotificationFacts
 from rollcall.returns.forms import PupilDetailsForm
@@ -283,3 +284,32 @@ class NotificationDecisionForm(forms.Form):
         "Select whether to register the child or refuse the notification",
     )
     note = _text("How did you check the details?", "Say how you checked the details", rows=3)
+
+
+class LetterTemplateForm(forms.Form):
+    """An administrator's words for one letter (plain text with placeholders, never template code)."""
+
+    heading = forms.CharField(
+        label="Heading",
+        max_length=200,
+        error_messages={
+            "required": "Enter the heading",
+            "max_length": "The heading must be 200 characters or fewer",
+        },
+    )
+    body = forms.CharField(
+        label="The words of the letter",
+        help_text="Leave a blank line between paragraphs. Start a line with ## for a heading. "
+        "Put ** either side of words to make them bold. Use the placeholders listed below.",
+        widget=forms.Textarea(attrs={"rows": 18}),
+        error_messages={"required": "Enter the words of the letter"},
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for name in ("heading", "body"):
+            unknown = letters.unknown_placeholders(cleaned.get(name, ""))
+            if unknown:
+                listed = ", ".join("{" + u + "}" for u in unknown)
+                self.add_error(name, f"Roll Call does not know {listed}: use only the placeholders listed")
+        return cleaned

@@ -338,3 +338,29 @@ class ParentNotification(models.Model):
     @property
     def reference(self) -> str:
         return f"EHN-{self.pk:06d}"
+
+
+class LetterTemplate(models.Model):
+    """The text of one kind of letter on the attendance order route, as administrators edit it.
+
+    Plain text with named placeholders (rollcall/homeeducation/letters.py), never template code.
+    The address, date and sign-off around it are the same for every letter. A served letter is
+    kept as it was served (SAONotice.letter_html): editing a template changes later letters only.
+    """
+
+    kind = models.CharField(max_length=30, choices=STEP_CHOICES, unique=True)
+    heading = models.CharField(max_length=200)
+    body = models.TextField(
+        help_text="Paragraphs separated by a blank line; '## ' starts a heading; **bold**; {placeholders}."
+    )
+    updated_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["kind"]
+
+    def __str__(self) -> str:
+        return f"Letter template: {self.get_kind_display()}"

@@ -17,6 +17,7 @@ from django.conf import settings as django_settings
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 
 from rollcall import clock
 from rollcall.accounts.models import Team, User
@@ -33,7 +34,13 @@ from rollcall.casework.services import (
     task_create,
     tasks_complete,
 )
-from rollcall.homeeducation.access import can_open_record, can_refer_for_prosecution
+from rollcall.formats import long_date
+from rollcall.homeeducation import letters
+from rollcall.homeeducation.access import (
+    can_edit_letter_templates,
+    can_open_record,
+    can_refer_for_prosecution,
+)
 from rollcall.homeeducation.events import (
     EHE_CONSENT,
     EHE_CONTACT,
@@ -50,6 +57,7 @@ from rollcall.homeeducation.models import (
     EHEEvidence,
     EHERecord,
     EHESettings,
+    LetterTemplate,
     ParentNotification,
     SAONotice,
 )
@@ -649,20 +657,107 @@ def prosecution_refer(
     return order_case
 
 
-def letter_render(notice: SAONotice) -> str:
-    """The letter for a notice, from its template (homeeducation/letters/<step>.html)."""
+def letter_values(notice: SAONotice, previous_school: str = "") -> dict[str, str]:
+    """What a letter's placeholders are filled with (rollcall/homeeducation/letters.py)."""
     child = notice.record.child
+    return {
+        "child_name": child.full_name,
+        "date_of_birth": long_date(child.date_of_birth),
+        "served_on": long_date(notice.served_on),
+        "period_end": long_date(notice.period_end),
+        "earliest_next": long_date(earliest_next_step(notice.period_end)),
+        "reason": notice.reason,
+        "schools_named": notice.schools_named,
+        "previous_school": previous_school,
+        "council_name": django_settings.COUNCIL_NAME,
+        "reference": notice.case.reference,
+    }
+
+
+def _letter(heading: str, body: str, values: dict[str, str], context: dict[str, object]) -> str:
     return render_to_string(
-        f"homeeducation/letters/{notice.step}.html",
+        "homeeducation/letters/letter.html",
         {
-            "notice": notice,
-            "child": child,
-            "record": notice.record,
+            **context,
             "council_name": django_settings.COUNCIL_NAME,
-            "officer": notice.served_by,
-            "earliest_next": earliest_next_step(notice.period_end),
+            # Escaped by letters.render_*: only the template's own **bold** and headings are markup.
+            "heading": mark_safe(letters.render_inline(heading, values)),  # noqa: S308
+            "body": mark_safe(letters.render_body(body, values)),  # noqa: S308
         },
     )
+
+
+def letter_render(notice: SAONotice, previous_school: str = "") -> str:
+    """The letter for a notice, from the administrators' template for its step (LetterTemplate)."""
+    template = LetterTemplate.objects.filter(kind=notice.step).first()
+    if template is None:
+        raise CaseworkError(
+            f"There is no letter template for the {notice.get_step_display().lower()}: "
+            "an administrator must write one first."
+        )
+    return _letter(
+        template.heading,
+        template.body,
+        letter_values(notice, previous_school),
+        {
+            "notice": notice,
+            "child": notice.record.child,
+            "record": notice.record,
+            "officer": notice.served_by,
+        },
+    )
+
+
+# Invented values for the administrators' preview: no real child's details.
+PREVIEW_VALUES: dict[str, str] = {
+    "child_name": "Sam Example",
+    "date_of_birth": "4 May 2015",
+    "served_on": "2 November 2026",
+    "period_end": "16 November 2026",
+    "earliest_next": "17 November 2026",
+    "reason": "We have had no reply to our letter of 5 October 2026.",
+    "schools_named": "Example Primary School\nAlternative: Sample Church of England Primary School",
+    "previous_school": "Example Primary School",
+    "council_name": "Example Council",
+    "reference": "SAO-000000",
+}
+
+
+def letter_preview(*, heading: str, body: str, actor: User) -> str:
+    """The letter as ``heading`` and ``body`` would write it, filled with invented values."""
+    return _letter(
+        heading,
+        body,
+        PREVIEW_VALUES,
+        {"notice": None, "child": None, "record": None, "officer": actor},
+    )
+
+
+def letter_template_update(
+    *, kind: str, heading: str, body: str, actor: User, at: dt.datetime | None = None
+) -> LetterTemplate:
+    """An administrator changes a letter's words. Later letters use them; served ones stay as served."""
+    if not can_edit_letter_templates(actor):
+        raise CaseworkError("Only an administrator can change the letter templates.")
+    if kind not in dict(STEP_CHOICES):
+        raise CaseworkError("There is no such letter.")
+    unknown = letters.unknown_placeholders(heading + "\n" + body)
+    if unknown:
+        names = ", ".join("{" + name + "}" for name in unknown)
+        raise CaseworkError(f"Roll Call does not know {names}: use only the placeholders listed")
+    if not heading.strip() or not body.strip():
+        raise CaseworkError("Enter the heading and the words of the letter")
+    instant = at or clock.now()
+    with transaction.atomic():
+        template, _created = LetterTemplate.objects.select_for_update().get_or_create(
+            kind=kind, defaults={"heading": heading.strip(), "body": body.strip()}
+        )
+        template.heading = heading.strip()
+        template.body = body.strip()
+        template.updated_by = actor
+        template.updated_at = instant
+        template.save()
+    return template
 
 
 # ---- a parent's own notification (the public form) ---------------------------------------------
