@@ -148,7 +148,7 @@ class NoticeForm(forms.Form):
     schools_named = forms.CharField(
         label="School named, and any alternatives",
         required=False,
-        help_text="Needed for a notice of intention and an order.",
+        help_text="Needed for a notice of intention, an order and an amendment of the order.",
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 

@@ -251,6 +251,7 @@ STEP_CHOICES = [
     (Step.PRELIMINARY_NOTICE.value, "Preliminary notice (s.437(1))"),
     (Step.NOTICE_OF_INTENTION.value, "Notice of intention (s.438)"),
     (Step.ORDER.value, "School attendance order (s.437(3))"),
+    (Step.AMENDMENT.value, "Amended school attendance order (s.440)"),
 ]
 
 
@@ -279,7 +280,12 @@ class SAONotice(models.Model):
 
     class Meta:
         ordering = ["served_on", "pk"]
-        constraints = [models.UniqueConstraint(fields=["case", "step"], name="one_notice_per_step")]
+        constraints = [
+            # An order may be amended more than once (each time the parents obtain a place).
+            models.UniqueConstraint(
+                fields=["case", "step"], name="one_notice_per_step", condition=~Q(step="amendment")
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_step_display()} served {self.served_on}"

@@ -502,6 +502,8 @@ _STEPS: dict[Step, tuple[str, str | None, tuple[str, ...]]] = {
     Step.PRELIMINARY_NOTICE: ("informal", "preliminary", ("informal_enquiry", "serve_preliminary")),
     Step.NOTICE_OF_INTENTION: ("preliminary", "intention", ("serve_intention",)),
     Step.ORDER: ("intention", "order", ("serve_order",)),
+    # s.440: the order stays in force, naming the school where the parents obtained a place.
+    Step.AMENDMENT: ("order", None, ("order_complied", "amendment_complied")),
 }
 
 
@@ -522,6 +524,12 @@ def _next_task(
         )
     if step is Step.NOTICE_OF_INTENTION:
         return ("serve_order", "Serve the school attendance order", order_serve_due(calendar, deadline, t))
+    if step is Step.AMENDMENT:
+        return (
+            "amendment_complied",
+            "Check the child is registered at the school the amended order names",
+            deadline,
+        )
     return (
         "order_complied",
         "Check the child is registered at the named school",
@@ -561,9 +569,17 @@ def notice_serve(
         raise CaseworkError("The date of service must be today or in the past")
     if not reason.strip():
         raise CaseworkError("Enter the reason, as the letter will give it")
-    if step in (Step.NOTICE_OF_INTENTION, Step.ORDER) and not schools_named.strip():
+    if step in (Step.NOTICE_OF_INTENTION, Step.ORDER, Step.AMENDMENT) and not schools_named.strip():
         raise CaseworkError("Name the school (and any alternatives)")
     previous = SAONotice.objects.filter(case=order_case).order_by("-served_on", "-pk").first()
+    named_before = (
+        SAONotice.objects.filter(case=order_case, step__in=(Step.ORDER.value, Step.AMENDMENT.value))
+        .order_by("-served_on", "-pk")
+        .values_list("schools_named", flat=True)
+        .first()
+    )
+    if step is Step.AMENDMENT and previous is not None and served_on < previous.served_on:
+        raise CaseworkError("The amendment cannot be dated before the order it amends")
     if (
         step in (Step.NOTICE_OF_INTENTION, Step.ORDER)
         and previous is not None
@@ -589,18 +605,20 @@ def notice_serve(
         served_by=actor,
         recorded_at=instant,
     )
-    notice.letter_html = letter_render(notice)
+    notice.letter_html = letter_render(notice, previous_school=named_before or "")
     with transaction.atomic():
         notice.save()
         tasks_complete(case=order_case, codes=done_codes, actor=actor, at=instant)
         code, title, due = _next_task(step, calendar, deadline, t)
+        # An order may be amended more than once: each amendment has its own check.
+        suffix = f":{notice.pk}" if step is Step.AMENDMENT else ""
         task_create(
             case=order_case,
             code=code,
             title=title,
             due=due,
             assignee=order_case.owner or actor,
-            key=f"sao:{order_case.pk}:{code}",
+            key=f"sao:{order_case.pk}:{code}{suffix}",
             at=instant,
         )
         if target is not None:
@@ -635,7 +653,9 @@ def prosecution_refer(
         raise CaseworkError("Record why an education supervision order was not enough (s.447)")
     instant = at or clock.now()
     with transaction.atomic():
-        tasks_complete(case=order_case, codes=["order_complied"], actor=actor, at=instant)
+        tasks_complete(
+            case=order_case, codes=["order_complied", "amendment_complied"], actor=actor, at=instant
+        )
         task_create(
             case=order_case,
             code="prosecution",
