@@ -22,6 +22,7 @@ urlpatterns = [
     path("tell-us/", views.notify_public, name="notify"),
     path("register/", views.register_page, name="register"),
     path("register.csv", views.register_csv, name="register-csv"),
+    path("register.xlsx", views.register_xlsx, name="register-xlsx"),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/<int:pk>/", views.notification_detail, name="notification"),
 ]
