@@ -291,7 +291,7 @@ def enforcement_figures(period: Period, as_at: dt.date) -> EnforcementFigures:
         paid.append(paid_on if paid_on and period.start <= paid_on <= as_at else None)
         withdrawn.append(withdrawn_on if withdrawn_on and period.start <= withdrawn_on <= as_at else None)
     stages: list[tuple[str, tuple[int, ...]]] = [
-        ("Threshold reached: consideration opened", _by_month(reached, months))
+        ("Consideration opened (threshold or a school's request)", _by_month(reached, months))
     ]
     for code, label in Consideration.Decision.choices:
         stages.append((f"Decided: {label.lower()}", _by_month((d for d, c in decided if c == code), months)))

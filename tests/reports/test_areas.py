@@ -192,7 +192,7 @@ def test_exclusions_sixth_day_and_penalty_stages_in_march(area_records: Council)
     school = e.school_sixth_day
     assert (school.due, school.on_time, school.late, school.not_recorded) == (1, 1, 0, 0)
     stages = dict(e.stages)
-    assert stages["Threshold reached: consideration opened"] == (3,)
+    assert stages["Consideration opened (threshold or a school's request)"] == (3,)
     assert stages["Decided: notice to improve"] == (1,)
     assert stages["Decided: penalty notice"] == (0,)
     assert stages["Decided: no action"] == (0,)
