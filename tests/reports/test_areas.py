@@ -168,6 +168,7 @@ def test_home_education_in_march_is_counted_by_hand(area_records: Council) -> No
         "Preliminary notice (s.437(1))": 1,
         "Notice of intention (s.438)": 0,
         "School attendance order (s.437(3))": 0,
+        "Amended school attendance order (s.440)": 0,
     }
 
 
