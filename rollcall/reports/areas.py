@@ -162,10 +162,11 @@ def _month_table(
     months: Sequence[str],
     rows: Iterable[tuple[str, Sequence[int]]],
     *,
+    heading: str,
     note: str = "",
 ) -> Table:
     body: tuple[tuple[Value, ...], ...] = tuple((label, *values, sum(values)) for label, values in rows)
-    return Table(slug, caption, ("", *months, "Period"), body, note=note)
+    return Table(slug, caption, (heading, *months, "Period"), body, note=note)
 
 
 def _pairs_table(slug: str, caption: str, heading: str, rows: Sequence[tuple[str, int]]) -> Table:
@@ -184,16 +185,24 @@ def ehe_tables(f: EHEFigures) -> tuple[Table, ...]:
                 ("Records opened", f.opened),
                 ("Records closed", f.closed),
             ),
+            heading="Records",
             note="Records open at the end of each month: "
             + "; ".join(f"{m}: {n}" for m, n in zip(f.months, f.open_at_end, strict=True))
             + ".",
         ),
-        _month_table("ehe-source", "Home education: how the council heard", f.months, f.by_source),
+        _month_table(
+            "ehe-source",
+            "Home education: how the council heard",
+            f.months,
+            f.by_source,
+            heading="How the council heard",
+        ),
         _month_table(
             "ehe-reason",
             "Home education: parents' reasons",
             f.months,
             f.by_reason,
+            heading="Parent's main reason",
             note="The parent's main reason, where they chose to give one; parents do not have to.",
         ),
         _pairs_table("ehe-outcome", "Home education records closed by outcome", "Outcome", f.outcomes),
@@ -329,6 +338,7 @@ def enforcement_tables(f: EnforcementFigures) -> tuple[Table, ...]:
             "Exclusions notified by month",
             f.months,
             (("Suspensions", f.suspensions), ("Permanent exclusions", f.permanent)),
+            heading="Kind",
             note=f"Children suspended in the period: {f.suspended_children}; "
             f"children permanently excluded: {f.excluded_children}.",
         ),
@@ -354,6 +364,7 @@ def enforcement_tables(f: EnforcementFigures) -> tuple[Table, ...]:
             "Penalty notices by stage",
             f.months,
             f.stages,
+            heading="Stage",
             note=f"Considerations not yet decided at the end of the period: {f.undecided_at_end}.",
         ),
     )
@@ -406,18 +417,19 @@ def hub_tables(period: Period, as_at: dt.date) -> tuple[Table, ...]:
     """The hub profile's tables for home education and enforcement, suppressed."""
     counts = hub_counts(ehe_figures(period, as_at), enforcement_figures(period, as_at))
     slugs = ("ehe-reason", "ehe-outcome", "exclusions", "sixth-day", "penalty-stages")
+    headings = ("Parent's main reason", "Outcome", "Kind", "Sixth-day provision", "Stage")
     return tuple(
         Table(
             slug,
             c.title,
-            ("", "Number"),
+            (heading, "Number"),
             tuple(zip(c.labels, c.counts, strict=True)),
             ("Total", c.total) if c.total is not None else None,
             ""
             if c.total is not None
             else "A case can be counted in more than one row, so these do not add up.",
         )
-        for slug, c in zip(slugs, counts, strict=True)
+        for slug, heading, c in zip(slugs, headings, counts, strict=True)
     )
 
 
