@@ -39,7 +39,8 @@ def letter_template_edit(request: HttpRequest, kind: str) -> HttpResponse:
     if kind not in labels:
         raise Http404("No such letter")
     template = LetterTemplate.objects.filter(kind=kind).first()
-    initial = {"heading": template.heading, "body": template.body} if template else {}
+    heading, body = services.letter_words(kind)
+    initial = {"heading": heading, "body": body}
     form = LetterTemplateForm(request.POST if request.method == "POST" else None, initial=initial)
     preview = ""
     if request.method == "POST" and form.is_valid():

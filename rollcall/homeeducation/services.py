@@ -707,17 +707,21 @@ def _letter(heading: str, body: str, values: dict[str, str], context: dict[str, 
     )
 
 
+def letter_words(kind: str) -> tuple[str, str]:
+    """The heading and words for a kind of letter: the administrators' own if saved, else Roll
+    Call's standard words (letters.DEFAULTS, the same the data migration seeds)."""
+    template = LetterTemplate.objects.filter(kind=kind).first()
+    if template is not None:
+        return template.heading, template.body
+    return letters.DEFAULTS[kind]
+
+
 def letter_render(notice: SAONotice, previous_school: str = "") -> str:
     """The letter for a notice, from the administrators' template for its step (LetterTemplate)."""
-    template = LetterTemplate.objects.filter(kind=notice.step).first()
-    if template is None:
-        raise CaseworkError(
-            f"There is no letter template for the {notice.get_step_display().lower()}: "
-            "an administrator must write one first."
-        )
+    heading, body = letter_words(notice.step)
     return _letter(
-        template.heading,
-        template.body,
+        heading,
+        body,
         letter_values(notice, previous_school),
         {
             "notice": notice,

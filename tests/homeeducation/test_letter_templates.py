@@ -161,18 +161,30 @@ def test_only_administrators_see_or_change_the_templates(
 
 @pytest.mark.django_db
 @pytest.mark.usefixtures("ehe_council", "frozen_clock")
-def test_a_missing_template_stops_the_notice_being_served(ehe_officer: User) -> None:
-    from rollcall.casework.services import CaseworkError
-
+def test_with_no_saved_template_the_standard_words_are_used(ehe_officer: User) -> None:
+    # A database emptied and not migrated again (a flushed test database, say) has no rows.
     record = _record_at_preliminary(ehe_officer)
     LetterTemplate.objects.filter(kind="informal_enquiry").delete()
-    with pytest.raises(CaseworkError, match="no letter template"):
-        services.notice_serve(
-            record=record,
-            actor=ehe_officer,
-            step=Step.INFORMAL_ENQUIRY,
-            served_on=dt.date(2026, 11, 16),
-            method="post",
-            reason="Please tell us.",
-        )
-    assert not SAONotice.objects.exists()
+    notice = services.notice_serve(
+        record=record,
+        actor=ehe_officer,
+        step=Step.INFORMAL_ENQUIRY,
+        served_on=dt.date(2026, 11, 16),
+        method="post",
+        reason="Please tell us.",
+    )
+    assert "Tomas Reyes&#x27;s education at home" in notice.letter_html
+    assert "You do not have to let us into your home." in notice.letter_html
+    assert SAONotice.objects.count() == 1
+
+
+def test_the_standard_words_are_the_seeded_ones_and_use_known_placeholders() -> None:
+    assert set(letters.DEFAULTS) == {kind for kind, _label in STEP_CHOICES}
+    for heading, body in letters.DEFAULTS.values():
+        assert letters.unknown_placeholders(heading + body) == []
+
+
+@pytest.mark.django_db
+def test_the_migration_seeded_the_standard_words() -> None:
+    seeded = {t.kind: (t.heading, t.body) for t in LetterTemplate.objects.all()}
+    assert seeded == dict(letters.DEFAULTS)
