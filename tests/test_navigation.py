@@ -78,6 +78,7 @@ HOME_EDUCATION = (("Home education", "homeeducation:list"),)
 ACTION_PLANS = (("Action plans", "actionplans:list"),)
 REPORTS = (("Reports", "reports:index"),)
 AUDIT = (("Audit", "audit:log"),)
+LETTERS = (("Letter templates", "homeeducation:letter-templates"),)
 
 
 def _user_with(*memberships: tuple[Role, str | None]) -> User:
@@ -145,11 +146,11 @@ USERS: dict[str, tuple[Callable[[], User], tuple[tuple[str, str], ...]]] = {
     ),
     "administrator": (
         lambda: _user_with((Role.ADMINISTRATOR, None)),
-        staff(duplicates=True) + ADMISSIONS + IMPORTS + ABSENCE + ACTION_PLANS + REPORTS + AUDIT,
+        staff(duplicates=True) + ADMISSIONS + IMPORTS + ABSENCE + ACTION_PLANS + REPORTS + AUDIT + LETTERS,
     ),
     "superuser with no membership": (
         _superuser,
-        staff(duplicates=True) + ADMISSIONS + IMPORTS + ABSENCE + ACTION_PLANS + REPORTS + AUDIT,
+        staff(duplicates=True) + ADMISSIONS + IMPORTS + ABSENCE + ACTION_PLANS + REPORTS + AUDIT + LETTERS,
     ),
     "report reader who is also an inclusion officer": (
         lambda: _user_with((Role.READER, None), (Role.OFFICER, Team.Kind.INCLUSION)),
@@ -210,7 +211,7 @@ def _everyone(user: object) -> bool:
 
 def test_every_registered_item_leads_to_a_page() -> None:
     discover()
-    assert len(menu.items()) == 7 + 2 + 20  # school, reader, staff (two Action plans, one shown)
+    assert len(menu.items()) == 7 + 2 + 21  # school, reader, staff (two Action plans, one shown)
     for item in menu.items():
         assert reverse(item.url_name).startswith("/")
 

@@ -13,6 +13,7 @@ EXCLUSION_PROVISION = "exclusion.provision"
 EXCLUSION_NO_PROVISION = "exclusion.no_provision"
 PENALTY_THRESHOLD = "penalty.threshold"
 PENALTY_DECIDED = "penalty.decided"
+PENALTY_REQUESTED = "penalty.requested"
 PENALTY_ISSUED = "penalty.issued"
 PENALTY_PAID = "penalty.paid"
 PENALTY_WITHDRAWN = "penalty.withdrawn"
@@ -28,6 +29,7 @@ events_words_register(
             "a penalty notice to consider"
         ),
         PENALTY_DECIDED: "Penalty-notice consideration decided: {decision}",
+        PENALTY_REQUESTED: "{school} asked the council to consider a penalty notice ({sessions} unauthorised sessions)",
         PENALTY_ISSUED: "Penalty notice {number} issued to {parent} on {issued_on}: £{amount} by {pay_by}",
         PENALTY_PAID: "Penalty notice payment of £{amount} on {paid_on}",
         PENALTY_WITHDRAWN: "Penalty notice withdrawn on {withdrawn_on}: {reason}",

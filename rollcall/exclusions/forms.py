@@ -10,6 +10,7 @@ from django import forms
 from rollcall.exclusions.models import Consideration
 from rollcall.exclusions.services import ExclusionFacts
 from rollcall.forms import DateField
+from rollcall.returns.claims import Pupil
 from rollcall.returns.forms import PupilDetailsForm
 from rollcall.rules.exclusions import ExclusionKind
 
@@ -149,3 +150,42 @@ class PaymentForm(forms.Form):
 class WithdrawForm(forms.Form):
     withdrawn_on = DateField(label="Date withdrawn", past_only=True)
     reason = _textarea("Grounds for withdrawing", "Give the grounds for withdrawing the notice")
+
+
+class PenaltyRequestForm(PupilDetailsForm):
+    """A school asks the council to consider a penalty notice for one of its pupils."""
+
+    # No address: the pupil is on the school's own roll.
+    address_line_1 = None  # type: ignore[assignment]
+    town = None  # type: ignore[assignment]
+    postcode = None  # type: ignore[assignment]
+    sessions = forms.IntegerField(
+        label="Unauthorised sessions missed this term",
+        min_value=1,
+        max_value=400,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "width": "3"}),
+        error_messages={
+            "required": "Enter the number of unauthorised sessions",
+            "invalid": "The number of unauthorised sessions must be a whole number, like 12",
+            "min_value": "The number of unauthorised sessions must be 1 or more",
+            "max_value": "The number of unauthorised sessions must be 400 or fewer",
+        },
+    )
+    support_offered = _textarea(
+        "What support has the school offered the family?",
+        "Say what support the school has offered the family",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        self._clean_typed_pupil(cleaned)
+        return cleaned
+
+    def typed_pupil(self) -> Pupil:
+        data = self.cleaned_data
+        return Pupil(
+            forename=" ".join(data["first_name"].split()),
+            surname=" ".join(data["last_name"].split()),
+            date_of_birth=data["date_of_birth"],
+            upn=data["upn"] or None,
+        )

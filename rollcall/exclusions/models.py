@@ -164,6 +164,16 @@ class Consideration(models.Model):
     requested_by_school = models.ForeignKey(
         "schools.School", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # A school's request for a notice through its portal (the council still decides). A
+    # consideration opened by a request, not the threshold, has reached_on and window_start the
+    # day the school asked and sessions the school's own count.
+    requested_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(null=True, blank=True)
+    school_request = models.TextField(
+        blank=True, help_text="What the school says: the absence and the support it has offered."
+    )
     decision = models.CharField(max_length=20, choices=Decision.choices, blank=True)
     reason = models.TextField(blank=True)
     decided_by = models.ForeignKey(

@@ -13,6 +13,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
 
 from rollcall import clock
 from rollcall.accounts.models import Team, User
@@ -21,8 +23,10 @@ from rollcall.casework.calendar import council_calendar
 from rollcall.casework.models import Case
 from rollcall.casework.services import CaseworkError, case_open, case_transition, tasks_complete
 from rollcall.exclusions.access import (
+    DECIDING_ROLES,
     OWNING_TEAM,
     can_decide_penalties,
+    can_notify,
     can_record_board,
     can_record_provision,
 )
@@ -33,10 +37,12 @@ from rollcall.exclusions.events import (
     PENALTY_DECIDED,
     PENALTY_ISSUED,
     PENALTY_PAID,
+    PENALTY_REQUESTED,
     PENALTY_WITHDRAWN,
 )
 from rollcall.exclusions.models import Consideration, EnforcementSettings, Exclusion, PenaltyNotice
 from rollcall.formats import long_date
+from rollcall.notify.services import message_send, team_members
 from rollcall.people.models import Child
 from rollcall.returns.claims import Pupil, Received, claim_kind_register, claim_receive
 from rollcall.returns.models import SchoolReturn
@@ -53,7 +59,7 @@ from rollcall.rules.exclusions import (
     validate_days,
 )
 from rollcall.rules.penalties import Decision, NoticeLimitReached, notice_terms
-from rollcall.schools.models import School
+from rollcall.schools.models import RollEntry, School
 
 SIXTH_DAY_TASK = "sixth_day_provision"
 
@@ -369,6 +375,102 @@ def consideration_decide(
         consideration.save(update_fields=["decision", "reason", "decided_by", "decided_at"])
         events.event_record(
             at=instant, verb=PENALTY_DECIDED, child=consideration.child_id, actor=actor, decision=chosen.label
+        )
+    return consideration
+
+
+# ---- a school asks for a penalty notice --------------------------------------------------------
+
+
+def pupil_on_roll(school: School, pupil: Pupil, today: dt.date) -> Child | None:
+    """The pupil on ``school``'s roll today who matches what the school typed: by UPN when given,
+    otherwise by names and date of birth (one match only). None when there is no such pupil."""
+    entries = RollEntry.objects.filter(school=school, on_roll_from__lte=today).filter(
+        Q(on_roll_to__isnull=True) | Q(on_roll_to__gte=today)
+    )
+    children = Child.objects.filter(pk__in=entries.values("child_id"))
+    if pupil.upn:
+        children = children.filter(upn=pupil.upn)
+    else:
+        children = children.filter(
+            legal_forename__iexact=pupil.forename.strip(),
+            legal_surname__iexact=pupil.surname.strip(),
+            date_of_birth=pupil.date_of_birth,
+        )
+    found = list(children[:2])
+    return found[0] if len(found) == 1 else None
+
+
+def penalty_request(
+    *,
+    school: School,
+    actor: User,
+    pupil: Pupil,
+    sessions: int,
+    support_offered: str,
+    at: dt.datetime | None = None,
+) -> Consideration:
+    """A school asks the council to consider a penalty notice for a pupil on its roll.
+
+    The council decides (consideration_decide), as for the threshold. The request joins this
+    term's consideration for the pupil if there is one, else opens one. Refused for a pupil not
+    on the school's roll, or once this term's consideration is decided.
+    """
+    if not can_notify(actor) or actor.school is None or actor.school.pk != school.pk:
+        raise CaseworkError("Only the pupil's school can ask for a penalty notice.")
+    if sessions < 1:
+        raise CaseworkError("Enter the number of unauthorised sessions, 1 or more")
+    if not support_offered.strip():
+        raise CaseworkError("Say what support the school has offered the family")
+    instant = at or clock.now()
+    today = clock.local_date(instant)
+    child = pupil_on_roll(school, pupil, today)
+    if child is None:
+        raise CaseworkError(
+            "No pupil on your school's roll matches these details: check the name, date of birth and UPN"
+        )
+    year, term = term_of(today)
+    note = support_offered.strip()
+    with transaction.atomic():
+        consideration, created = Consideration.objects.select_for_update().get_or_create(
+            child=child,
+            academic_year=year,
+            term=term.value,
+            defaults={
+                "reached_on": today,
+                "sessions": sessions,
+                "window_start": today,
+                "schools": [school.pk],
+                "created_at": instant,
+            },
+        )
+        if not created and consideration.decision:
+            raise CaseworkError(
+                "The council has already decided about this pupil this term: "
+                f"{consideration.get_decision_display()}. Contact the attendance team."
+            )
+        consideration.requested_by_school = school
+        consideration.requested_by = actor
+        consideration.requested_at = instant
+        consideration.school_request = note
+        consideration.save(
+            update_fields=["requested_by_school", "requested_by", "requested_at", "school_request"]
+        )
+        events.event_record(
+            at=instant,
+            verb=PENALTY_REQUESTED,
+            child=child.pk,
+            actor=actor,
+            school=school.name,
+            sessions=sessions,
+        )
+        message_send(
+            recipients=team_members(owning_team(), DECIDING_ROLES),
+            subject="A school asks for a penalty notice to be considered",
+            body=f"{school.name} asks the council to consider a penalty notice. Record a decision.",
+            url=reverse("exclusions:consideration", args=[consideration.pk]),
+            key=f"penalty-request:{consideration.pk}:{instant.isoformat()}",
+            at=instant,
         )
     return consideration
 

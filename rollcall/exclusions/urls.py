@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.exclusion_list, name="exclusions"),
     path("new/", views.exclusion_new, name="exclusion-new"),
     path("<int:pk>/", views.exclusion_detail, name="exclusion"),
+    path("penalty-notices/ask/", views.penalty_request_new, name="penalty-request"),
     path("penalty-notices/", views.consideration_list, name="considerations"),
     path("penalty-notices/<int:pk>/", views.consideration_detail, name="consideration"),
 ]

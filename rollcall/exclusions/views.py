@@ -34,6 +34,7 @@ from rollcall.exclusions.forms import (
     ExclusionForm,
     NoticeForm,
     PaymentForm,
+    PenaltyRequestForm,
     ProvisionForm,
     WithdrawForm,
 )
@@ -164,6 +165,33 @@ def exclusion_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # ---- penalty notices ----------------------------------------------------------------------------
 
 
+def penalty_request_new(request: HttpRequest) -> HttpResponse:
+    """A school asks the council to consider a penalty notice; the council decides."""
+    user = signed_in_user(request)
+    if not can_notify(user) or user.school is None:
+        raise PermissionDenied("Only a school can ask the council to consider a penalty notice.")
+    form = PenaltyRequestForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.penalty_request(
+                school=user.school,
+                actor=user,
+                pupil=form.typed_pupil(),
+                sessions=form.cleaned_data["sessions"],
+                support_offered=form.cleaned_data["support_offered"],
+            )
+        except CaseworkError as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, "The council has your request. Its attendance team will decide.")
+            return redirect("exclusions:exclusions")
+    return render(
+        request,
+        "exclusions/penalty_request_form.html",
+        {"page_title": "Ask the council to consider a penalty notice", "form": form, "school": user.school},
+    )
+
+
 def consideration_list(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     if not can_decide_penalties(user):
@@ -196,7 +224,10 @@ def consideration_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_decide_penalties(user):
         raise PermissionDenied("Only the Access to Education team decides penalty notices.")
     consideration = (
-        considerations_visible_to(user).select_related("child", "decided_by").filter(pk=pk).first()
+        considerations_visible_to(user)
+        .select_related("child", "decided_by", "requested_by_school")
+        .filter(pk=pk)
+        .first()
     )
     if consideration is None:
         raise Http404("No such consideration")

@@ -44,3 +44,8 @@ def can_refer_for_prosecution(user: User) -> bool:
 def records_visible_to(user: User) -> QuerySet[EHERecord]:
     """Every record this user may see: lists, exports and the register use this."""
     return EHERecord.objects.filter(case__in=cases_visible_to(user))
+
+
+def can_edit_letter_templates(user: User) -> bool:
+    """The attendance order route's letter templates: administrators only."""
+    return user.is_authenticated and not user.is_school_user and user.is_administrator

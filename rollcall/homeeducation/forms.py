@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 
 from rollcall.forms import DateField
+from rollcall.homeeducation import letters
 from rollcall.homeeducation.models import EHEContact, EHEEvidence, EHERecord, SAONotice
 from rollcall.homeeducation.services import EducationFacts, NotificationFacts
 from rollcall.returns.forms import PupilDetailsForm
@@ -68,6 +69,13 @@ class EducationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
+    reason = forms.ChoiceField(
+        label="The parent's main reason for home education (optional)",
+        required=False,
+        choices=EHERecord.Reason.choices,
+        help_text="Only if the parent chose to say. Parents do not have to give a reason.",
+    )
+
     def facts(self) -> EducationFacts:
         d = self.cleaned_data
         return EducationFacts(
@@ -75,6 +83,7 @@ class EducationForm(forms.Form):
             educated_by=d.get("educated_by", ""),
             hours_per_week=d.get("hours_per_week"),
             where=d.get("where", ""),
+            reason=d.get("reason", "") or "",
         )
 
 
@@ -139,7 +148,7 @@ class NoticeForm(forms.Form):
     schools_named = forms.CharField(
         label="School named, and any alternatives",
         required=False,
-        help_text="Needed for a notice of intention and an order.",
+        help_text="Needed for a notice of intention, an order and an amendment of the order.",
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -275,3 +284,32 @@ class NotificationDecisionForm(forms.Form):
         "Select whether to register the child or refuse the notification",
     )
     note = _text("How did you check the details?", "Say how you checked the details", rows=3)
+
+
+class LetterTemplateForm(forms.Form):
+    """An administrator's words for one letter (plain text with placeholders, never template code)."""
+
+    heading = forms.CharField(
+        label="Heading",
+        max_length=200,
+        error_messages={
+            "required": "Enter the heading",
+            "max_length": "The heading must be 200 characters or fewer",
+        },
+    )
+    body = forms.CharField(
+        label="The words of the letter",
+        help_text="Leave a blank line between paragraphs. Start a line with ## for a heading. "
+        "Put ** either side of words to make them bold. Use the placeholders listed below.",
+        widget=forms.Textarea(attrs={"rows": 18}),
+        error_messages={"required": "Enter the words of the letter"},
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for name in ("heading", "body"):
+            unknown = letters.unknown_placeholders(cleaned.get(name, ""))
+            if unknown:
+                listed = ", ".join("{" + u + "}" for u in unknown)
+                self.add_error(name, f"Roll Call does not know {listed}: use only the placeholders listed")
+        return cleaned

@@ -80,6 +80,22 @@ class EHERecord(models.Model):
         REMOVAL = "removal", "School's removal notice: parent's written notice (ground (f))"
         PARENT = "parent", "Parent's notification"
 
+    class Reason(models.TextChoices):
+        # The categories of the DfE's elective home education collection (to confirm against
+        # its current guide); the parent's main reason, where they chose to give one.
+        NOT_KNOWN = "", "Not known or not given"
+        PHILOSOPHICAL = "philosophical", "Philosophical or preferential reasons"
+        LIFESTYLE = "lifestyle", "Lifestyle choice"
+        MENTAL_HEALTH = "mental_health", "Mental health"
+        PHYSICAL_HEALTH = "physical_health", "Physical health"
+        DISSATISFIED = "dissatisfied", "Dissatisfaction with the school"
+        SEND = "send", "Special educational needs not met"
+        BULLYING = "bullying", "Bullying"
+        RELIGIOUS = "religious", "Religious or cultural reasons"
+        NO_PREFERENCE = "no_preference", "Did not get a preferred school"
+        AVOID_EXCLUSION = "avoid_exclusion", "To avoid an exclusion"
+        OTHER = "other", "Other"
+
     class Consent(models.TextChoices):
         NOT_NEEDED = "", "Not needed"
         SPECIAL_SCHOOL = "special_school", "Special school place arranged by the council"
@@ -111,6 +127,13 @@ class EHERecord(models.Model):
         help_text="The school the child left, if any.",
     )
     parents = models.TextField(blank=True, help_text="Names, addresses and how to reach each parent.")
+    reason = models.CharField(
+        max_length=20,
+        choices=Reason.choices,
+        blank=True,
+        default="",
+        help_text="The parent's main reason for home education, if they gave one (never required).",
+    )
     educated_by = models.TextField(
         blank=True, help_text="Who provides the education (parents, tutors, online)."
     )
@@ -228,6 +251,7 @@ STEP_CHOICES = [
     (Step.PRELIMINARY_NOTICE.value, "Preliminary notice (s.437(1))"),
     (Step.NOTICE_OF_INTENTION.value, "Notice of intention (s.438)"),
     (Step.ORDER.value, "School attendance order (s.437(3))"),
+    (Step.AMENDMENT.value, "Amended school attendance order (s.440)"),
 ]
 
 
@@ -256,7 +280,12 @@ class SAONotice(models.Model):
 
     class Meta:
         ordering = ["served_on", "pk"]
-        constraints = [models.UniqueConstraint(fields=["case", "step"], name="one_notice_per_step")]
+        constraints = [
+            # An order may be amended more than once (each time the parents obtain a place).
+            models.UniqueConstraint(
+                fields=["case", "step"], name="one_notice_per_step", condition=~Q(step="amendment")
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_step_display()} served {self.served_on}"
@@ -315,3 +344,29 @@ class ParentNotification(models.Model):
     @property
     def reference(self) -> str:
         return f"EHN-{self.pk:06d}"
+
+
+class LetterTemplate(models.Model):
+    """The text of one kind of letter on the attendance order route, as administrators edit it.
+
+    Plain text with named placeholders (rollcall/homeeducation/letters.py), never template code.
+    The address, date and sign-off around it are the same for every letter. A served letter is
+    kept as it was served (SAONotice.letter_html): editing a template changes later letters only.
+    """
+
+    kind = models.CharField(max_length=30, choices=STEP_CHOICES, unique=True)
+    heading = models.CharField(max_length=200)
+    body = models.TextField(
+        help_text="Paragraphs separated by a blank line; '## ' starts a heading; **bold**; {placeholders}."
+    )
+    updated_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["kind"]
+
+    def __str__(self) -> str:
+        return f"Letter template: {self.get_kind_display()}"

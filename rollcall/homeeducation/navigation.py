@@ -2,7 +2,7 @@
 
 from rollcall.accounts.access import sees_staff_menu
 from rollcall.accounts.models import User
-from rollcall.homeeducation.access import can_open_record
+from rollcall.homeeducation.access import can_edit_letter_templates, can_open_record
 from rollcall.navigation import MenuItem, register
 
 
@@ -11,3 +11,4 @@ def _shown(user: User) -> bool:
 
 
 register(MenuItem(415, "Home education", "homeeducation:list", _shown))
+register(MenuItem(445, "Letter templates", "homeeducation:letter-templates", can_edit_letter_templates))

@@ -17,6 +17,7 @@ from django.conf import settings as django_settings
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 
 from rollcall import clock
 from rollcall.accounts.models import Team, User
@@ -33,7 +34,13 @@ from rollcall.casework.services import (
     task_create,
     tasks_complete,
 )
-from rollcall.homeeducation.access import can_open_record, can_refer_for_prosecution
+from rollcall.formats import long_date
+from rollcall.homeeducation import letters
+from rollcall.homeeducation.access import (
+    can_edit_letter_templates,
+    can_open_record,
+    can_refer_for_prosecution,
+)
 from rollcall.homeeducation.events import (
     EHE_CONSENT,
     EHE_CONTACT,
@@ -50,6 +57,7 @@ from rollcall.homeeducation.models import (
     EHEEvidence,
     EHERecord,
     EHESettings,
+    LetterTemplate,
     ParentNotification,
     SAONotice,
 )
@@ -146,6 +154,8 @@ class EducationFacts:
     educated_by: str = ""
     hours_per_week: Decimal | None = None
     where: str = ""
+    reason: str = ""
+    """The parent's main reason (EHERecord.Reason), if they gave one."""
 
 
 def record_open(
@@ -212,6 +222,7 @@ def record_open(
             educated_by=facts.educated_by.strip(),
             hours_per_week=facts.hours_per_week,
             where=facts.where.strip(),
+            reason=facts.reason,
             consent_needed=consent.value if consent is not None else "",
             next_review_on=tasks[0][2],
             created_at=instant,
@@ -376,7 +387,8 @@ def education_update(
         record.educated_by = facts.educated_by.strip()
         record.hours_per_week = facts.hours_per_week
         record.where = facts.where.strip()
-        record.save(update_fields=["parents", "educated_by", "hours_per_week", "where"])
+        record.reason = facts.reason
+        record.save(update_fields=["parents", "educated_by", "hours_per_week", "where", "reason"])
         events.event_record(at=instant, verb=EHE_EDUCATION, child=record.child_id, case=case, actor=actor)
     return record
 
@@ -490,6 +502,8 @@ _STEPS: dict[Step, tuple[str, str | None, tuple[str, ...]]] = {
     Step.PRELIMINARY_NOTICE: ("informal", "preliminary", ("informal_enquiry", "serve_preliminary")),
     Step.NOTICE_OF_INTENTION: ("preliminary", "intention", ("serve_intention",)),
     Step.ORDER: ("intention", "order", ("serve_order",)),
+    # s.440: the order stays in force, naming the school where the parents obtained a place.
+    Step.AMENDMENT: ("order", None, ("order_complied", "amendment_complied")),
 }
 
 
@@ -510,6 +524,12 @@ def _next_task(
         )
     if step is Step.NOTICE_OF_INTENTION:
         return ("serve_order", "Serve the school attendance order", order_serve_due(calendar, deadline, t))
+    if step is Step.AMENDMENT:
+        return (
+            "amendment_complied",
+            "Check the child is registered at the school the amended order names",
+            deadline,
+        )
     return (
         "order_complied",
         "Check the child is registered at the named school",
@@ -549,9 +569,17 @@ def notice_serve(
         raise CaseworkError("The date of service must be today or in the past")
     if not reason.strip():
         raise CaseworkError("Enter the reason, as the letter will give it")
-    if step in (Step.NOTICE_OF_INTENTION, Step.ORDER) and not schools_named.strip():
+    if step in (Step.NOTICE_OF_INTENTION, Step.ORDER, Step.AMENDMENT) and not schools_named.strip():
         raise CaseworkError("Name the school (and any alternatives)")
     previous = SAONotice.objects.filter(case=order_case).order_by("-served_on", "-pk").first()
+    named_before = (
+        SAONotice.objects.filter(case=order_case, step__in=(Step.ORDER.value, Step.AMENDMENT.value))
+        .order_by("-served_on", "-pk")
+        .values_list("schools_named", flat=True)
+        .first()
+    )
+    if step is Step.AMENDMENT and previous is not None and served_on < previous.served_on:
+        raise CaseworkError("The amendment cannot be dated before the order it amends")
     if (
         step in (Step.NOTICE_OF_INTENTION, Step.ORDER)
         and previous is not None
@@ -577,18 +605,20 @@ def notice_serve(
         served_by=actor,
         recorded_at=instant,
     )
-    notice.letter_html = letter_render(notice)
+    notice.letter_html = letter_render(notice, previous_school=named_before or "")
     with transaction.atomic():
         notice.save()
         tasks_complete(case=order_case, codes=done_codes, actor=actor, at=instant)
         code, title, due = _next_task(step, calendar, deadline, t)
+        # An order may be amended more than once: each amendment has its own check.
+        suffix = f":{notice.pk}" if step is Step.AMENDMENT else ""
         task_create(
             case=order_case,
             code=code,
             title=title,
             due=due,
             assignee=order_case.owner or actor,
-            key=f"sao:{order_case.pk}:{code}",
+            key=f"sao:{order_case.pk}:{code}{suffix}",
             at=instant,
         )
         if target is not None:
@@ -623,7 +653,9 @@ def prosecution_refer(
         raise CaseworkError("Record why an education supervision order was not enough (s.447)")
     instant = at or clock.now()
     with transaction.atomic():
-        tasks_complete(case=order_case, codes=["order_complied"], actor=actor, at=instant)
+        tasks_complete(
+            case=order_case, codes=["order_complied", "amendment_complied"], actor=actor, at=instant
+        )
         task_create(
             case=order_case,
             code="prosecution",
@@ -645,20 +677,111 @@ def prosecution_refer(
     return order_case
 
 
-def letter_render(notice: SAONotice) -> str:
-    """The letter for a notice, from its template (homeeducation/letters/<step>.html)."""
+def letter_values(notice: SAONotice, previous_school: str = "") -> dict[str, str]:
+    """What a letter's placeholders are filled with (rollcall/homeeducation/letters.py)."""
     child = notice.record.child
+    return {
+        "child_name": child.full_name,
+        "date_of_birth": long_date(child.date_of_birth),
+        "served_on": long_date(notice.served_on),
+        "period_end": long_date(notice.period_end),
+        "earliest_next": long_date(earliest_next_step(notice.period_end)),
+        "reason": notice.reason,
+        "schools_named": notice.schools_named,
+        "previous_school": previous_school,
+        "council_name": django_settings.COUNCIL_NAME,
+        "reference": notice.case.reference,
+    }
+
+
+def _letter(heading: str, body: str, values: dict[str, str], context: dict[str, object]) -> str:
     return render_to_string(
-        f"homeeducation/letters/{notice.step}.html",
+        "homeeducation/letters/letter.html",
         {
-            "notice": notice,
-            "child": child,
-            "record": notice.record,
+            **context,
             "council_name": django_settings.COUNCIL_NAME,
-            "officer": notice.served_by,
-            "earliest_next": earliest_next_step(notice.period_end),
+            # Escaped by letters.render_*: only the template's own **bold** and headings are markup.
+            "heading": mark_safe(letters.render_inline(heading, values)),  # noqa: S308
+            "body": mark_safe(letters.render_body(body, values)),  # noqa: S308
         },
     )
+
+
+def letter_words(kind: str) -> tuple[str, str]:
+    """The heading and words for a kind of letter: the administrators' own if saved, else Roll
+    Call's standard words (letters.DEFAULTS, the same the data migration seeds)."""
+    template = LetterTemplate.objects.filter(kind=kind).first()
+    if template is not None:
+        return template.heading, template.body
+    return letters.DEFAULTS[kind]
+
+
+def letter_render(notice: SAONotice, previous_school: str = "") -> str:
+    """The letter for a notice, from the administrators' template for its step (LetterTemplate)."""
+    heading, body = letter_words(notice.step)
+    return _letter(
+        heading,
+        body,
+        letter_values(notice, previous_school),
+        {
+            "notice": notice,
+            "child": notice.record.child,
+            "record": notice.record,
+            "officer": notice.served_by,
+        },
+    )
+
+
+# Invented values for the administrators' preview: no real child's details.
+PREVIEW_VALUES: dict[str, str] = {
+    "child_name": "Sam Example",
+    "date_of_birth": "4 May 2015",
+    "served_on": "2 November 2026",
+    "period_end": "16 November 2026",
+    "earliest_next": "17 November 2026",
+    "reason": "We have had no reply to our letter of 5 October 2026.",
+    "schools_named": "Example Primary School\nAlternative: Sample Church of England Primary School",
+    "previous_school": "Example Primary School",
+    "council_name": "Example Council",
+    "reference": "SAO-000000",
+}
+
+
+def letter_preview(*, heading: str, body: str, actor: User) -> str:
+    """The letter as ``heading`` and ``body`` would write it, filled with invented values."""
+    return _letter(
+        heading,
+        body,
+        PREVIEW_VALUES,
+        {"notice": None, "child": None, "record": None, "officer": actor},
+    )
+
+
+def letter_template_update(
+    *, kind: str, heading: str, body: str, actor: User, at: dt.datetime | None = None
+) -> LetterTemplate:
+    """An administrator changes a letter's words. Later letters use them; served ones stay as served."""
+    if not can_edit_letter_templates(actor):
+        raise CaseworkError("Only an administrator can change the letter templates.")
+    if kind not in dict(STEP_CHOICES):
+        raise CaseworkError("There is no such letter.")
+    unknown = letters.unknown_placeholders(heading + "\n" + body)
+    if unknown:
+        names = ", ".join("{" + name + "}" for name in unknown)
+        raise CaseworkError(f"Roll Call does not know {names}: use only the placeholders listed")
+    if not heading.strip() or not body.strip():
+        raise CaseworkError("Enter the heading and the words of the letter")
+    instant = at or clock.now()
+    with transaction.atomic():
+        template, _created = LetterTemplate.objects.select_for_update().get_or_create(
+            kind=kind, defaults={"heading": heading.strip(), "body": body.strip()}
+        )
+        template.heading = heading.strip()
+        template.body = body.strip()
+        template.updated_by = actor
+        template.updated_at = instant
+        template.save()
+    return template
 
 
 # ---- a parent's own notification (the public form) ---------------------------------------------

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from rollcall.homeeducation import views
+from rollcall.homeeducation import letter_views, views
 
 app_name = "homeeducation"
 urlpatterns = [
@@ -18,9 +18,12 @@ urlpatterns = [
     path("letters/<int:pk>/", views.letter, name="letter"),
     path("letters/<int:pk>.pdf", views.letter_pdf, name="letter-pdf"),
     path("letters/<int:pk>/post/", views.letter_post, name="letter-post"),
+    path("letter-templates/", letter_views.letter_template_list, name="letter-templates"),
+    path("letter-templates/<str:kind>/", letter_views.letter_template_edit, name="letter-template"),
     path("tell-us/", views.notify_public, name="notify"),
     path("register/", views.register_page, name="register"),
     path("register.csv", views.register_csv, name="register-csv"),
+    path("register.xlsx", views.register_xlsx, name="register-xlsx"),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/<int:pk>/", views.notification_detail, name="notification"),
 ]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 
-from rollcall.reports import access, documents, figures
+from rollcall.reports import access, areas, documents, figures
 from rollcall.reports.documents import ReportDocument
 from rollcall.rules.reporting import Period, PeriodKind, last_complete, period_containing, recent
 
@@ -66,11 +66,13 @@ def _required(period: Period | None) -> Period:
 
 def _monthly(period: Period | None, today: dt.date, teams: Teams) -> ReportDocument:
     found = figures.monthly_figures(_required(period), today=today, teams=teams)
-    return documents.monthly_document(found, scope_note=_scope_note(teams))
+    document = documents.monthly_document(found, scope_note=_scope_note(teams))
+    return areas.with_area_tables(document, _required(period))
 
 
 def _quarterly(period: Period | None, today: dt.date, teams: Teams) -> ReportDocument:
-    return documents.quarterly_document(figures.quarterly_figures(_required(period), today=today))
+    document = documents.quarterly_document(figures.quarterly_figures(_required(period), today=today))
+    return areas.with_area_tables(document, _required(period))
 
 
 def _exceptions(period: Period | None, today: dt.date, teams: Teams) -> ReportDocument:
@@ -93,7 +95,8 @@ def _waiting(period: Period | None, today: dt.date, teams: Teams) -> ReportDocum
 
 
 def _hub(period: Period | None, today: dt.date, teams: Teams) -> ReportDocument:
-    return documents.hub_profile_document(figures.hub_profile_figures(_required(period), today=today))
+    document = documents.hub_profile_document(figures.hub_profile_figures(_required(period), today=today))
+    return areas.with_area_tables(document, _required(period), hub=True)
 
 
 def _dashboard(period: Period | None, today: dt.date, teams: Teams) -> ReportDocument:

@@ -184,6 +184,8 @@ class Step(enum.StrEnum):
     PRELIMINARY_NOTICE = "preliminary_notice"
     NOTICE_OF_INTENTION = "notice_of_intention"
     ORDER = "order"
+    AMENDMENT = "amendment"
+    """s.440: the order amended to name the school where the parents obtained a place."""
 
 
 def step_deadline(
@@ -195,7 +197,9 @@ def step_deadline(
     - preliminary notice: the end of the period to satisfy the council (calendar days, s.437(2));
     - notice of intention: the end of the parents' choice period (calendar days, s.438);
     - order: the date by which the council should serve it, counted from the day it was decided
-      (school days after the choice period; ``served_on`` is the choice period's last day).
+      (school days after the choice period; ``served_on`` is the choice period's last day);
+    - amendment (s.440): the date by which the council checks the child is registered at the
+      school the amended order names (no period in law; the same school days as serving an order).
     """
     if step is Step.INFORMAL_ENQUIRY:
         return informal_enquiry_reply_due(calendar, served_on, t)
@@ -203,6 +207,8 @@ def step_deadline(
         return preliminary_notice_period_end(served_on, t)
     if step is Step.NOTICE_OF_INTENTION:
         return choice_period_end(served_on, t)
+    if step is Step.AMENDMENT:
+        return calendar.add_school_days(served_on, t.serve_order_school_days)
     return order_serve_due(calendar, served_on, t)
 
 

@@ -210,6 +210,11 @@ TIMELINE: list[tuple[str, dict[str, Any], str]] = [
         "Penalty-notice consideration decided: Notice to improve",
     ),
     (
+        "penalty.requested",
+        {"school": "Hill School", "sessions": 12},
+        "Hill School asked the council to consider a penalty notice (12 unauthorised sessions)",
+    ),
+    (
         "penalty.issued",
         {
             "number": 1,

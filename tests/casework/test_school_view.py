@@ -379,6 +379,7 @@ DOWNLOADS = {
     # Home education: the register (EHE team) and attendance order letters (the case's team);
     # a school user is refused both (below, and tests/homeeducation/test_views.py).
     "homeeducation:register-csv",
+    "homeeducation:register-xlsx",
     "homeeducation:letter-pdf",
 }
 # Pages that answer a download with ?format=xlsx.
@@ -434,6 +435,7 @@ def test_no_download_with_children_in_it_is_open_to_a_school_user(
     urls = [reverse(name) for name in ("admissions:checkoff_csv", "admissions:checkoff_xlsx")]
     urls += [reverse("actionplans:scrutiny-xlsx"), reverse("actionplans:scrutiny-pdf")]
     urls += [reverse("health:referral-pdf", args=[referral.pk]), reverse("homeeducation:register-csv")]
+    urls += [reverse("homeeducation:register-xlsx")]
     urls += [f"{reverse(name)}?format=xlsx" for name in FORMAT_DOWNLOADS]
     for slug in REPORTS:
         urls += [

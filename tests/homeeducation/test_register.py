@@ -9,6 +9,7 @@ import io
 import pytest
 from django.test import Client, override_settings
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from rollcall.accounts.models import User
 from rollcall.audit.models import RecordView
@@ -37,6 +38,7 @@ def test_the_register_is_off_by_default(client: Client, ehe_officer: User) -> No
     client.force_login(ehe_officer)
     assert client.get(reverse("homeeducation:register")).status_code == 404
     assert client.get(reverse("homeeducation:register-csv")).status_code == 404
+    assert client.get(reverse("homeeducation:register-xlsx")).status_code == 404
 
 
 @ON
@@ -76,6 +78,25 @@ def test_the_csv_extract_has_the_register_and_cannot_run_formulas(client: Client
     assert rows[1][1] == "Ava Ng"
     assert rows[1][7].startswith("'=")
     assert RecordView.objects.filter(child=record.child, what__contains="CSV").count() == 1
+
+
+@ON
+def test_the_xlsx_extract_has_the_same_rows_as_text_never_formulas(client: Client, ehe_officer: User) -> None:
+    record = registered(ehe_officer, "Ava")
+    client.force_login(ehe_officer)
+    response = client.get(reverse("homeeducation:register-xlsx"))
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet is not None
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("Reference", "Child's name", "Date of birth")
+    assert rows[1][0] == record.case.reference
+    assert rows[1][1] == "Ava Ng"
+    assert rows[1][2].date() == record.child.date_of_birth  # a date cell, not text
+    # Stored as a string cell: the spreadsheet shows it and never runs it.
+    assert rows[1][7] == "=cmd|' /C calc'!A0"
+    assert sheet.cell(row=2, column=8).data_type == "s"
+    assert RecordView.objects.filter(child=record.child, what__contains="XLSX").count() == 1
 
 
 @ON

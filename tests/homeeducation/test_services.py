@@ -319,3 +319,75 @@ def test_an_officer_revokes_the_order_by_closing_with_the_outcome(ehe_officer: U
     )
     order.refresh_from_db()
     assert order.outcome == "revoked"
+
+
+# ---- s.440: amending the order ---------------------------------------------------------------------
+
+
+def test_amending_the_order_names_the_new_school_keeps_the_order_in_force_and_sets_its_check(
+    ehe_officer: User,
+) -> None:
+    record = order_route(ehe_officer)
+    order = serve_to_order(record, ehe_officer)
+    with pytest.raises(CaseworkError, match="Name the school"):
+        services.notice_serve(
+            record=record, actor=ehe_officer, step=Step.AMENDMENT, served_on=TODAY, method="post", reason="x"
+        )
+    with pytest.raises(CaseworkError, match="before the order"):
+        services.notice_serve(
+            record=record,
+            actor=ehe_officer,
+            step=Step.AMENDMENT,
+            served_on=dt.date(2026, 10, 30),
+            method="post",
+            reason="Place obtained",
+            schools_named="Hilltop Academy",
+        )
+    amended = services.notice_serve(
+        record=record,
+        actor=ehe_officer,
+        step=Step.AMENDMENT,
+        served_on=dt.date(2026, 11, 2),
+        method="post",
+        reason="The parents obtained a place at Hilltop Academy.",
+        schools_named="Hilltop Academy",
+    )
+    order.refresh_from_db()
+    assert order.status == "order"
+    # 10 school days from Monday 2 November 2026.
+    assert amended.period_end == dt.date(2026, 11, 16)
+    assert "Northmoor Academy" in amended.letter_html  # the school named before
+    assert "Hilltop Academy" in amended.letter_html
+    assert "section 440" in amended.letter_html
+    open_tasks = set(Task.objects.filter(case=order, status=Task.Status.OPEN).values_list("code", "due"))
+    assert open_tasks == {("amendment_complied", dt.date(2026, 11, 16))}
+
+    # A second place, a second amendment: allowed, with its own check, naming the last school.
+    again = services.notice_serve(
+        record=record,
+        actor=ehe_officer,
+        step=Step.AMENDMENT,
+        served_on=TODAY,
+        method="hand",
+        reason="A place at Riverside School instead.",
+        schools_named="Riverside School",
+    )
+    assert "Hilltop Academy" in again.letter_html
+    assert SAONotice.objects.filter(case=order, step="amendment").count() == 2
+    assert list(Task.objects.filter(case=order, status=Task.Status.OPEN).values_list("code", flat=True)) == [
+        "amendment_complied"
+    ]
+
+
+def test_an_order_not_yet_served_cannot_be_amended(ehe_officer: User) -> None:
+    record = order_route(ehe_officer)
+    with pytest.raises(CaseworkError, match="cannot be served now"):
+        services.notice_serve(
+            record=record,
+            actor=ehe_officer,
+            step=Step.AMENDMENT,
+            served_on=TODAY,
+            method="post",
+            reason="Place obtained",
+            schools_named="Hilltop Academy",
+        )

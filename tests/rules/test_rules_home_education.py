@@ -202,6 +202,10 @@ def test_the_informal_enquiry_reply_is_due_fifteen_school_days_on() -> None:
         (Step.PRELIMINARY_NOTICE, date(2026, 10, 23), date(2026, 11, 6)),
         (Step.NOTICE_OF_INTENTION, date(2026, 12, 24), date(2027, 1, 7)),
         (Step.ORDER, date(2026, 10, 23), date(2026, 11, 13)),
+        # s.440 amendment: 10 school days to check the new school has registered the child;
+        # served the Friday before half-term, the week of half-term does not count.
+        (Step.AMENDMENT, date(2026, 10, 23), date(2026, 11, 13)),
+        (Step.AMENDMENT, date(2026, 11, 2), date(2026, 11, 16)),
     ],
 )
 def test_each_step_has_its_deadline_in_the_units_the_law_uses(step: Step, served: date, due: date) -> None:
