@@ -78,6 +78,8 @@ HOME_EDUCATION = (("Home education", "homeeducation:list"),)
 ACTION_PLANS = (("Action plans", "actionplans:list"),)
 REPORTS = (("Reports", "reports:index"),)
 AUDIT = (("Audit", "audit:log"),)
+TRANSFERS = (("Transfers between councils", "transfers:list"),)
+PARTNERS = (("Partner councils", "transfers:partners"),)
 
 
 def _user_with(*memberships: tuple[Role, str | None]) -> User:
@@ -105,11 +107,11 @@ USERS: dict[str, tuple[Callable[[], User], tuple[tuple[str, str], ...]]] = {
     ),
     "inclusion officer": (
         lambda: _user_with((Role.OFFICER, Team.Kind.INCLUSION)),
-        staff(returns=True) + IMPORTS + ABSENCE + ACTION_PLANS + REPORTS,
+        staff(returns=True) + TRANSFERS + IMPORTS + ABSENCE + ACTION_PLANS + REPORTS,
     ),
     "inclusion manager": (
         lambda: _user_with((Role.MANAGER, Team.Kind.INCLUSION)),
-        staff(duplicates=True, returns=True) + IMPORTS + ABSENCE + ACTION_PLANS + REPORTS,
+        staff(duplicates=True, returns=True) + TRANSFERS + IMPORTS + ABSENCE + ACTION_PLANS + REPORTS,
     ),
     "access to education officer": (
         lambda: _user_with((Role.OFFICER, Team.Kind.ACCESS)),
@@ -126,6 +128,7 @@ USERS: dict[str, tuple[Callable[[], User], tuple[tuple[str, str], ...]]] = {
     "head of service": (
         lambda: _user_with((Role.HEAD_OF_SERVICE, Team.Kind.HEADS)),
         staff(returns=True)
+        + TRANSFERS
         + ADMISSIONS
         + ABSENCE
         + ILLNESS
@@ -145,15 +148,15 @@ USERS: dict[str, tuple[Callable[[], User], tuple[tuple[str, str], ...]]] = {
     ),
     "administrator": (
         lambda: _user_with((Role.ADMINISTRATOR, None)),
-        staff(duplicates=True) + ADMISSIONS + IMPORTS + ABSENCE + ACTION_PLANS + REPORTS + AUDIT,
+        staff(duplicates=True) + ADMISSIONS + IMPORTS + ABSENCE + ACTION_PLANS + REPORTS + PARTNERS + AUDIT,
     ),
     "superuser with no membership": (
         _superuser,
-        staff(duplicates=True) + ADMISSIONS + IMPORTS + ABSENCE + ACTION_PLANS + REPORTS + AUDIT,
+        staff(duplicates=True) + ADMISSIONS + IMPORTS + ABSENCE + ACTION_PLANS + REPORTS + PARTNERS + AUDIT,
     ),
     "report reader who is also an inclusion officer": (
         lambda: _user_with((Role.READER, None), (Role.OFFICER, Team.Kind.INCLUSION)),
-        staff(returns=True) + IMPORTS + ABSENCE + ACTION_PLANS + REPORTS,
+        staff(returns=True) + TRANSFERS + IMPORTS + ABSENCE + ACTION_PLANS + REPORTS,
     ),
     "report reader whose membership names a team": (
         lambda: _user_with((Role.READER, Team.Kind.INCLUSION)),
@@ -210,7 +213,7 @@ def _everyone(user: object) -> bool:
 
 def test_every_registered_item_leads_to_a_page() -> None:
     discover()
-    assert len(menu.items()) == 7 + 2 + 20  # school, reader, staff (two Action plans, one shown)
+    assert len(menu.items()) == 7 + 2 + 22  # school, reader, staff (two Action plans, one shown)
     for item in menu.items():
         assert reverse(item.url_name).startswith("/")
 

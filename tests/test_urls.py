@@ -22,10 +22,18 @@ ALLOW_ANONYMOUS = {
     "operations:metrics",
     # A parent tells the council they educate their child at home (no account needed).
     "homeeducation:notify",
+    # A partner council's signed transfer or acknowledgement (rollcall/transfers/api.py): no user
+    # signs in, the Ed25519 signature of the body proves the sender (tests/transfers/).
+    "api:transfer-messages",
 }
 # What those answer an anonymous visitor: /readyz is 503 until a worker and a sweep have run;
 # /metrics is 404 to anyone without its token or a listed address.
-ANONYMOUS_STATUS = {"operations:readyz": {200, 503}, "operations:metrics": {404}}
+ANONYMOUS_STATUS = {
+    "operations:readyz": {200, 503},
+    "operations:metrics": {404},
+    # Only POST, and only signed: a GET is refused whoever asks.
+    "api:transfer-messages": {405},
+}
 
 
 def _walk(
