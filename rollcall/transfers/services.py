@@ -367,15 +367,17 @@ def message_receive(*, body: bytes, council: str, signature: str, at: dt.datetim
     )
     if problem is not None:
         raise MessageRefused(problem, status=409 if seen else 403)
+    # The message id is spent once the message is believed, in its own transaction, whatever its
+    # contents then do: a sender builds a new message (new id, new time) for every attempt.
+    try:
+        with transaction.atomic():
+            ReceivedMessage.objects.create(
+                partner=partner, message_id=envelope.message_id, kind=envelope.kind, received_at=now
+            )
+    except IntegrityError:
+        # The same message arriving twice at once: the unique constraint lets one through.
+        raise MessageRefused("This message has been received before: a replay is refused", 409) from None
     with transaction.atomic():
-        try:
-            with transaction.atomic():
-                ReceivedMessage.objects.create(
-                    partner=partner, message_id=envelope.message_id, kind=envelope.kind, received_at=now
-                )
-        except IntegrityError:
-            # The same message arriving twice at once: the unique constraint lets one through.
-            raise MessageRefused("This message has been received before: a replay is refused", 409) from None
         if envelope.kind == "transfer":
             return Received("transfer", _transfer_file(partner, envelope.data, now))
         return Received("acknowledgement", _acknowledgement_apply(partner, envelope.data, now))

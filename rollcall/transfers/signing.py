@@ -51,8 +51,9 @@ def signing_key_create(path: Path | None = None) -> tuple[Path, bool]:
     return path, True
 
 
-def signing_key() -> Ed25519PrivateKey:
-    path = key_file()
+def signing_key(path: Path | None = None) -> Ed25519PrivateKey:
+    """This council's private key (from ``path``, default the settings' key file)."""
+    path = path or key_file()
     try:
         data = path.read_bytes()
     except FileNotFoundError:
