@@ -39,12 +39,7 @@ class TransferForm(forms.Form):
 
     def address(self) -> NewAddress:
         data = self.cleaned_data
-        return NewAddress(
-            line_1=data["line_1"].strip(),
-            line_2=data["line_2"].strip(),
-            town=data["town"].strip(),
-            postcode=" ".join(data["postcode"].upper().split()),
-        )
+        return NewAddress(line_1=data["line_1"], line_2=data["line_2"], town=data["town"], postcode=data["postcode"])
 
 
 class WithdrawForm(forms.Form):

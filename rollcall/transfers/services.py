@@ -74,6 +74,12 @@ class NewAddress:
     postcode: str
     line_2: str = ""
 
+    def __post_init__(self) -> None:
+        # Postcodes as Royal Mail writes them, whoever typed them: "le15 6aa" is "LE15 6AA".
+        object.__setattr__(self, "postcode", " ".join(self.postcode.upper().split()))
+        for name in ("line_1", "line_2", "town"):
+            object.__setattr__(self, name, getattr(self, name).strip())
+
     def as_dict(self) -> dict[str, str]:
         return {"line_1": self.line_1, "line_2": self.line_2, "town": self.town, "postcode": self.postcode}
 
