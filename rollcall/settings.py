@@ -229,7 +229,9 @@ COUNCIL_LA_CODE = env_str("COUNCIL_LA_CODE", "990")
 if not (len(COUNCIL_LA_CODE) == 3 and COUNCIL_LA_CODE.isdigit()):
     raise ImproperlyConfigured(f"COUNCIL_LA_CODE must be three digits, like 855; it is {COUNCIL_LA_CODE!r}.")
 # This council's Ed25519 private key for signing transfers (manage.py transfers_key makes it).
-TRANSFERS_SIGNING_KEY_FILE = env_str("TRANSFERS_SIGNING_KEY_FILE", str(VAR_DIR / "keys" / "transfers-ed25519.pem"))
+TRANSFERS_SIGNING_KEY_FILE = env_str(
+    "TRANSFERS_SIGNING_KEY_FILE", str(VAR_DIR / "keys" / "transfers-ed25519.pem")
+)
 # Seconds to wait for a partner council's Roll Call to answer a message.
 TRANSFERS_HTTP_TIMEOUT = env_int("TRANSFERS_HTTP_TIMEOUT", 10, minimum=1)
 # Days after a merge of two child records during which an administrator or manager may undo it.

@@ -32,8 +32,8 @@ from rollcall.rules.calendar import SchoolCalendar
 __all__ = [
     "DEFAULT_TRANSFER_SETTINGS",
     "LOST_PUPILS_DESTINATION",
-    "OUTSIDE_MAINTAINED_SECTOR_DESTINATION",
     "NOT_MOVED_TASK_CODES",
+    "OUTSIDE_MAINTAINED_SECTOR_DESTINATION",
     "MessageRefused",
     "MovingTask",
     "TransferSettings",
@@ -165,6 +165,12 @@ def ctf_destination(
     """
     if outside_maintained_sector:
         return OUTSIDE_MAINTAINED_SECTOR_DESTINATION
-    if la_code and establishment and is_la_code(la_code) and len(establishment) == 4 and establishment.isdigit():
+    if (
+        la_code
+        and establishment
+        and is_la_code(la_code)
+        and len(establishment) == 4
+        and establishment.isdigit()
+    ):
         return (la_code, establishment)
     return LOST_PUPILS_DESTINATION

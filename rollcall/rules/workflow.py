@@ -403,7 +403,9 @@ CME = Workflow(
         # acknowledgement (or the child joining a roll here) lets Roll Call close it; a manager
         # may still close it on other evidence, and an officer may take it back to enquiries.
         *(
-            Transition(source, "transfer_pending", "Record a move to another council", frozenset({Role.SYSTEM}))
+            Transition(
+                source, "transfer_pending", "Record a move to another council", frozenset({Role.SYSTEM})
+            )
             for source in ("new", "enquiries")
         ),
         Transition(

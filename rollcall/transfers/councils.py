@@ -71,5 +71,6 @@ def council_name(la_code: str) -> str:
 def council_choices() -> list[tuple[str, str]]:
     """(code, "Name (code)") for a select list, by name."""
     return [
-        (c.la_code, f"{c.name} ({c.la_code})") for c in sorted(english_councils().values(), key=lambda c: c.name)
+        (c.la_code, f"{c.name} ({c.la_code})")
+        for c in sorted(english_councils().values(), key=lambda c: c.name)
     ]

@@ -13,7 +13,10 @@ def _line(label: str, message: str, *, required: bool = True, max_length: int = 
         label=label,
         required=required,
         max_length=max_length,
-        error_messages={"required": message, "max_length": f"{label} must be {max_length} characters or fewer"},
+        error_messages={
+            "required": message,
+            "max_length": f"{label} must be {max_length} characters or fewer",
+        },
     )
 
 
@@ -34,12 +37,16 @@ class TransferForm(forms.Form):
     def __init__(self, *args: object, our_code: str, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         field = self.fields["council"]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = [("", "Choose a council")] + [(c, n) for c, n in council_choices() if c != our_code]
+        if isinstance(field, forms.ChoiceField):
+            field.choices = [("", "Choose a council")] + [
+                (c, n) for c, n in council_choices() if c != our_code
+            ]
 
     def address(self) -> NewAddress:
         data = self.cleaned_data
-        return NewAddress(line_1=data["line_1"], line_2=data["line_2"], town=data["town"], postcode=data["postcode"])
+        return NewAddress(
+            line_1=data["line_1"], line_2=data["line_2"], town=data["town"], postcode=data["postcode"]
+        )
 
 
 class WithdrawForm(forms.Form):
@@ -63,7 +70,10 @@ class PartnerForm(forms.Form):
         help_text="For example, https://rollcall.leicester.gov.uk",
         max_length=200,
         assume_scheme="https",
-        error_messages={"required": "Enter the address of the council's Roll Call", "invalid": "Enter an address like https://rollcall.example.gov.uk"},
+        error_messages={
+            "required": "Enter the address of the council's Roll Call",
+            "invalid": "Enter an address like https://rollcall.example.gov.uk",
+        },
     )
     public_key = _line(
         "Its public key",
@@ -74,5 +84,7 @@ class PartnerForm(forms.Form):
     def __init__(self, *args: object, our_code: str, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         field = self.fields["council"]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = [("", "Choose a council")] + [(c, n) for c, n in council_choices() if c != our_code]
+        if isinstance(field, forms.ChoiceField):
+            field.choices = [("", "Choose a council")] + [
+                (c, n) for c, n in council_choices() if c != our_code
+            ]

@@ -93,7 +93,9 @@ class Transfer(models.Model):
     child = models.ForeignKey("people.Child", on_delete=models.PROTECT, related_name="+")
     to_la_code = models.CharField("LA code of the new council", max_length=3)
     to_name = models.CharField("new council", max_length=100)
-    partner = models.ForeignKey(PartnerCouncil, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    partner = models.ForeignKey(
+        PartnerCouncil, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     method = models.CharField(max_length=10, choices=Method.choices)
     status = models.CharField(max_length=20, choices=Status.choices)
     new_address: models.JSONField[dict[str, Any]] = models.JSONField(default=dict, blank=True)
@@ -126,7 +128,9 @@ class Transfer(models.Model):
             # The sweep asks "which live transfers are past their day?" every school day.
             models.Index(
                 fields=["acknowledge_by"],
-                condition=Q(status__in=["not_delivered", "delivered", "letter_sent"], escalated_on__isnull=True),
+                condition=Q(
+                    status__in=["not_delivered", "delivered", "letter_sent"], escalated_on__isnull=True
+                ),
                 name="transfer_awaiting_due",
             ),
         ]
@@ -167,7 +171,9 @@ class IncomingTransfer(models.Model):
 
     class Meta:
         ordering = ["-received_at", "-pk"]
-        constraints = [models.UniqueConstraint(fields=["partner", "transfer_id"], name="incoming_transfer_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["partner", "transfer_id"], name="incoming_transfer_once")
+        ]
 
     def __str__(self) -> str:
         return f"Transfer from {self.partner.name}"
@@ -186,7 +192,9 @@ class ReceivedMessage(models.Model):
 
     class Meta:
         ordering = ["-received_at"]
-        constraints = [models.UniqueConstraint(fields=["partner", "message_id"], name="message_once_per_partner")]
+        constraints = [
+            models.UniqueConstraint(fields=["partner", "message_id"], name="message_once_per_partner")
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.message_id}"

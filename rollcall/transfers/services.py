@@ -101,12 +101,10 @@ def _payload(case: Case, transfer_id: uuid.UUID, new_address: NewAddress, actor:
         .first()
     )
     tasks = tasks_that_move(
-        MovingTask(code=t.code, title=t.title, due=t.due)
-        for t in case.tasks.filter(status=Task.Status.OPEN)
+        MovingTask(code=t.code, title=t.title, due=t.due) for t in case.tasks.filter(status=Task.Status.OPEN)
     )
     history = [
-        {"at": e.at.isoformat(), "text": case_events.event_text(e)}
-        for e in case.events.order_by("at", "pk")
+        {"at": e.at.isoformat(), "text": case_events.event_text(e)} for e in case.events.order_by("at", "pk")
     ]
     return {
         "transfer_id": str(transfer_id),
@@ -174,7 +172,9 @@ def transfer_send(
     if not can_send_transfer(actor, case):
         raise CaseworkError("You cannot send a transfer for this case.")
     if to_la_code == _our_code():
-        raise CaseworkError("The child is still in this council's area: choose the council the child moved to.")
+        raise CaseworkError(
+            "The child is still in this council's area: choose the council the child moved to."
+        )
     if to_la_code not in english_councils():
         raise CaseworkError("Choose an English council from the list.")
     instant = at or clock.now()
@@ -272,7 +272,11 @@ def transfer_deliver(transfer: Transfer, *, at: dt.datetime | None = None) -> bo
     except (wire.DeliveryFailed, signing.KeyMissing) as failed:
         error = str(failed)[:300]
         with transaction.atomic():
-            first = Transfer.objects.filter(pk=transfer.pk).exclude(delivery_error=error).update(delivery_error=error)
+            first = (
+                Transfer.objects.filter(pk=transfer.pk)
+                .exclude(delivery_error=error)
+                .update(delivery_error=error)
+            )
             if first:
                 case_events.event_record(
                     verb=events.TRANSFER_NOT_DELIVERED,
@@ -291,14 +295,18 @@ def transfer_deliver(transfer: Transfer, *, at: dt.datetime | None = None) -> bo
     return True
 
 
-def transfer_withdraw(*, transfer: Transfer, actor: User, reason: str, at: dt.datetime | None = None) -> Transfer:
+def transfer_withdraw(
+    *, transfer: Transfer, actor: User, reason: str, at: dt.datetime | None = None
+) -> Transfer:
     """Take a transfer back (sent to the wrong council, the child came back): the case returns to
     enquiries with the reason, and a later acknowledgement of it changes nothing."""
     if not reason.strip():
         raise CaseworkError("Give a reason for withdrawing the transfer.")
     case = transfer.case
     with transaction.atomic():
-        if not Transfer.objects.filter(pk=transfer.pk, status__in=LIVE).update(status=Transfer.Status.WITHDRAWN):
+        if not Transfer.objects.filter(pk=transfer.pk, status__in=LIVE).update(
+            status=Transfer.Status.WITHDRAWN
+        ):
             raise CaseworkError("This transfer is no longer waiting for an answer.")
         case_transition(case=case, target="enquiries", actor=actor, reason=reason, at=at)
         Task.objects.filter(
@@ -398,7 +406,9 @@ def _transfer_file(partner: PartnerCouncil, data: dict[str, Any], now: dt.dateti
         for task in data.get("tasks", []):
             dt.date.fromisoformat(task["due"])
     except (KeyError, TypeError, ValueError):
-        raise MessageRefused("The transfer lacks the child's details or has a malformed task date", 400) from None
+        raise MessageRefused(
+            "The transfer lacks the child's details or has a malformed task date", 400
+        ) from None
     incoming, created = IncomingTransfer.objects.get_or_create(
         partner=partner,
         transfer_id=transfer_id,
@@ -487,7 +497,9 @@ def incoming_accept(*, incoming: IncomingTransfer, actor: User, at: dt.datetime 
         raise CaseworkError("This council has no Inclusion team to own the case. Ask an administrator.")
     partner = incoming.partner
     source = f"Transfer from {partner.name} (its case {data.get('case_reference', '')})"
-    moved = [(t["code"][:40], t["title"][:200], dt.date.fromisoformat(t["due"])) for t in data.get("tasks", [])]
+    moved = [
+        (t["code"][:40], t["title"][:200], dt.date.fromisoformat(t["due"])) for t in data.get("tasks", [])
+    ]
     with transaction.atomic():
         if not IncomingTransfer.objects.filter(pk=incoming.pk, status=IncomingTransfer.Status.WAITING).update(
             status=IncomingTransfer.Status.ACCEPTED, accepted_by=actor, accepted_at=instant
@@ -544,7 +556,12 @@ def incoming_accept(*, incoming: IncomingTransfer, actor: User, at: dt.datetime 
         known = set(Flag.Code.values)
         flags_raise_bulk(
             flags=[
-                BulkFlag(child_id=child.pk, case_id=case.pk, code=f["code"], details=str(f.get("details", ""))[:500])
+                BulkFlag(
+                    child_id=child.pk,
+                    case_id=case.pk,
+                    code=f["code"],
+                    details=str(f.get("details", ""))[:500],
+                )
                 for f in data.get("flags", [])
                 if f.get("code") in known
             ],
@@ -579,14 +596,18 @@ def acknowledgement_deliver(incoming: IncomingTransfer, *, at: dt.datetime | Non
         "accepted_on": clock.local_date(incoming.accepted_at or clock.now()).isoformat(),
     }
     try:
-        body = wire.message_build(kind="acknowledgement", recipient=incoming.partner.la_code, data=data, at=at)
+        body = wire.message_build(
+            kind="acknowledgement", recipient=incoming.partner.la_code, data=data, at=at
+        )
         wire.message_post(incoming.partner, body)
     except (wire.DeliveryFailed, signing.KeyMissing) as failed:
         IncomingTransfer.objects.filter(pk=incoming.pk).update(acknowledgement_error=str(failed)[:300])
         incoming.acknowledgement_error = str(failed)[:300]
         return False
     delivered = at or clock.now()
-    IncomingTransfer.objects.filter(pk=incoming.pk).update(acknowledgement_delivered_at=delivered, acknowledgement_error="")
+    IncomingTransfer.objects.filter(pk=incoming.pk).update(
+        acknowledgement_delivered_at=delivered, acknowledgement_error=""
+    )
     incoming.acknowledgement_delivered_at, incoming.acknowledgement_error = delivered, ""
     return True
 

@@ -68,8 +68,10 @@ def signing_key(path: Path | None = None) -> Ed25519PrivateKey:
 
 def public_key_text(key: Ed25519PrivateKey | None = None) -> str:
     """This council's public key, base64 of its 32 raw bytes, for the partner's administrator."""
-    raw = (key or signing_key()).public_key().public_bytes(
-        encoding=serialization.Encoding.Raw, format=serialization.PublicFormat.Raw
+    raw = (
+        (key or signing_key())
+        .public_key()
+        .public_bytes(encoding=serialization.Encoding.Raw, format=serialization.PublicFormat.Raw)
     )
     return base64.b64encode(raw).decode("ascii")
 

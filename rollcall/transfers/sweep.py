@@ -45,7 +45,9 @@ def transfers_sweep(*, today: dt.date, calendar: SchoolCalendar) -> dict[str, in
     due = [t for t in waiting if escalation_due(calendar, t.sent_on, today, rules) and t.case.is_open]
     for transfer in due:
         with transaction.atomic():
-            if not Transfer.objects.filter(pk=transfer.pk, escalated_on__isnull=True).update(escalated_on=today):
+            if not Transfer.objects.filter(pk=transfer.pk, escalated_on__isnull=True).update(
+                escalated_on=today
+            ):
                 continue
             case = transfer.case
             managers = team_members(case.team, roles=[Role.MANAGER]) or ([case.owner] if case.owner else [])
@@ -96,5 +98,8 @@ def transfers_sweep(*, today: dt.date, calendar: SchoolCalendar) -> dict[str, in
         status=IncomingTransfer.Status.ACCEPTED, acknowledgement_delivered_at__isnull=True
     ).select_related("partner", "case", "accepted_by")[:RETRY_LIMIT]:
         acknowledged += services.acknowledgement_deliver(incoming)
-    return {"transfers_escalated": escalated, "transfers_redelivered": resent, "acknowledgements_redelivered": acknowledged}
-
+    return {
+        "transfers_escalated": escalated,
+        "transfers_redelivered": resent,
+        "acknowledgements_redelivered": acknowledged,
+    }

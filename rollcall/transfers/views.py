@@ -31,9 +31,13 @@ def transfer_list(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     if not can_receive_transfers(user):
         raise PermissionDenied("Only the Inclusion team reads transfers between councils.")
-    incoming = list(incoming_visible_to(user).select_related("partner", "case").order_by("status", "-received_at")[:200])
+    incoming = list(
+        incoming_visible_to(user).select_related("partner", "case").order_by("status", "-received_at")[:200]
+    )
     sent = list(
-        Transfer.objects.filter(status__in=services.LIVE).select_related("case", "child").order_by("acknowledge_by")[:200]
+        Transfer.objects.filter(status__in=services.LIVE)
+        .select_related("case", "child")
+        .order_by("acknowledge_by")[:200]
     )
     record_views(
         user=user,
@@ -68,7 +72,9 @@ def incoming_detail(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"Case {case.reference} opened and {incoming.partner.name} told.")
         return redirect("casework:case", case.pk)
     if incoming.case is not None:
-        record_view(user=user, child=incoming.case.child_id, what="Transfer from another council", path=request.path)
+        record_view(
+            user=user, child=incoming.case.child_id, what="Transfer from another council", path=request.path
+        )
     return render(
         request,
         "transfers/incoming.html",
@@ -102,7 +108,9 @@ def transfer_new(request: HttpRequest, case_id: int) -> HttpResponse:
                     "to the Lost Pupils Database. The case stays open until it confirms.",
                 )
             elif transfer.status == Transfer.Status.DELIVERED:
-                messages.success(request, f"Transfer sent to {transfer.to_name}. The case stays open until it confirms.")
+                messages.success(
+                    request, f"Transfer sent to {transfer.to_name}. The case stays open until it confirms."
+                )
             else:
                 messages.warning(
                     request,

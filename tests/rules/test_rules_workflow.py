@@ -361,16 +361,30 @@ def test_the_system_cannot_approve_a_proposed_closure_or_reopen() -> None:
 
 def test_only_the_other_councils_acknowledgement_or_a_roll_lets_the_system_close_a_transfer() -> None:
     details = {"council", "council_told_on"}
-    move = check_transition(CME, "transfer_pending", "closed", SYS, (), outcome="transferred", outcome_details=details)
+    move = check_transition(
+        CME, "transfer_pending", "closed", SYS, (), outcome="transferred", outcome_details=details
+    )
     assert move.roles == frozenset({SYS})
     with pytest.raises(TransitionRefused, match="only with the outcome"):
-        check_transition(CME, "transfer_pending", "closed", SYS, (), outcome="other_council", outcome_details=details)
+        check_transition(
+            CME, "transfer_pending", "closed", SYS, (), outcome="other_council", outcome_details=details
+        )
     with pytest.raises(TransitionRefused, match="only with the outcome 'Back on roll at a school'"):
         check_transition(CME, "enquiries", "closed", SYS, (), outcome="transferred", outcome_details=details)
     with pytest.raises(TransitionRefused, match="needs the receiving council's name"):
-        check_transition(CME, "transfer_pending", "closed", SYS, (), outcome="transferred", outcome_details={"council_told_on"})
+        check_transition(
+            CME,
+            "transfer_pending",
+            "closed",
+            SYS,
+            (),
+            outcome="transferred",
+            outcome_details={"council_told_on"},
+        )
     with pytest.raises(TransitionRefused, match="as an officer"):
-        check_transition(CME, "transfer_pending", "closed", OFF, (), outcome="transferred", outcome_details=details)
+        check_transition(
+            CME, "transfer_pending", "closed", OFF, (), outcome="transferred", outcome_details=details
+        )
 
 
 def test_a_manager_approves_closure_without_supplying_anything() -> None:

@@ -47,7 +47,9 @@ class StandInPartner:
     record: PartnerCouncil
     key: Ed25519PrivateKey
 
-    def message(self, kind: str, data: dict[str, Any], *, to: str = OUR_CODE, at: dt.datetime | None = None) -> bytes:
+    def message(
+        self, kind: str, data: dict[str, Any], *, to: str = OUR_CODE, at: dt.datetime | None = None
+    ) -> bytes:
         envelope = {
             "kind": kind,
             "message_id": str(uuid.uuid4()),
@@ -74,7 +76,9 @@ class StandInPartner:
 
 
 def _public(key: Ed25519PrivateKey) -> str:
-    raw = key.public_key().public_bytes(encoding=serialization.Encoding.Raw, format=serialization.PublicFormat.Raw)
+    raw = key.public_key().public_bytes(
+        encoding=serialization.Encoding.Raw, format=serialization.PublicFormat.Raw
+    )
     return base64.b64encode(raw).decode()
 
 
@@ -95,7 +99,9 @@ def partner(db: None) -> StandInPartner:
 @pytest.fixture
 def cme_case(council: None, inclusion_officer: User, frozen_clock: Any) -> Case:
     """An open CME case of the officer's: a child who left Moorside Academy, one enquiry, a flag."""
-    school = factories.SchoolFactory.create(name="Moorside Academy", la_code=OUR_CODE, establishment_number="2001")
+    school = factories.SchoolFactory.create(
+        name="Moorside Academy", la_code=OUR_CODE, establishment_number="2001"
+    )
     entry = factories.RollEntryFactory.create(
         school=school,
         child__legal_forename="Robin",

@@ -38,7 +38,9 @@ def setup(args: dict[str, Any]) -> dict[str, Any]:
         factories.academic_year_terms(year)
     for kind in Team.Kind.values:
         factories.TeamFactory.create(kind=kind)
-    officer = factories.staff(Role.OFFICER, Team.Kind.INCLUSION, username="inclusion.officer", password=PASSWORD)
+    officer = factories.staff(
+        Role.OFFICER, Team.Kind.INCLUSION, username="inclusion.officer", password=PASSWORD
+    )
     factories.staff(Role.MANAGER, Team.Kind.INCLUSION, username="inclusion.manager", password=PASSWORD)
     admin = factories.administrator(username="administrator", password=PASSWORD)
     services.partner_save(
@@ -54,9 +56,20 @@ def setup(args: dict[str, Any]) -> dict[str, Any]:
             child__date_of_birth=dt.date(2016, 3, 14),
             on_roll_to=today - dt.timedelta(days=20),
         )
-        case = case_open(child=entry.child, kind="cme", team=Team.objects.get(kind="inclusion"), source="Referral", owner=officer, actor=officer)
+        case = case_open(
+            child=entry.child,
+            kind="cme",
+            team=Team.objects.get(kind="inclusion"),
+            source="Referral",
+            owner=officer,
+            actor=officer,
+        )
         enquiry_record(
-            case=case, actor=officer, party=Enquiry.Party.LAST_SCHOOL, made_on=today, result=Enquiry.Result.INFORMATION,
+            case=case,
+            actor=officer,
+            party=Enquiry.Party.LAST_SCHOOL,
+            made_on=today,
+            result=Enquiry.Result.INFORMATION,
             details="The school heard the family moved to a new town.",
         )
         flag_raise(case=case, code=Flag.Code.MISSING_EDUCATION, details="Not in school since the move")
@@ -76,7 +89,11 @@ def send(args: dict[str, Any]) -> dict[str, Any]:
         to_la_code=args["to"],
         new_address=services.NewAddress(line_1="4 Canal Row", town="Leicester", postcode="LE1 1AA"),
     )
-    return {"status": transfer.status, "error": transfer.delivery_error, "transfer_id": str(transfer.transfer_id)}
+    return {
+        "status": transfer.status,
+        "error": transfer.delivery_error,
+        "transfer_id": str(transfer.transfer_id),
+    }
 
 
 def accept(args: dict[str, Any]) -> dict[str, Any]:
@@ -93,7 +110,13 @@ def accept(args: dict[str, Any]) -> dict[str, Any]:
 def state(args: dict[str, Any]) -> dict[str, Any]:
     return {
         "incoming": [
-            {"id": i.pk, "status": i.status, "child": i.child_name, "from": i.partner.la_code, "tasks": i.payload.get("tasks")}
+            {
+                "id": i.pk,
+                "status": i.status,
+                "child": i.child_name,
+                "from": i.partner.la_code,
+                "tasks": i.payload.get("tasks"),
+            }
             for i in IncomingTransfer.objects.select_related("partner").order_by("pk")
         ],
         "transfers": [

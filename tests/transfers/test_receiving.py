@@ -40,18 +40,39 @@ def _transfer_data(**overrides: Any) -> dict[str, Any]:
             "gender": "F",
             "upn": "",
         },
-        "new_address": {"line_1": "9 Mill Lane", "line_2": "", "town": "Loughborough", "postcode": "LE11 1AA"},
-        "last_school": {"name": "Fosse Primary", "urn": "120001", "la_code": "856", "establishment_number": "2100"},
+        "new_address": {
+            "line_1": "9 Mill Lane",
+            "line_2": "",
+            "town": "Loughborough",
+            "postcode": "LE11 1AA",
+        },
+        "last_school": {
+            "name": "Fosse Primary",
+            "urn": "120001",
+            "la_code": "856",
+            "establishment_number": "2100",
+        },
         "enquiries": [
-            {"party": "carers", "party_label": "Parents", "made_on": "2026-11-10", "result": "information", "result_label": "Useful", "details": ""}
+            {
+                "party": "carers",
+                "party_label": "Parents",
+                "made_on": "2026-11-10",
+                "result": "information",
+                "result_label": "Useful",
+                "details": "",
+            }
         ],
         "tasks": [
             {"code": "first_enquiry", "title": "Make the first enquiry", "due": "2026-11-11"},
             {"code": "follow_up", "title": "Follow up: ring the aunt", "due": "2026-11-20"},
             {"code": "follow_up", "title": "Follow up: visit the address", "due": "2026-11-25"},
         ],
-        "flags": [{"code": "missing_education", "label": "Child missing education", "details": "Since October"}],
-        "history": [{"at": "2026-11-09T10:00:00+00:00", "text": "Child missing education case CME-000031 opened"}],
+        "flags": [
+            {"code": "missing_education", "label": "Child missing education", "details": "Since October"}
+        ],
+        "history": [
+            {"at": "2026-11-09T10:00:00+00:00", "text": "Child missing education case CME-000031 opened"}
+        ],
     }
     data.update(overrides)
     return data
@@ -131,7 +152,10 @@ def test_a_replayed_message_is_refused(our_key: Path, council: None, partner: St
     body = partner.message("transfer", _transfer_data())
     assert partner.post(body).status_code == 200
     replay = partner.post(body)
-    assert (replay.status_code, replay.json()["detail"]) == (409, "This message has been received before: a replay is refused")
+    assert (replay.status_code, replay.json()["detail"]) == (
+        409,
+        "This message has been received before: a replay is refused",
+    )
     assert IncomingTransfer.objects.count() == 1
 
 
@@ -192,13 +216,21 @@ def test_an_acknowledgement_closes_the_sending_case_with_that_outcome(
         to_la_code=partner.record.la_code,
         new_address=services.NewAddress(line_1="9 Mill Lane", town="Leicester", postcode="LE1 1AA"),
     )
-    data = {"transfer_id": str(transfer.transfer_id), "case_reference": "CME-000077", "accepted_by": "Bea Officer", "accepted_on": "2026-11-16"}
+    data = {
+        "transfer_id": str(transfer.transfer_id),
+        "case_reference": "CME-000077",
+        "accepted_by": "Bea Officer",
+        "accepted_on": "2026-11-16",
+    }
     answer = partner.post(partner.message("acknowledgement", data))
     assert answer.json() == {"kind": "acknowledgement", "acknowledged": True, "already_acknowledged": False}
     cme_case.refresh_from_db()
     assert not cme_case.is_open
     assert cme_case.outcome == "transferred"
-    assert cme_case.outcome_details == {"council": "Leicester (case CME-000077)", "council_told_on": "2026-11-16"}
+    assert cme_case.outcome_details == {
+        "council": "Leicester (case CME-000077)",
+        "council_told_on": "2026-11-16",
+    }
     assert not cme_case.tasks.filter(status=Task.Status.OPEN).exists()
     transfer.refresh_from_db()
     assert transfer.status == "acknowledged"
@@ -230,10 +262,16 @@ def test_an_administrator_adds_a_partner_with_its_public_key(our_key: Path, coun
     page = client.get("/transfers/partners/")
     assert page.status_code == 200
     assert signing.public_key_text().encode() in page.content
-    bad = client.post("/transfers/partners/", {"council": "856", "api_url": "https://rollcall.leicester.example", "public_key": "not-a-key"})
+    bad = client.post(
+        "/transfers/partners/",
+        {"council": "856", "api_url": "https://rollcall.leicester.example", "public_key": "not-a-key"},
+    )
     assert b"The public key must be" in bad.content
     other = signing.public_key_text(signing.signing_key(our_key))  # any valid Ed25519 public key
-    saved = client.post("/transfers/partners/", {"council": "856", "api_url": "https://rollcall.leicester.example", "public_key": other})
+    saved = client.post(
+        "/transfers/partners/",
+        {"council": "856", "api_url": "https://rollcall.leicester.example", "public_key": other},
+    )
     assert saved.status_code == 302
     officer_client = Client()
     officer_client.force_login(factories.staff(username="plain.officer"))

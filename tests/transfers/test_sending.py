@@ -5,7 +5,7 @@ sweep escalates when it does not."""
 from __future__ import annotations
 
 import datetime as dt
-import xml.etree.ElementTree as ET  # noqa: S405 - parsing our own output in a test
+import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +36,9 @@ def test_a_council_without_roll_call_gets_a_letter_and_a_lost_pupil_ctf_and_the_
     our_key: Path, cme_case: Case, inclusion_officer: User
 ) -> None:
     before = _open_tasks(cme_case)
-    transfer = services.transfer_send(case=cme_case, actor=inclusion_officer, to_la_code="857", new_address=ADDRESS)
+    transfer = services.transfer_send(
+        case=cme_case, actor=inclusion_officer, to_la_code="857", new_address=ADDRESS
+    )
     cme_case.refresh_from_db()
     assert (transfer.method, transfer.status, transfer.to_name) == ("letter", "letter_sent", "Rutland")
     assert cme_case.is_open
@@ -44,7 +46,11 @@ def test_a_council_without_roll_call_gets_a_letter_and_a_lost_pupil_ctf_and_the_
     # Ten school days from Monday 16 November 2026; the follow-up of the letter likewise.
     assert transfer.acknowledge_by == dt.date(2026, 11, 30)
     assert _open_tasks(cme_case) == sorted(
-        [*before, ("transfer_acknowledgement", dt.date(2026, 11, 30)), ("transfer_letter_follow_up", dt.date(2026, 11, 30))]
+        [
+            *before,
+            ("transfer_acknowledgement", dt.date(2026, 11, 30)),
+            ("transfer_letter_follow_up", dt.date(2026, 11, 30)),
+        ]
     )
     event = Event.objects.get(case=cme_case, verb="transfer.letter")
     assert event.actor == inclusion_officer
@@ -105,7 +111,9 @@ def test_an_unreachable_partner_leaves_the_transfer_to_deliver_and_the_sweep_tri
 def test_no_confirmation_within_the_setting_escalates_once_on_the_sending_side(
     our_key: Path, cme_case: Case, inclusion_officer: User, inclusion_manager: User
 ) -> None:
-    transfer = services.transfer_send(case=cme_case, actor=inclusion_officer, to_la_code="857", new_address=ADDRESS)
+    transfer = services.transfer_send(
+        case=cme_case, actor=inclusion_officer, to_la_code="857", new_address=ADDRESS
+    )
     calendar = council_calendar()
     assert transfers_sweep(today=transfer.acknowledge_by, calendar=calendar)["transfers_escalated"] == 0
     result = transfers_sweep(today=dt.date(2026, 12, 1), calendar=calendar)
@@ -128,9 +136,13 @@ def test_the_escalation_day_is_a_council_setting(
     settings_row = TransferRuleSettings.current()
     settings_row.acknowledge_within_school_days = 2
     settings_row.save()
-    transfer = services.transfer_send(case=cme_case, actor=inclusion_officer, to_la_code="857", new_address=ADDRESS)
+    transfer = services.transfer_send(
+        case=cme_case, actor=inclusion_officer, to_la_code="857", new_address=ADDRESS
+    )
     assert transfer.acknowledge_by == dt.date(2026, 11, 18)
-    assert transfers_sweep(today=dt.date(2026, 11, 19), calendar=council_calendar())["transfers_escalated"] == 1
+    assert (
+        transfers_sweep(today=dt.date(2026, 11, 19), calendar=council_calendar())["transfers_escalated"] == 1
+    )
 
 
 def test_withdrawing_takes_the_case_back_to_enquiries_and_a_late_confirmation_changes_nothing(
@@ -143,7 +155,9 @@ def test_withdrawing_takes_the_case_back_to_enquiries_and_a_late_confirmation_ch
     cme_case.refresh_from_db()
     assert cme_case.status == "enquiries"
     assert not cme_case.tasks.filter(code="transfer_acknowledgement", status=Task.Status.OPEN).exists()
-    body = partner.message("acknowledgement", {"transfer_id": str(transfer.transfer_id), "case_reference": "CME-000009"})
+    body = partner.message(
+        "acknowledgement", {"transfer_id": str(transfer.transfer_id), "case_reference": "CME-000009"}
+    )
     answer = partner.post(body)
     assert answer.status_code == 200
     assert answer.json() == {"kind": "acknowledgement", "acknowledged": False, "withdrawn": True}
@@ -194,7 +208,9 @@ def test_the_send_page_records_the_move_from_the_case(
 def test_a_school_user_cannot_reach_the_transfer_pages(
     our_key: Path, cme_case: Case, inclusion_officer: User
 ) -> None:
-    transfer = services.transfer_send(case=cme_case, actor=inclusion_officer, to_la_code="857", new_address=ADDRESS)
+    transfer = services.transfer_send(
+        case=cme_case, actor=inclusion_officer, to_la_code="857", new_address=ADDRESS
+    )
     client = Client()
     client.force_login(factories.school_user())
     assert client.get("/transfers/").status_code == 403

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from rollcall import clock
 from rollcall.transfers import signing
 from tests.transfers.two_councils import Council, two_councils
 
@@ -36,7 +37,11 @@ def _post(council: Council, body: bytes, *, sender: str, signature: str) -> tupl
         f"{council.url}/api/v1/transfers/messages/",
         data=body,
         method="POST",
-        headers={"Content-Type": "application/json", "X-RollCall-Council": sender, "X-RollCall-Signature": signature},
+        headers={
+            "Content-Type": "application/json",
+            "X-RollCall-Council": sender,
+            "X-RollCall-Signature": signature,
+        },
     )
     try:
         with urllib.request.urlopen(request, timeout=20) as response:  # noqa: S310 - loopback
@@ -51,11 +56,13 @@ def _signed(key_file: Path, envelope: dict[str, object]) -> tuple[bytes, str]:
     return body, base64.b64encode(key.sign(body)).decode()
 
 
-def _envelope(kind: str, data: dict[str, object], *, sender: str = "855", to: str = "856") -> dict[str, object]:
+def _envelope(
+    kind: str, data: dict[str, object], *, sender: str = "855", to: str = "856"
+) -> dict[str, object]:
     return {
         "kind": kind,
         "message_id": str(uuid.uuid4()),
-        "sent_at": dt.datetime.now(dt.UTC).isoformat(),  # the servers run on the real clock
+        "sent_at": clock.now().isoformat(),  # the servers run on the real clock
         "from": sender,
         "to": to,
         "data": data,
@@ -65,13 +72,15 @@ def _envelope(kind: str, data: dict[str, object], *, sender: str = "855", to: st
 def test_a_transfer_goes_from_one_council_to_the_other_and_back(councils: tuple[Council, Council]) -> None:
     leicestershire, leicester = councils
     case_id = leicestershire.facts["case_id"]
-    moving_tasks = [t for t in leicestershire.facts["tasks"]]
+    moving_tasks = list(leicestershire.facts["tasks"])
 
     sent = leicestershire.run("send", case_id=case_id, to="856")
     assert sent["status"] == "delivered", sent["error"]
 
     there = leicester.run("state")
-    assert [(i["status"], i["child"], i["from"]) for i in there["incoming"]] == [("waiting", "Kit Marlowe", "855")]
+    assert [(i["status"], i["child"], i["from"]) for i in there["incoming"]] == [
+        ("waiting", "Kit Marlowe", "855")
+    ]
     assert there["cases"] == []  # nothing opens until an officer accepts
     here = leicestershire.run("state")
     assert [(c["status"], c["outcome"]) for c in here["cases"]] == [("transfer_pending", "")]
@@ -113,13 +122,18 @@ def test_a_tampered_message_is_refused_and_a_replay_is_refused(councils: tuple[C
     assert (status, answer["detail"]) == (409, "This message has been received before: a replay is refused")
 
 
-def test_a_message_signed_with_another_key_or_from_a_stranger_is_refused(councils: tuple[Council, Council]) -> None:
+def test_a_message_signed_with_another_key_or_from_a_stranger_is_refused(
+    councils: tuple[Council, Council],
+) -> None:
     _leicestershire, leicester = councils
     envelope = _envelope("transfer", {"transfer_id": str(uuid.uuid4())})
     body = json.dumps(envelope).encode()
     impostor = base64.b64encode(Ed25519PrivateKey.generate().sign(body)).decode()
     status, answer = _post(leicester, body, sender="855", signature=impostor)
-    assert (status, answer["detail"]) == (403, "The signature does not match the message and the sending council's key")
+    assert (status, answer["detail"]) == (
+        403,
+        "The signature does not match the message and the sending council's key",
+    )
     status, answer = _post(leicester, body, sender="857", signature=impostor)
     assert status == 403
     assert "does not know the sending council" in answer["detail"]
@@ -128,7 +142,7 @@ def test_a_message_signed_with_another_key_or_from_a_stranger_is_refused(council
 def test_an_old_message_is_refused_even_with_a_good_signature(councils: tuple[Council, Council]) -> None:
     leicestershire, leicester = councils
     envelope = _envelope("transfer", {"transfer_id": str(uuid.uuid4())})
-    envelope["sent_at"] = (dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)).isoformat()
+    envelope["sent_at"] = (clock.now() - dt.timedelta(hours=1)).isoformat()
     body, signature = _signed(leicestershire.key_file, envelope)
     status, answer = _post(leicester, body, sender="855", signature=signature)
     assert status == 403

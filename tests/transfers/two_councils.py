@@ -96,7 +96,15 @@ class Council:
     def start(self) -> None:
         log = (self.directory / "server.log").open("wb")
         self.server = subprocess.Popen(  # noqa: S603 - our own interpreter and manage.py
-            [PYTHON, "manage.py", "runserver", "--noreload", "--insecure", "--skip-checks", f"127.0.0.1:{self.port}"],
+            [
+                PYTHON,
+                "manage.py",
+                "runserver",
+                "--noreload",
+                "--insecure",
+                "--skip-checks",
+                f"127.0.0.1:{self.port}",
+            ],
             cwd=ROOT,
             env=self.env,
             stdout=log,
@@ -107,7 +115,9 @@ class Council:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.server is not None and self.server.poll() is not None:
-                raise AssertionError(f"{self.name}'s server stopped:\n{(self.directory / 'server.log').read_text()[-3000:]}")
+                raise AssertionError(
+                    f"{self.name}'s server stopped:\n{(self.directory / 'server.log').read_text()[-3000:]}"
+                )
             try:
                 with urllib.request.urlopen(f"{self.url}/healthz", timeout=2) as response:  # noqa: S310 - loopback
                     if response.status == 200:
