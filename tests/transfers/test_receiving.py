@@ -90,7 +90,7 @@ def test_a_signed_transfer_waits_for_an_officer_and_tells_the_team(
     incoming = _receive(partner, _transfer_data())
     assert (incoming.status, incoming.child_name, incoming.case) == ("waiting", "Sasha Okafor", None)
     assert not Case.objects.exists()
-    assert inclusion_officer.messages.filter(subject="A transfer from Leicester to accept").exists()  # type: ignore[attr-defined]
+    assert inclusion_officer.messages.filter(subject="A transfer from Leicester to accept").exists()
 
 
 def test_the_same_transfer_delivered_twice_is_filed_once(
