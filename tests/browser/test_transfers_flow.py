@@ -6,7 +6,6 @@ officer sends the transfer; the second's accepts it and sees the moved tasks; th
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -16,9 +15,13 @@ from tests.browser.test_cme_flow import sign_in, sign_out
 from tests.transfers.two_councils import Council, two_councils
 
 
-@pytest.fixture
-def councils(tmp_path: Path, django_db_setup: None, django_db_blocker) -> Iterator[tuple[Council, Council]]:
-    with django_db_blocker.unblock(), two_councils(tmp_path) as pair:
+@pytest.fixture(scope="module")
+def councils(
+    tmp_path_factory: pytest.TempPathFactory, django_db_setup: None, django_db_blocker
+) -> Iterator[tuple[Council, Council]]:
+    # Module scope, as in tests/transfers/test_two_councils.py: the test database is copied before
+    # any test's transaction holds it.
+    with django_db_blocker.unblock(), two_councils(tmp_path_factory.mktemp("councils")) as pair:
         yield pair
 
 

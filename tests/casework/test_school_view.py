@@ -380,6 +380,9 @@ DOWNLOADS = {
     # a school user is refused both (below, and tests/homeeducation/test_views.py).
     "homeeducation:register-csv",
     "homeeducation:letter-pdf",
+    # The transfer letter to another council (the case's team); a school user is refused it in
+    # tests/transfers/test_sending.py.
+    "transfers:letter",
 }
 # Pages that answer a download with ?format=xlsx.
 FORMAT_DOWNLOADS = ("admissions:fair_access", "admissions:waiting", "admissions:deferred")

@@ -215,4 +215,5 @@ def test_a_school_user_cannot_reach_the_transfer_pages(
     client.force_login(factories.school_user())
     assert client.get("/transfers/").status_code == 403
     assert client.get(f"/transfers/{transfer.pk}/ctf.xml").status_code in {403, 404}
+    assert client.get(f"/transfers/{transfer.pk}/letter.pdf").status_code in {403, 404}
     assert client.get(f"/transfers/cases/{cme_case.pk}/send/").status_code in {403, 404}
