@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "rollcall.exclusions",
     "rollcall.actionplans",
     "rollcall.rolls",
+    "rollcall.transfers",
     "rollcall.reports",
     "rollcall.notify",
     "rollcall.audit",
@@ -233,6 +234,7 @@ SWEEP_STEPS: list[str] = [
     "rollcall.exclusions.sweep.exclusions_sweep",
     "rollcall.exclusions.sweep.penalties_sweep",
     "rollcall.notify.dispatch.notify_sweep",
+    "rollcall.transfers.sweep.transfers_sweep",
 ]
 # Each area's part of the daily invariant: a function (*, today) -> list of breaches by name,
 # added to the sweep's own (casework.sweep.invariant_breaches).
@@ -250,6 +252,7 @@ CASE_PANELS: dict[str, str] = {
     "ehe": "rollcall.homeeducation.panels.ehe_panel",
     "sao": "rollcall.homeeducation.panels.sao_panel",
     "exclusion": "rollcall.exclusions.panels.exclusion_panel",
+    "cme": "rollcall.transfers.panels.transfer_panel",
 }
 
 # The children-not-in-school register (CWS Act 2026 s.38, new EA 1996 ss.436B-436G): not yet in
@@ -262,6 +265,17 @@ DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 300, minimum=0)
 
 # The council's name as shown on every page and letter.
 COUNCIL_NAME = env_str("COUNCIL_NAME", "Northmoor County Council")
+# This council's DfE LA code (three digits), named in its council-to-council messages
+# (docs/transfers.md); the demo council's is 990.
+COUNCIL_LA_CODE = env_str("COUNCIL_LA_CODE", "990")
+if not (len(COUNCIL_LA_CODE) == 3 and COUNCIL_LA_CODE.isdigit()):
+    raise ImproperlyConfigured(f"COUNCIL_LA_CODE must be three digits, like 855; it is {COUNCIL_LA_CODE!r}.")
+# This council's Ed25519 private key for signing transfers (manage.py transfers_key makes it).
+TRANSFERS_SIGNING_KEY_FILE = env_str(
+    "TRANSFERS_SIGNING_KEY_FILE", str(VAR_DIR / "keys" / "transfers-ed25519.pem")
+)
+# Seconds to wait for a partner council's Roll Call to answer a message.
+TRANSFERS_HTTP_TIMEOUT = env_int("TRANSFERS_HTTP_TIMEOUT", 10, minimum=1)
 # Days after a merge of two child records during which an administrator or manager may undo it.
 CHILD_MERGE_UNDO_DAYS = env_int("CHILD_MERGE_UNDO_DAYS", 30, minimum=1)
 # The address people use to reach Roll Call, for links in e-mails.

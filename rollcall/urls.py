@@ -18,6 +18,7 @@ urlpatterns = [
     path("health/", include("rollcall.health.urls")),
     path("home-education/", include("rollcall.homeeducation.urls")),
     path("exclusions/", include("rollcall.exclusions.urls")),
+    path("transfers/", include("rollcall.transfers.urls")),
     path("policies/", include("rollcall.policies.urls")),
     path("attendance/", include("rollcall.attendance.urls")),
     path("action-plans/", include("rollcall.actionplans.urls")),

@@ -43,6 +43,7 @@ FLOORS: tuple[frozenset[str], ...] = (
             "rolls",
             "homeeducation",
             "exclusions",
+            "transfers",
         }
     ),
     frozenset({"reports", "api", "demo", "operations"}),

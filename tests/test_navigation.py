@@ -79,6 +79,8 @@ ACTION_PLANS = (("Action plans", "actionplans:list"),)
 REPORTS = (("Reports", "reports:index"),)
 AUDIT = (("Audit", "audit:log"),)
 LETTERS = (("Letter templates", "homeeducation:letter-templates"),)
+TRANSFERS = (("Transfers between councils", "transfers:list"),)
+PARTNERS = (("Partner councils", "transfers:partners"),)
 
 
 def _user_with(*memberships: tuple[Role, str | None]) -> User:
@@ -106,11 +108,11 @@ USERS: dict[str, tuple[Callable[[], User], tuple[tuple[str, str], ...]]] = {
     ),
     "inclusion officer": (
         lambda: _user_with((Role.OFFICER, Team.Kind.INCLUSION)),
-        staff(returns=True) + IMPORTS + ABSENCE + ACTION_PLANS + REPORTS,
+        staff(returns=True) + TRANSFERS + IMPORTS + ABSENCE + ACTION_PLANS + REPORTS,
     ),
     "inclusion manager": (
         lambda: _user_with((Role.MANAGER, Team.Kind.INCLUSION)),
-        staff(duplicates=True, returns=True) + IMPORTS + ABSENCE + ACTION_PLANS + REPORTS,
+        staff(duplicates=True, returns=True) + TRANSFERS + IMPORTS + ABSENCE + ACTION_PLANS + REPORTS,
     ),
     "access to education officer": (
         lambda: _user_with((Role.OFFICER, Team.Kind.ACCESS)),
@@ -127,6 +129,7 @@ USERS: dict[str, tuple[Callable[[], User], tuple[tuple[str, str], ...]]] = {
     "head of service": (
         lambda: _user_with((Role.HEAD_OF_SERVICE, Team.Kind.HEADS)),
         staff(returns=True)
+        + TRANSFERS
         + ADMISSIONS
         + ABSENCE
         + ILLNESS
@@ -146,15 +149,31 @@ USERS: dict[str, tuple[Callable[[], User], tuple[tuple[str, str], ...]]] = {
     ),
     "administrator": (
         lambda: _user_with((Role.ADMINISTRATOR, None)),
-        staff(duplicates=True) + ADMISSIONS + IMPORTS + ABSENCE + ACTION_PLANS + REPORTS + AUDIT + LETTERS,
+        staff(duplicates=True)
+        + ADMISSIONS
+        + IMPORTS
+        + ABSENCE
+        + ACTION_PLANS
+        + REPORTS
+        + PARTNERS
+        + AUDIT
+        + LETTERS,
     ),
     "superuser with no membership": (
         _superuser,
-        staff(duplicates=True) + ADMISSIONS + IMPORTS + ABSENCE + ACTION_PLANS + REPORTS + AUDIT + LETTERS,
+        staff(duplicates=True)
+        + ADMISSIONS
+        + IMPORTS
+        + ABSENCE
+        + ACTION_PLANS
+        + REPORTS
+        + PARTNERS
+        + AUDIT
+        + LETTERS,
     ),
     "report reader who is also an inclusion officer": (
         lambda: _user_with((Role.READER, None), (Role.OFFICER, Team.Kind.INCLUSION)),
-        staff(returns=True) + IMPORTS + ABSENCE + ACTION_PLANS + REPORTS,
+        staff(returns=True) + TRANSFERS + IMPORTS + ABSENCE + ACTION_PLANS + REPORTS,
     ),
     "report reader whose membership names a team": (
         lambda: _user_with((Role.READER, Team.Kind.INCLUSION)),
@@ -211,7 +230,7 @@ def _everyone(user: object) -> bool:
 
 def test_every_registered_item_leads_to_a_page() -> None:
     discover()
-    assert len(menu.items()) == 7 + 2 + 21  # school, reader, staff (two Action plans, one shown)
+    assert len(menu.items()) == 7 + 2 + 23  # school, reader, staff (two Action plans, one shown)
     for item in menu.items():
         assert reverse(item.url_name).startswith("/")
 

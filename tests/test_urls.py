@@ -26,6 +26,9 @@ ALLOW_ANONYMOUS = {
     # (tests/notify/test_carers.py); without it they answer 401.
     "notify:notify-delivery-status",
     "notify:notify-returned-letter",
+    # A partner council's signed transfer or acknowledgement (rollcall/transfers/api.py): no user
+    # signs in, the Ed25519 signature of the body proves the sender (tests/transfers/).
+    "api:transfer-messages",
 }
 # What those answer an anonymous visitor: /readyz is 503 until a worker and a sweep have run;
 # /metrics is 404 to anyone without its token or a listed address; Notify's callbacks 405 to a GET.
@@ -34,6 +37,8 @@ ANONYMOUS_STATUS = {
     "operations:metrics": {404},
     "notify:notify-delivery-status": {405},
     "notify:notify-returned-letter": {405},
+    # Only POST, and only signed: a GET is refused whoever asks.
+    "api:transfer-messages": {405},
 }
 
 

@@ -18,6 +18,7 @@ from rollcall.exclusions import api as exclusions_api
 from rollcall.policies import api as policies_api
 from rollcall.returns import api as returns_api
 from rollcall.rolls import api as rolls_api
+from rollcall.transfers import api as transfers_api
 
 app_name = "api"
 
@@ -51,6 +52,7 @@ urlpatterns = [
         exclusions_api.ConsiderationDecide.as_view(),
         name="penalty-consideration-decide",
     ),
+    path("v1/transfers/messages/", transfers_api.TransferMessages.as_view(), name="transfer-messages"),
     path(
         "v1/admissions/requests/<int:pk>/confirm/",
         admissions_api.RequestConfirm.as_view(),

@@ -304,6 +304,10 @@ CME = Workflow(
         "enquiries": "Enquiries under way",
         "awaiting_approval": "Closure awaiting approval",
         "on_roll_to_confirm": "Back on roll, to confirm",
+        # The child has moved to another council's area and that council has been sent the
+        # transfer: the case stays open until it confirms the child is known to it (DOMAIN.md,
+        # "Children moving between councils"; rollcall/transfers).
+        "transfer_pending": "Moved to another council, waiting for it to confirm",
         "closed": "Closed",
     },
     initial="new",
@@ -314,7 +318,7 @@ CME = Workflow(
         # confirmed the details were this child's: the case's owner checks and closes it.
         *(
             Transition(source, "on_roll_to_confirm", "Back on roll, to confirm", frozenset({Role.SYSTEM}))
-            for source in ("new", "enquiries", "awaiting_approval")
+            for source in ("new", "enquiries", "awaiting_approval", "transfer_pending")
         ),
         Transition(
             "on_roll_to_confirm",
@@ -393,6 +397,33 @@ CME = Workflow(
             outcomes=frozenset({"on_roll"}),
         ),
         Transition("closed", "enquiries", "Reopen", _MANAGERS, requires=frozenset({"reason"})),
+        # Moves to another council (rollcall/transfers): Roll Call makes the move when an officer
+        # sends the transfer (the transfers service checks that officer may edit the case), so a
+        # case never waits for a council that was not sent anything. Only the receiving council's
+        # acknowledgement (or the child joining a roll here) lets Roll Call close it; a manager
+        # may still close it on other evidence, and an officer may take it back to enquiries.
+        *(
+            Transition(
+                source, "transfer_pending", "Record a move to another council", frozenset({Role.SYSTEM})
+            )
+            for source in ("new", "enquiries")
+        ),
+        Transition(
+            "transfer_pending",
+            "closed",
+            "Close",
+            frozenset({Role.SYSTEM}),
+            requires=frozenset({"outcome"}),
+            outcomes=frozenset({"transferred", "on_roll"}),
+        ),
+        Transition("transfer_pending", "closed", "Close", _MANAGERS, requires=frozenset({"outcome"})),
+        Transition(
+            "transfer_pending",
+            "enquiries",
+            "Back to enquiries",
+            _OFFICERS,
+            requires=frozenset({"reason"}),
+        ),
     ),
     outcomes={
         o.code: o
@@ -402,6 +433,11 @@ CME = Workflow(
             Outcome(
                 "other_council",
                 "Located in another council's area, that council told",
+                frozenset({"council", "council_told_on"}),
+            ),
+            Outcome(
+                "transferred",
+                "Known to the new council: it acknowledged the transfer",
                 frozenset({"council", "council_told_on"}),
             ),
             Outcome("left_country", "Left the country, with evidence", frozenset({"evidence"})),

@@ -235,6 +235,43 @@ TIMELINE: list[tuple[str, dict[str, Any], str]] = [
         {"withdrawn_on": "2 April 2027", "reason": "Served on the wrong parent"},
         "Penalty notice withdrawn on 2 April 2027: Served on the wrong parent",
     ),
+    # moves between councils (the transfers app)
+    (
+        "transfer.sent",
+        {"council": "Leicester", "due": "16 November 2026"},
+        "Moved to Leicester: transfer sent by Roll Call message; confirmation due by 16 November 2026",
+    ),
+    (
+        "transfer.letter",
+        {"council": "Rutland", "destination": "XXX/XXXX", "due": "16 November 2026"},
+        "Moved to Rutland: transfer letter and lost-pupil CTF (destination XXX/XXXX) recorded as sent; "
+        "confirmation due by 16 November 2026",
+    ),
+    (
+        "transfer.not_delivered",
+        {"council": "Leicester", "error": "Leicester's Roll Call could not be reached (URLError)"},
+        "Transfer to Leicester not delivered yet: Leicester's Roll Call could not be reached (URLError)",
+    ),
+    (
+        "transfer.acknowledged",
+        {"council": "Leicester", "reference": "CME-000007", "officer": "Bea Officer"},
+        "Leicester confirmed the child is known to it (its case CME-000007, accepted by Bea Officer)",
+    ),
+    (
+        "transfer.escalated",
+        {"council": "Leicester", "sent_on": "2 November 2026"},
+        "Leicester has not confirmed the transfer sent on 2 November 2026: escalated",
+    ),
+    (
+        "transfer.withdrawn",
+        {"council": "Leicester", "reason": "Sent to the wrong council"},
+        "Transfer to Leicester withdrawn: Sent to the wrong council",
+    ),
+    (
+        "transfer.received",
+        {"council": "Leicestershire", "reference": "CME-000003", "tasks": 2},
+        "Transfer accepted from Leicestershire (its case CME-000003): 2 open tasks moved",
+    ),
     # admissions
     (
         "admission.application",

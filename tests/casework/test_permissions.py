@@ -233,6 +233,8 @@ def _case_at(status: str, manager: User) -> Case:
         case_transition(case=case, target="closed", actor=manager, outcome="ehe_registered")
     elif status == "on_roll_to_confirm":  # the system holds it after an officer confirmed a return
         case_transition(case=case, target="on_roll_to_confirm", actor=None)
+    elif status == "transfer_pending":  # the system moves it when a transfer is sent (rollcall/transfers)
+        case_transition(case=case, target="transfer_pending", actor=None)
     assert case.status == status
     return case
 

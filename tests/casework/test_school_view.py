@@ -381,6 +381,9 @@ DOWNLOADS = {
     "homeeducation:register-csv",
     "homeeducation:register-xlsx",
     "homeeducation:letter-pdf",
+    # The transfer letter to another council (the case's team); a school user is refused it in
+    # tests/transfers/test_sending.py.
+    "transfers:letter",
 }
 # Pages that answer a download with ?format=xlsx.
 FORMAT_DOWNLOADS = ("admissions:fair_access", "admissions:waiting", "admissions:deferred")

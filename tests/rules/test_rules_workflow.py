@@ -59,6 +59,16 @@ EXPECTED: dict[tuple[str, str, str], dict[Role, tuple[frozenset[str], str | None
     ("cme", "new", "on_roll_to_confirm"): {SYS: (frozenset(), None)},
     ("cme", "enquiries", "on_roll_to_confirm"): {SYS: (frozenset(), None)},
     ("cme", "awaiting_approval", "on_roll_to_confirm"): {SYS: (frozenset(), None)},
+    ("cme", "transfer_pending", "on_roll_to_confirm"): {SYS: (frozenset(), None)},
+    # A move to another council: the case waits for that council's acknowledgement.
+    ("cme", "new", "transfer_pending"): {SYS: (frozenset(), None)},
+    ("cme", "enquiries", "transfer_pending"): {SYS: (frozenset(), None)},
+    ("cme", "transfer_pending", "closed"): {
+        MGR: (frozenset({"outcome"}), "other"),
+        HEAD: (frozenset({"outcome"}), "other"),
+        SYS: (frozenset({"outcome"}), "on_roll"),
+    },
+    ("cme", "transfer_pending", "enquiries"): {r: (frozenset({"reason"}), None) for r in (OFF, MGR, HEAD)},
     ("cme", "on_roll_to_confirm", "closed"): {
         r: (frozenset({"outcome"}), "on_roll") for r in (OFF, MGR, HEAD, SYS)
     },
@@ -349,6 +359,34 @@ def test_the_system_cannot_approve_a_proposed_closure_or_reopen() -> None:
         check_transition(CME, "closed", "enquiries", SYS, {"reason"})
 
 
+def test_only_the_other_councils_acknowledgement_or_a_roll_lets_the_system_close_a_transfer() -> None:
+    details = {"council", "council_told_on"}
+    move = check_transition(
+        CME, "transfer_pending", "closed", SYS, (), outcome="transferred", outcome_details=details
+    )
+    assert move.roles == frozenset({SYS})
+    with pytest.raises(TransitionRefused, match="only with the outcome"):
+        check_transition(
+            CME, "transfer_pending", "closed", SYS, (), outcome="other_council", outcome_details=details
+        )
+    with pytest.raises(TransitionRefused, match="only with the outcome 'Back on roll at a school'"):
+        check_transition(CME, "enquiries", "closed", SYS, (), outcome="transferred", outcome_details=details)
+    with pytest.raises(TransitionRefused, match="needs the receiving council's name"):
+        check_transition(
+            CME,
+            "transfer_pending",
+            "closed",
+            SYS,
+            (),
+            outcome="transferred",
+            outcome_details={"council_told_on"},
+        )
+    with pytest.raises(TransitionRefused, match="as an officer"):
+        check_transition(
+            CME, "transfer_pending", "closed", OFF, (), outcome="transferred", outcome_details=details
+        )
+
+
 def test_a_manager_approves_closure_without_supplying_anything() -> None:
     move = check_transition(CME, "awaiting_approval", "closed", MGR, ())
     assert move.name == "Approve closure"
@@ -386,6 +424,7 @@ CLOSING_MOVE = {
         ("cme", "on_roll", {"school"}),
         ("cme", "other_suitable_education", {"details"}),
         ("cme", "other_council", {"council", "council_told_on"}),
+        ("cme", "transferred", {"council", "council_told_on"}),
         ("cme", "left_country", {"evidence"}),
         ("cme", "ehe_registered", set()),
         ("cme", "other", {"details"}),
@@ -416,6 +455,7 @@ def test_the_outcomes_are_exactly_the_declared_ones() -> None:
         "on_roll",
         "other_suitable_education",
         "other_council",
+        "transferred",
         "left_country",
         "ehe_registered",
         "other",
@@ -493,6 +533,7 @@ def test_what_the_system_may_do_with_a_case_under_enquiry() -> None:
     assert [(t.target, t.outcomes) for t in moves] == [
         ("on_roll_to_confirm", frozenset()),
         ("closed", frozenset({"on_roll"})),
+        ("transfer_pending", frozenset()),
     ]
 
 
