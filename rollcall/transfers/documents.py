@@ -15,6 +15,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 
 from rollcall import clock
+from rollcall.pdf import html_to_pdf
 from rollcall.rules.calendar import academic_year_of
 from rollcall.rules.transfers import ctf_destination
 from rollcall.transfers.models import Transfer
@@ -24,7 +25,7 @@ CTF_VERSION = "23.0"
 
 def letter_html(transfer: Transfer) -> str:
     return render_to_string(
-        "transfers/letter.html",
+        "transfers/letter_pdf.html",
         {
             "transfer": transfer,
             "payload": transfer.payload,
@@ -35,10 +36,7 @@ def letter_html(transfer: Transfer) -> str:
 
 
 def letter_pdf(transfer: Transfer) -> bytes:
-    import weasyprint  # heavy (about half a second to import): only the letter needs it
-
-    pdf: bytes = weasyprint.HTML(string=letter_html(transfer)).write_pdf()
-    return pdf
+    return html_to_pdf(letter_html(transfer))
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None) -> ET.Element:

@@ -82,3 +82,23 @@ def test_the_outside_server_in_this_test_does_answer(outside_server: str) -> Non
     with urllib.request.urlopen(f"{outside_server}/style.css") as r:  # noqa: S310 - loopback test server
         assert r.read() == b"body { color: red }"
     assert _Recorder.seen == ["/style.css"]
+
+
+def test_every_pdf_goes_through_rollcall_pdf() -> None:
+    """WeasyPrint is imported in one module only, so no PDF is made without the fetcher."""
+    import ast
+
+    root = Path(__file__).resolve().parents[2] / "rollcall"
+    importers = []
+    for path in root.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
+            if any(n.split(".")[0] == "weasyprint" for n in names):
+                importers.append(str(path.relative_to(root)))
+    assert sorted(set(importers)) == ["pdf.py"]
