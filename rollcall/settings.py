@@ -38,7 +38,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "simple_history",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "rollcall.accounts",
     "rollcall.people",
@@ -162,15 +162,35 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 
 REST_FRAMEWORK = {
+    # API tokens are stored hashed, named, scoped and expiring (rollcall/api/tokens.py, docs/api.md).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "rollcall.api.authentication.ScopedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Every call counts against its address and its token (or signed-in user): 429 + Retry-After.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rollcall.api_throttling.AddressRateThrottle",
+        "rollcall.api_throttling.TokenRateThrottle",
+    ],
+    # How many proxies put X-Forwarded-For in front of Roll Call (1 behind deploy/'s nginx); 0
+    # reads the caller's address from the connection alone, so it cannot be forged.
+    "NUM_PROXIES": env_int("API_NUM_PROXIES", 0, minimum=0),
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
 }
+# API rates, as DRF writes them ("600/minute", "20/second", "10000/day"), read at each call.
+API_THROTTLE_RATES: dict[str, str | None] = {
+    "address": env_str("API_RATE_PER_ADDRESS", "1200/minute"),
+    "token": env_str("API_RATE_PER_TOKEN", "600/minute"),
+}
+# API tokens (django-rest-knox, rollcall/api/models.py): stored as SHA-512 digests, with a prefix
+# that secret scanners can spot; every token expires, by default after API_TOKEN_DEFAULT_DAYS.
+KNOX_TOKEN_MODEL = "api.ApiToken"  # noqa: S105 - a model name, not a secret
+REST_KNOX = {"TOKEN_PREFIX": "rollcall_", "AUTO_REFRESH": False, "TOKEN_TTL": None}
+API_TOKEN_DEFAULT_DAYS = env_int("API_TOKEN_DEFAULT_DAYS", 90, minimum=1)
+API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 366, minimum=1)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Roll Call API",
     "DESCRIPTION": "Removal-from-roll notices, new pupils, attendance imports, cases and children "
