@@ -123,6 +123,18 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Single sign-on with the council's identity provider over OpenID Connect (rollcall/accounts/oidc.py,
+# docs/operations.md): the provider's issuer or discovery address, and Roll Call's client id and
+# secret there. Off when OIDC_DISCOVERY_URL is empty; the sign-in page then offers no button.
+_oidc_url = env_str("OIDC_DISCOVERY_URL", "").rstrip("/")
+if _oidc_url and not _oidc_url.endswith("/.well-known/openid-configuration"):
+    _oidc_url += "/.well-known/openid-configuration"  # an issuer given: its discovery document
+OIDC_DISCOVERY_URL = _oidc_url
+OIDC_CLIENT_ID = env_str("OIDC_CLIENT_ID", "")
+OIDC_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET", "")
+OIDC_SCOPES = env_str("OIDC_SCOPES", "openid email profile")
+if OIDC_DISCOVERY_URL and not (OIDC_CLIENT_ID and OIDC_CLIENT_SECRET):
+    raise ImproperlyConfigured("OIDC_DISCOVERY_URL needs OIDC_CLIENT_ID and OIDC_CLIENT_SECRET too.")
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60, minimum=300)
 
 LANGUAGE_CODE = "en-gb"

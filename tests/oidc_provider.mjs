@@ -23,7 +23,8 @@ const provider = new Provider(issuer, {
     token_endpoint_auth_method: 'client_secret_basic',
     ...client,
   })),
-  claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
+  // xms_edov: Entra ID's "e-mail domain owner verified" optional claim, for the Entra-like account.
+  claims: { openid: ['sub'], email: ['email', 'email_verified', 'xms_edov'], profile: ['name'] },
   conformIdTokenClaims: false,
   pkce: { required: () => true },
   cookies: { keys: ['roll-call-test-provider-cookie-key'] },
