@@ -32,7 +32,7 @@ class _SettingsRateThrottle(SimpleRateThrottle):
     def allow_request(self, request: Request, view: APIView) -> bool:
         # Read the rate now, not when the class was loaded, so a change of settings takes effect.
         self.rate = self.get_rate()
-        self.num_requests, self.duration = self.parse_rate(self.rate)  # type: ignore[assignment]
+        self.num_requests, self.duration = self.parse_rate(self.rate)
         return super().allow_request(request, view)
 
 

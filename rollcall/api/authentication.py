@@ -28,11 +28,11 @@ def _address_or_none(text: str) -> str | None:
         return None
 
 
-class ScopedTokenAuthentication(TokenAuthentication):
+class ScopedTokenAuthentication(TokenAuthentication):  # type: ignore[misc]  # knox is untyped
     """Knox's token check, noting when and from where each token was last used."""
 
-    def authenticate(self, request: Request) -> tuple[Any, Any] | None:  # type: ignore[override]
-        result = super().authenticate(request)
+    def authenticate(self, request: Request) -> tuple[Any, Any] | None:
+        result: tuple[Any, Any] | None = super().authenticate(request)
         if result is not None:
             from rollcall.api.models import ApiToken
 

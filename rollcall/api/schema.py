@@ -7,7 +7,7 @@ from typing import Any
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
 
-class ScopedTokenScheme(OpenApiAuthenticationExtension):
+class ScopedTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
     target_class = "rollcall.api.authentication.ScopedTokenAuthentication"
     name = "tokenAuth"
 

@@ -37,9 +37,8 @@ def token_list(request: HttpRequest) -> HttpResponse:
         }
         for token in ApiToken.objects.select_related("user", "issued_by").order_by("user__username", "name")
     ]
-    history = ApiToken.history.select_related("history_user", "user").order_by("-history_date")[
-        :HISTORY_SHOWN
-    ]  # type: ignore[attr-defined]
+    changes = ApiToken.history.select_related("history_user", "user")
+    history = changes.order_by("-history_date")[:HISTORY_SHOWN]
     return render(
         request,
         "api/tokens.html",

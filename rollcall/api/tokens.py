@@ -14,7 +14,10 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import transaction
+from knox.models import get_digest_token
+from knox.settings import CONSTANTS
 
+from rollcall import clock
 from rollcall.accounts.models import User
 from rollcall.api.models import ApiToken
 from rollcall.api_base import SCOPES
@@ -54,8 +57,15 @@ def token_issue(
             f"{user.username} already has a token called {name!r}: revoke it first, or use another name."
         )
     with transaction.atomic():
-        token, secret = ApiToken.objects.create(
-            user, expiry=dt.timedelta(days=days), name=name, scopes=wanted, issued_by=issued_by
+        digest, secret = get_digest_token()  # knox: a random secret and its SHA-512 digest
+        token = ApiToken.objects.create(
+            digest=digest,
+            token_key=secret[: CONSTANTS.TOKEN_KEY_LENGTH],
+            user=user,
+            expiry=clock.now() + dt.timedelta(days=days),
+            name=name,
+            scopes=wanted,
+            issued_by=issued_by,
         )
     logger.info("API token %s issued to user %s with scopes %s", token.token_key, user.pk, ",".join(wanted))
     return token, secret
