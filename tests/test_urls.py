@@ -12,6 +12,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 # Pages anyone may open without signing in.
 ALLOW_ANONYMOUS = {
     "accounts:sign-in",
+    # Single sign-on with the council's account: the button's POST and the provider's return.
+    "accounts:sso-start",
+    "accounts:sso-callback",
     # The published policies (seed 000: the policy must be public, on the Local Offer).
     "policies:published",
     "policies:published-detail",
@@ -25,7 +28,14 @@ ALLOW_ANONYMOUS = {
 }
 # What those answer an anonymous visitor: /readyz is 503 until a worker and a sweep have run;
 # /metrics is 404 to anyone without its token or a listed address.
-ANONYMOUS_STATUS = {"operations:readyz": {200, 503}, "operations:metrics": {404}}
+# The single sign-on start takes only a POST; its return, with single sign-on off, goes back to
+# the sign-in page.
+ANONYMOUS_STATUS = {
+    "operations:readyz": {200, 503},
+    "operations:metrics": {404},
+    "accounts:sso-start": {405},
+    "accounts:sso-callback": {302},
+}
 
 
 def _walk(
