@@ -59,5 +59,5 @@ def token_revoke_view(request: HttpRequest) -> HttpResponse:
         return redirect("api-tokens:list")
     name, owner = token.name, token.user.username
     token_revoke(token, by=signed_in_user(request))
-    messages.success(request, f"Token \u2018{name}\u2019 of {owner} is revoked: it no longer works.")
+    messages.success(request, f"The token {name} of {owner} is revoked: it no longer works.")
     return redirect("api-tokens:list")
