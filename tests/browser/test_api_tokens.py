@@ -28,7 +28,7 @@ def test_an_administrator_revokes_a_token(live_server: Any, page: Page, checker:
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("link", name="API tokens").click()
     expect(page.get_by_role("heading", name="API tokens", exact=True)).to_be_visible()
-    expect(page.get_by_role("cell", name="Ash Academy MIS")).to_be_visible()
+    expect(page.get_by_role("cell", name="Ash Academy MIS", exact=True)).to_be_visible()
     checker.check("api tokens")
     page.get_by_role("button", name="Revoke Ash Academy MIS of ash.mis").click()
     expect(page.get_by_role("alert")).to_contain_text("The token Ash Academy MIS of ash.mis is revoked")
