@@ -203,7 +203,10 @@ def main() -> None:
             "officers": OFFICERS,
             "managers": MANAGERS,
             "schools": [
-                {"username": name, "token": server.manage("issue_api_token", name).strip()}
+                {
+                    "username": name,
+                    "token": server.manage("issue_api_token", name, "--name", "Load test MIS").strip(),
+                }
                 for name in schools
             ],
         }

@@ -7,6 +7,17 @@ Sign-in: the site's ``LoginRequiredMiddleware`` would redirect an API client to 
 because it runs before DRF and cannot see an ``Authorization: Token …`` header. API views are
 therefore marked ``login_not_required`` and DRF's ``IsAuthenticated`` does the checking instead,
 answering 401 with a JSON body.
+
+Scopes: every view says, per HTTP method, which token scopes let a call through (``api_scopes``).
+A call made with an API token whose scopes include none of them is refused (403) here, in
+:meth:`ApiView.check_permissions`, before the view's own permission checks; a method a view names
+no scope for is refused to every token. A signed-in browser session has no token and so no scope
+limit: the person's own permissions apply, as on the pages. Scopes only ever narrow what the
+token's user may do; they never grant anything.
+
+Throttling: every call counts against its address and against its token (or signed-in user), at
+the rates in ``settings.API_THROTTLE_RATES``; over either, 429 with ``Retry-After``. The address
+is counted before authentication, so wrong tokens count too.
 """
 
 from __future__ import annotations
@@ -18,7 +29,10 @@ from typing import Any
 from django.contrib.auth.decorators import login_not_required
 from drf_spectacular.utils import inline_serializer
 from rest_framework import generics, serializers
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.views import APIView
 
 from rollcall import clock
 
@@ -27,7 +41,81 @@ DATE_EXAMPLE = "in the form YYYY-MM-DD, like 2026-03-27"
 ERROR = inline_serializer("Error", fields={"detail": serializers.CharField()})
 
 
-class ApiView(generics.GenericAPIView[Any]):
+# ---- scopes: what an API token may do ------------------------------------------------------------
+
+# Every scope a token may hold, and what it lets the token's system do (shown on the tokens page).
+SCOPES: dict[str, str] = {
+    "removals": "Send and read removal-from-roll notices, and read the school's returns",
+    "new-pupils": "Send new pupil returns, and read the school's returns",
+    "attendance": "Send and read attendance imports",
+    "admissions": "Read and answer put-on-roll requests",
+    "exclusions": "Send and read exclusion notifications",
+    "rolls": "Send a school's whole roll",
+    "cases:read": "Read cases and children (read-only reporting)",
+    "policies:read": "Read policies",
+    "policies:write": "Change policies",
+    "penalties": "Read and decide penalty-notice considerations",
+    "schema": "Read the API's OpenAPI schema",
+}
+# The usual sets: a school's management information system gets only what a school sends.
+SCOPE_PRESETS: dict[str, tuple[str, ...]] = {
+    "school-system": ("removals", "new-pupils", "attendance", "admissions", "schema"),
+    "council-reporting": ("cases:read", "schema"),
+    "council-rolls": ("rolls", "schema"),
+}
+
+
+def token_scopes(request: Request) -> frozenset[str] | None:
+    """The scopes of the API token a call was made with, or None for a call without a token."""
+    scopes = getattr(request.auth, "scopes", None)
+    if scopes is None:
+        return None
+    return frozenset(str(scope) for scope in scopes)
+
+
+def check_token_scope(request: Request, view: APIView) -> None:
+    """Refuse a token call whose scopes include none that the view names for this method (403)."""
+    held = token_scopes(request)
+    if held is None:
+        return
+    method = "GET" if request.method == "HEAD" else str(request.method)
+    if method == "OPTIONS":
+        return
+    allowed = frozenset(getattr(view, "api_scopes", {}).get(method, ()))
+    if not held & allowed:
+        needed = " or ".join(sorted(allowed)) or "a scope no token has"
+        raise PermissionDenied(f"This API token may not do this: it needs the {needed} scope.")
+
+
+class ApiChecks(APIView):
+    """What every API view does first: count the call, then check the token's scopes.
+
+    Subclasses name the scopes each method needs: ``api_scopes = {"GET": ("cases:read",)}``.
+    """
+
+    api_scopes: Mapping[str, tuple[str, ...]] = {}
+
+    def perform_authentication(self, request: Request) -> None:
+        # Count the call before anything can refuse it, so wrong tokens are throttled too.
+        try:
+            super().perform_authentication(request)
+        finally:
+            self.check_throttles(request)
+
+    def check_throttles(self, request: Request) -> None:
+        # DRF calls this again after the permissions; once per request is the count.
+        if getattr(request, "rollcall_throttled", False):
+            return
+        request.rollcall_throttled = True  # type: ignore[attr-defined]
+        super().check_throttles(request)
+
+    def check_permissions(self, request: Request) -> None:
+        if request.user is not None and request.user.is_authenticated:
+            check_token_scope(request, self)
+        super().check_permissions(request)
+
+
+class ApiView(ApiChecks, generics.GenericAPIView[Any]):
     """Base for API views: exempt from the sign-in redirect, checked by DRF instead."""
 
     permission_classes: Any = (IsAuthenticated,)

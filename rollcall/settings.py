@@ -39,7 +39,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "simple_history",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "csp",
     "rollcall.accounts",
@@ -137,6 +137,18 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Single sign-on with the council's identity provider over OpenID Connect (rollcall/accounts/oidc.py,
+# docs/operations.md): the provider's issuer or discovery address, and Roll Call's client id and
+# secret there. Off when OIDC_DISCOVERY_URL is empty; the sign-in page then offers no button.
+_oidc_url = env_str("OIDC_DISCOVERY_URL", "").rstrip("/")
+if _oidc_url and not _oidc_url.endswith("/.well-known/openid-configuration"):
+    _oidc_url += "/.well-known/openid-configuration"  # an issuer given: its discovery document
+OIDC_DISCOVERY_URL = _oidc_url
+OIDC_CLIENT_ID = env_str("OIDC_CLIENT_ID", "")
+OIDC_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET", "")
+OIDC_SCOPES = env_str("OIDC_SCOPES", "openid email profile")
+if OIDC_DISCOVERY_URL and not (OIDC_CLIENT_ID and OIDC_CLIENT_SECRET):
+    raise ImproperlyConfigured("OIDC_DISCOVERY_URL needs OIDC_CLIENT_ID and OIDC_CLIENT_SECRET too.")
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60, minimum=300)
 
 LANGUAGE_CODE = "en-gb"
@@ -200,15 +212,35 @@ NOTIFY_TEMPLATES = {
 }
 
 REST_FRAMEWORK = {
+    # API tokens are stored hashed, named, scoped and expiring (rollcall/api/tokens.py, docs/api.md).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "rollcall.api.authentication.ScopedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Every call counts against its address and its token (or signed-in user): 429 + Retry-After.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rollcall.api_throttling.AddressRateThrottle",
+        "rollcall.api_throttling.TokenRateThrottle",
+    ],
+    # How many proxies put X-Forwarded-For in front of Roll Call (1 behind deploy/'s nginx); 0
+    # reads the caller's address from the connection alone, so it cannot be forged.
+    "NUM_PROXIES": env_int("API_NUM_PROXIES", 0, minimum=0),
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
 }
+# API rates, as DRF writes them ("600/minute", "20/second", "10000/day"), read at each call.
+API_THROTTLE_RATES: dict[str, str | None] = {
+    "address": env_str("API_RATE_PER_ADDRESS", "1200/minute"),
+    "token": env_str("API_RATE_PER_TOKEN", "600/minute"),
+}
+# API tokens (django-rest-knox, rollcall/api/models.py): stored as SHA-512 digests, with a prefix
+# that secret scanners can spot; every token expires, by default after API_TOKEN_DEFAULT_DAYS.
+KNOX_TOKEN_MODEL = "api.ApiToken"  # noqa: S105 - a model name, not a secret
+REST_KNOX = {"TOKEN_PREFIX": "rollcall_", "AUTO_REFRESH": False, "TOKEN_TTL": None}
+API_TOKEN_DEFAULT_DAYS = env_int("API_TOKEN_DEFAULT_DAYS", 90, minimum=1)
+API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 366, minimum=1)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Roll Call API",
     "DESCRIPTION": "Removal-from-roll notices, new pupils, attendance imports, cases and children "

@@ -22,3 +22,6 @@ SECURE_HSTS_SECONDS = 0
 DASHBOARD_CACHE_SECONDS = 0
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+# The API throttles run on every call, at rates no test reaches by accident (the counts live in
+# one process's memory for the whole run); tests/api/test_api_throttling.py sets real ones.
+API_THROTTLE_RATES = {"address": "100000/second", "token": "100000/second"}

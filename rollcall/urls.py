@@ -26,6 +26,7 @@ urlpatterns = [
     path("messages/", include("rollcall.notify.urls")),
     path("audit/", include("rollcall.audit.urls")),
     path("api/", include("rollcall.api.urls")),
+    path("api-tokens/", include("rollcall.api.token_urls")),
     path("django-admin/", admin.site.urls),
     path("", include("rollcall.operations.urls")),
 ]

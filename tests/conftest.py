@@ -9,13 +9,13 @@ from collections.abc import Callable, Iterator
 
 import pytest
 import time_machine
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from rollcall.accounts.models import Team, User
 from rollcall.rules.workflow import Role
 from rollcall.schools.models import School
 from tests import factories
+from tests.api_tokens import token_for
 
 # Tests run on a fixed school day so school-day arithmetic is predictable: Monday 16 Nov 2026.
 TODAY = dt.date(2026, 11, 16)
@@ -85,9 +85,8 @@ def token_client() -> Callable[[User], APIClient]:
     """Return a client that sends ``Authorization: Token <key>`` for the given user (as school systems do)."""
 
     def make(user: User) -> APIClient:
-        token, _ = Token.objects.get_or_create(user=user)
         client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(user)}")
         return client
 
     return make

@@ -77,7 +77,7 @@ SEN_PANEL = (("SEN panel", "health:sen-panel"),)
 HOME_EDUCATION = (("Home education", "homeeducation:list"),)
 ACTION_PLANS = (("Action plans", "actionplans:list"),)
 REPORTS = (("Reports", "reports:index"),)
-AUDIT = (("Audit", "audit:log"),)
+AUDIT = (("Audit", "audit:log"), ("API tokens", "api-tokens:list"))  # administrators only
 LETTERS = (("Letter templates", "homeeducation:letter-templates"),)
 TRANSFERS = (("Transfers between councils", "transfers:list"),)
 PARTNERS = (("Partner councils", "transfers:partners"),)
@@ -230,7 +230,7 @@ def _everyone(user: object) -> bool:
 
 def test_every_registered_item_leads_to_a_page() -> None:
     discover()
-    assert len(menu.items()) == 7 + 2 + 23  # school, reader, staff (two Action plans, one shown)
+    assert len(menu.items()) == 7 + 2 + 24  # school, reader, staff (two Action plans, one shown)
     for item in menu.items():
         assert reverse(item.url_name).startswith("/")
 

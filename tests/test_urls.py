@@ -12,6 +12,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 # Pages anyone may open without signing in.
 ALLOW_ANONYMOUS = {
     "accounts:sign-in",
+    # Single sign-on with the council's account: the button's POST and the provider's return.
+    "accounts:sso-start",
+    "accounts:sso-callback",
     # The published policies (seed 000: the policy must be public, on the Local Offer).
     "policies:published",
     "policies:published-detail",
@@ -32,6 +35,8 @@ ALLOW_ANONYMOUS = {
 }
 # What those answer an anonymous visitor: /readyz is 503 until a worker and a sweep have run;
 # /metrics is 404 to anyone without its token or a listed address; Notify's callbacks 405 to a GET.
+# The single sign-on start takes only a POST; its return, with single sign-on off, goes back to
+# the sign-in page.
 ANONYMOUS_STATUS = {
     "operations:readyz": {200, 503},
     "operations:metrics": {404},
@@ -39,6 +44,8 @@ ANONYMOUS_STATUS = {
     "notify:notify-returned-letter": {405},
     # Only POST, and only signed: a GET is refused whoever asks.
     "api:transfer-messages": {405},
+    "accounts:sso-start": {405},
+    "accounts:sso-callback": {302},
 }
 
 

@@ -66,6 +66,7 @@ class ConfirmSerializer(serializers.Serializer[dict[str, Any]]):
 
 
 class RequestList(ApiView):
+    api_scopes = {"GET": ("admissions",)}
     serializer_class = RequestSerializer
 
     def get(self, request: Request) -> Response:
@@ -77,6 +78,7 @@ class RequestList(ApiView):
 
 
 class RequestConfirm(ApiView):
+    api_scopes = {"POST": ("admissions",)}
     serializer_class = ConfirmSerializer
 
     def post(self, request: Request, pk: int) -> Response:

@@ -13,6 +13,7 @@ from rest_framework.permissions import IsAuthenticated
 
 from rollcall.admissions import api as admissions_api
 from rollcall.api import views
+from rollcall.api_base import ApiChecks
 from rollcall.attendance import api as attendance_api
 from rollcall.exclusions import api as exclusions_api
 from rollcall.policies import api as policies_api
@@ -22,12 +23,20 @@ from rollcall.transfers import api as transfers_api
 
 app_name = "api"
 
+
+class SchemaView(ApiChecks, SpectacularAPIView):
+    """The OpenAPI schema, counted and scope-checked like every other API call."""
+
+    permission_classes = [IsAuthenticated]
+    api_scopes = {"GET": ("schema",)}
+
+
 urlpatterns = [
     # The OpenAPI 3 schema (YAML; ?format=json for JSON). No docs UI: the usual ones load their
     # scripts from a CDN, which our content security and offline servers do not allow.
     path(
         "schema/",
-        login_not_required(SpectacularAPIView.as_view(permission_classes=[IsAuthenticated])),
+        login_not_required(SchemaView.as_view()),
         name="schema",
     ),
     path("v1/removals/", returns_api.RemovalNoticeListCreate.as_view(), name="removals"),

@@ -62,6 +62,8 @@ from rollcall.schools.models import RollEntry
 class CaseList(ApiView, generics.ListAPIView[Case]):
     """The cases the user may see, filtered by the query string."""
 
+    api_scopes = {"GET": ("cases:read",)}
+
     serializer_class = CaseSerializer
 
     def get_queryset(self) -> QuerySet[Case]:
@@ -92,6 +94,8 @@ class CaseList(ApiView, generics.ListAPIView[Case]):
 class CaseDetail(ApiView, generics.RetrieveAPIView[Case]):
     """One case with its tasks and enquiries. Case notes are not in the API in this version."""
 
+    api_scopes = {"GET": ("cases:read",)}
+
     serializer_class = CaseDetailSerializer
 
     def get_object(self) -> Case:
@@ -115,6 +119,8 @@ class CaseDetail(ApiView, generics.RetrieveAPIView[Case]):
 
 class ChildDetail(ApiView):
     """One child the user may see. Every read is logged (UK GDPR: who viewed which child)."""
+
+    api_scopes = {"GET": ("cases:read",)}
 
     serializer_class = CouncilChildSerializer
 

@@ -114,6 +114,8 @@ class ImportUploadSerializer(serializers.Serializer[dict[str, Any]]):
 class ImportListCreate(ApiView):
     """``GET``: the imports you may see. ``POST``: send a file of marks (queued; 202)."""
 
+    api_scopes = {"GET": ("attendance",), "POST": ("attendance",)}
+
     serializer_class = ImportSerializer
     permission_classes = [IsAuthenticated, CanImport]
     parser_classes = [MultiPartParser, FormParser]
@@ -172,6 +174,8 @@ class ImportListCreate(ApiView):
 
 class ImportDetail(ApiView):
     """``GET``: one import's status, progress, errors and summary."""
+
+    api_scopes = {"GET": ("attendance",)}
 
     serializer_class = ImportDetailSerializer
     permission_classes = [IsAuthenticated, CanImport]

@@ -122,6 +122,8 @@ class NotificationAnswerSerializer(serializers.Serializer[Any]):
 class ExclusionListCreate(ApiView):
     """``GET``: the exclusions you may read. ``POST``: a school's notification."""
 
+    api_scopes = {"GET": ("exclusions",), "POST": ("exclusions",)}
+
     serializer_class = ExclusionSerializer
 
     def get_queryset(self) -> QuerySet[Exclusion]:
@@ -239,6 +241,8 @@ class DecisionInputSerializer(StrictSerializer):
 class ConsiderationList(ApiView):
     """``GET``: penalty-notice considerations, undecided first."""
 
+    api_scopes = {"GET": ("penalties",)}
+
     serializer_class = ConsiderationSerializer
 
     def get_queryset(self) -> QuerySet[Consideration]:
@@ -258,6 +262,8 @@ class ConsiderationList(ApiView):
 
 class ConsiderationDecide(ApiView):
     """``POST``: record the decision on one consideration."""
+
+    api_scopes = {"POST": ("penalties",)}
 
     serializer_class = DecisionInputSerializer
 

@@ -72,6 +72,7 @@ def _policy_for(user: User, pk: int) -> Policy:
 
 
 class PolicyDetail(ApiView):
+    api_scopes = {"GET": ("policies:read",), "PATCH": ("policies:write",)}
     serializer_class = PolicySerializer
 
     @extend_schema(responses={200: PolicySerializer})

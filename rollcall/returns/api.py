@@ -67,6 +67,8 @@ def removal_notice_queryset(notices: QuerySet[RemovalNotice]) -> QuerySet[Remova
 class RemovalNoticeListCreate(ApiView):
     """``GET``: the removal notices you may read. ``POST``: a school's removal notice."""
 
+    api_scopes = {"GET": ("removals",), "POST": ("removals",)}
+
     serializer_class = RemovalNoticeSerializer
     permission_classes = [IsAuthenticated, IsSchoolUserToWrite]
 
@@ -174,6 +176,8 @@ def _answer_status(received: Received) -> int:
 class NewPupilCreate(ApiView):
     """``POST``: a school's new pupil return. Sending it twice changes nothing the second time."""
 
+    api_scopes = {"POST": ("new-pupils",)}
+
     serializer_class = NewPupilInputSerializer
     permission_classes = [IsAuthenticated, IsSchoolUserToWrite]
 
@@ -226,6 +230,8 @@ class NewPupilCreate(ApiView):
 
 class SchoolReturnList(ApiView):
     """``GET``: the returns your school sent, newest first, as you sent them."""
+
+    api_scopes = {"GET": ("removals", "new-pupils")}
 
     serializer_class = SchoolReturnSerializer
 

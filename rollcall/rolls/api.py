@@ -73,6 +73,8 @@ def result_json(loaded: RollLoaded) -> dict[str, Any]:
 class SchoolRoll(ApiView):
     """``PUT``: the school's whole roll as of a date."""
 
+    api_scopes = {"PUT": ("rolls",)}
+
     serializer_class = RollInputSerializer
 
     @extend_schema(

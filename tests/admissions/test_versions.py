@@ -7,7 +7,6 @@ import datetime as dt
 import pytest
 from django.test import Client
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from rollcall.accounts.models import User
@@ -15,6 +14,7 @@ from rollcall.admissions.models import PutOnRollRequest
 from rollcall.schools.models import School
 from tests import factories
 from tests.admissions.helpers import TODAY, offer
+from tests.api_tokens import token_for
 from tests.pages import error_summary, hidden_inputs
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("council", "frozen_clock")]
@@ -30,7 +30,7 @@ def _client(user: User) -> Client:
 
 def _api(user: User) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(user)}")
     return client
 
 

@@ -10,7 +10,6 @@ import openpyxl
 import pytest
 from django.test import Client
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from rollcall.accounts.models import User
@@ -22,6 +21,7 @@ from rollcall.casework.models import Flag
 from rollcall.rules.workflow import Role
 from tests import factories
 from tests.admissions.helpers import TODAY, apply, case_of, offer
+from tests.api_tokens import token_for
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("council", "frozen_clock")]
 
@@ -282,7 +282,7 @@ def test_council_staff_cannot_use_the_school_pages(client, admissions_officer, s
 
 def token_client(user: User) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(user)}")
     return client
 
 

@@ -200,6 +200,7 @@ def test_the_case_detail_costs_a_fixed_number_of_queries(
     for made_on in (dt.date(2026, 11, 12), dt.date(2026, 11, 13), dt.date(2026, 11, 16)):
         enquiry_record(case=case, actor=inclusion_officer, party="health", made_on=made_on, result="nothing")
 
+    client = token_client(inclusion_officer)
     with django_assert_max_num_queries(10):
-        response = token_client(inclusion_officer).get(f"{URL}{case.pk}/")
+        response = client.get(f"{URL}{case.pk}/")
     assert len(response.json()["enquiries"]) == 3

@@ -12,7 +12,6 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from rollcall.accounts.models import Team, User
@@ -21,6 +20,7 @@ from rollcall.people.models import Child
 from rollcall.rules.workflow import Role
 from rollcall.schools.models import School
 from tests import factories
+from tests.api_tokens import token_for
 from tests.attendance.conftest import on_roll
 
 pytestmark = [
@@ -34,9 +34,8 @@ LIST = "/api/v1/attendance/imports/"
 @pytest.fixture
 def token_client() -> Callable[[User], APIClient]:
     def make(user: User) -> APIClient:
-        token, _ = Token.objects.get_or_create(user=user)
         client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(user)}")
         return client
 
     return make

@@ -17,7 +17,6 @@ import pytest
 import time_machine
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from rollcall.accounts.models import Team, User
@@ -31,6 +30,7 @@ from rollcall.reports.definitions import REPORTS
 from rollcall.rules.attendance import blank_marks
 from rollcall.schools.models import RollEntry, School
 from tests import factories
+from tests.api_tokens import token_for
 
 pytestmark = pytest.mark.django_db
 
@@ -48,9 +48,8 @@ def page_client(user: User) -> Client:
 
 
 def api_client(user: User) -> APIClient:
-    token, _ = Token.objects.get_or_create(user=user)
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(user)}")
     return client
 
 

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from rollcall.accounts.models import Team, User
@@ -18,6 +17,7 @@ from rollcall.rules.exclusions import ExclusionKind
 from rollcall.rules.workflow import Role
 from rollcall.schools.models import School
 from tests import factories
+from tests.api_tokens import token_for
 
 
 @pytest.fixture
@@ -69,9 +69,8 @@ def token_client() -> Callable[[User], APIClient]:
     """A client that sends ``Authorization: Token <key>`` for the given user, as school systems do."""
 
     def make(user: User) -> APIClient:
-        token, _ = Token.objects.get_or_create(user=user)
         client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(user)}")
         return client
 
     return make

@@ -126,7 +126,9 @@ def journey(base: str) -> None:
     school_user = next(
         line.split()[0] for line in manage("demo_sign_ins").splitlines() if line.startswith("school.")
     )
-    token = manage("issue_api_token", school_user).strip()
+    token = manage(
+        "issue_api_token", school_user, "--name", "Smoke test MIS", "--preset", "school-system"
+    ).strip()
     rng = random.SystemRandom()
     upn = make_upn("990", "2001", rng.randrange(1, 99), rng.randrange(1, 999))
     surname = f"Smoketest{rng.randrange(10**6):06d}"
@@ -155,6 +157,10 @@ def journey(base: str) -> None:
         isinstance(removal, dict) and removal.get("opens_cme_case") is True,
         f"no CME case: {created.text[:300]}",
     )
+
+    step("the school's token may not read the council's cases (its scopes)")
+    refused = api.request("/api/v1/cases/", headers={"Authorization": f"Token {token}"})
+    check(refused.status == 403, f"a school-system token read /api/v1/cases/: {refused.status}")
 
     step(f"the new case for {surname} is in the Inclusion caseload")
     caseload = browser.get("/cases/?sort=opened&order=desc")

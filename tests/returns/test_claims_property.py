@@ -24,7 +24,6 @@ from django.test import Client
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from rollcall.accounts.models import Team, User
@@ -33,6 +32,7 @@ from rollcall.returns.models import SchoolReturn
 from rollcall.rules.workflow import Role
 from rollcall.schools.models import School
 from tests import factories
+from tests.api_tokens import token_for
 from tests.claims import cme_case, snapshot
 
 pytestmark = pytest.mark.django_db
@@ -64,8 +64,6 @@ def world(terms: None, teams: dict[str, Team]) -> Iterator[World]:
             factories.school_user(s, username=f"school.{s.name.lower()}", first_name="Sam", last_name="Clerk")
             for s in schools
         )
-        for user in users:
-            Token.objects.create(user=user)
         names = [
             ("Quenby", "Oakhallow"),
             ("Tavish", "Blackwhin"),
@@ -132,7 +130,7 @@ def date_fields(name: str, day: dt.date) -> dict[str, str]:
 def submit(kind: str, user: User, pupil: dict[str, str]) -> str:
     """Send the return as the school's system or staff would; the answer's text."""
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get(user=user).key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token_for(user)}")
     if kind == "new_pupil":
         answer = api.post("/api/v1/new-pupils/", {"pupil": pupil, "entered_on": "2026-11-16"}, format="json")
         assert answer.status_code in {201, 202}, answer.content
@@ -162,7 +160,7 @@ def submit(kind: str, user: User, pupil: dict[str, str]) -> str:
 
 def can_read(user: User, child: Child) -> dict[str, int]:
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get(user=user).key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token_for(user)}")
     web = Client()
     web.force_login(user)
     return {
