@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "rollcall.audit",
     "rollcall.api",
     "rollcall.demo",
+    "rollcall.dataprotection",
 ]
 
 MIDDLEWARE = [
@@ -195,6 +196,8 @@ SWEEP_STEPS: list[str] = [
     "rollcall.homeeducation.sweep.ehe_sweep",
     "rollcall.exclusions.sweep.exclusions_sweep",
     "rollcall.exclusions.sweep.penalties_sweep",
+    # Last: erase or anonymise what the retention schedule says is due (docs/retention.md).
+    "rollcall.dataprotection.retention.retention_sweep",
 ]
 # Each area's part of the daily invariant: a function (*, today) -> list of breaches by name,
 # added to the sweep's own (casework.sweep.invariant_breaches).
