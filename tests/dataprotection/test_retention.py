@@ -190,3 +190,4 @@ def test_retention_report_command_lists_what_would_go_and_changes_nothing(
     assert "Closed cases, with their tasks, events, flags, notes and enquiries: 1 (anonymise" in out
     assert "Access log: who viewed a child's record: 1 (erase; kept 6 years, dated before 4 March 2020)" in out
     assert Case.objects.count() == 3 and RecordView.objects.count() == 1
+
