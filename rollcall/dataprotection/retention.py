@@ -118,7 +118,9 @@ def due_querysets(today: dt.date, schedule: dict[str, Period]) -> dict[str, Quer
         "policy_files": _superseded_policy_files(today, schedule["policy_files"]),
         "messages": Message.objects.filter(created_at__lt=_cutoff(today, schedule["messages"])),
         "emails": DBTaskResult.objects.filter(
-            task_path=EMAIL_TASK, finished_at__isnull=False, finished_at__lt=_cutoff(today, schedule["emails"])
+            task_path=EMAIL_TASK,
+            finished_at__isnull=False,
+            finished_at__lt=_cutoff(today, schedule["emails"]),
         ),
         "record_views": RecordView.objects.filter(at__lt=_cutoff(today, schedule["record_views"])),
     }
@@ -152,7 +154,7 @@ def _delete_with_history(queryset: QuerySet[Any]) -> int:
     django-simple-history kept of each deleted row (or the erasure would only be nominal).
     Returns how many rows of the queryset's own model went."""
     collector = Collector(using=queryset.db)
-    collector.collect(queryset)
+    collector.collect(queryset)  # type: ignore[arg-type]  # Django accepts a queryset here
     doomed: dict[type[models.Model], list[Any]] = {
         model: [obj.pk for obj in objs] for model, objs in collector.data.items() if hasattr(model, "history")
     }
@@ -175,18 +177,23 @@ def _anonymise_cases(queryset: QuerySet[Case], today: dt.date) -> int:
         rows = Case.objects.filter(pk__in=chunk).values(
             "kind", "outcome", "opened_on", "closed_at", "team_id", "child__date_of_birth"
         )
-        kept = [
-            AnonymisedCase(
-                kind=row["kind"],
-                outcome=row["outcome"],
-                year_group=retention.year_group(row["child__date_of_birth"], clock.local_date(row["closed_at"])),
-                opened_on=row["opened_on"],
-                closed_on=clock.local_date(row["closed_at"]),
-                team_id=row["team_id"],
-                anonymised_on=today,
+        kept = []
+        for row in rows:
+            closed_at = row["closed_at"]
+            if closed_at is None:  # the question asked for closed cases only; never open ones
+                continue
+            closed_on = clock.local_date(closed_at)
+            kept.append(
+                AnonymisedCase(
+                    kind=row["kind"],
+                    outcome=row["outcome"],
+                    year_group=retention.year_group(row["child__date_of_birth"], closed_on),
+                    opened_on=row["opened_on"],
+                    closed_on=closed_on,
+                    team_id=row["team_id"],
+                    anonymised_on=today,
+                )
             )
-            for row in rows
-        ]
         try:
             with transaction.atomic():
                 AnonymisedCase.objects.bulk_create(kept)
@@ -214,7 +221,9 @@ def _erase(key: str, queryset: QuerySet[Any], today: dt.date) -> int:
         return count
     if key == "policy_files":
         names = list(queryset.values_list("file", flat=True))
-        count = PolicyVersion.objects.filter(pk__in=list(queryset.values_list("pk", flat=True))).update(file="")
+        count = PolicyVersion.objects.filter(pk__in=list(queryset.values_list("pk", flat=True))).update(
+            file=""
+        )
         transaction.on_commit(lambda: _delete_files(names))
         return count
     if key == "evidence_files":

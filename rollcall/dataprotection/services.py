@@ -13,7 +13,9 @@ from rollcall.people.models import Child
 
 
 @transaction.atomic
-def subject_access_record(*, child: Child, by: User, reference: str = "", records: int = 0) -> SubjectAccessRequest:
+def subject_access_record(
+    *, child: Child, by: User, reference: str = "", records: int = 0
+) -> SubjectAccessRequest:
     """Log that ``by`` asked for everything held about ``child`` (the request itself is audited)."""
     request = SubjectAccessRequest.objects.create(
         child=child, requested_by=by, at=clock.now(), reference=reference.strip(), records=records

@@ -46,12 +46,19 @@ from rollcall.health.models import (
     ReintegrationPlan,
     SenPanelRequest,
 )
-from rollcall.homeeducation.models import EHEContact, EHEEvidence, EHERecord, EHESource, ParentNotification, SAONotice
+from rollcall.homeeducation.models import (
+    EHEContact,
+    EHEEvidence,
+    EHERecord,
+    EHESource,
+    ParentNotification,
+    SAONotice,
+)
 from rollcall.notify.models import Message
 from rollcall.people.models import Address, Carer, Child, PossibleDuplicate
+from rollcall.returns.models import SchoolReturn
 from rollcall.rolls.models import DeletionReturnMissing
 from rollcall.rules.workflow import Role
-from rollcall.returns.models import SchoolReturn
 from rollcall.schools.models import RemovalNotice, RollEntry, School
 
 PARENT = "parent or carer"
@@ -103,7 +110,12 @@ SECTIONS: tuple[Section, ...] = (
     Section("events", "Timeline events", Event, "child_id"),
     Section("flags", "Flags", Flag, "child_id"),
     Section("applications", "School admission applications", Application, "child_id"),
-    Section("vulnerability_answers", "Admission vulnerability answers", VulnerabilityAnswer, "application__child_id"),
+    Section(
+        "vulnerability_answers",
+        "Admission vulnerability answers",
+        VulnerabilityAnswer,
+        "application__child_id",
+    ),
     Section("offers", "School place offers", Offer, "application__child_id"),
     Section("put_on_roll_requests", "Requests to put on roll", PutOnRollRequest, "child_id"),
     Section("admission_contacts", "Contacts with schools about a place", Contact, "request__child_id"),
@@ -118,11 +130,15 @@ SECTIONS: tuple[Section, ...] = (
     Section("attendance", "Attendance marks", PupilMarks, "child_id"),
     Section("deletion_returns_missing", "Missing deletion returns", DeletionReturnMissing, "child_id"),
     Section("home_education", "Elective home education records", EHERecord, "child_id"),
-    Section("home_education_sources", "How the council heard of home education", EHESource, "record__child_id"),
+    Section(
+        "home_education_sources", "How the council heard of home education", EHESource, "record__child_id"
+    ),
     Section("home_education_contacts", "Home education contacts", EHEContact, "record__child_id"),
     Section("home_education_evidence", "Home education evidence", EHEEvidence, "record__child_id"),
     Section("school_attendance_orders", "School attendance order notices", SAONotice, "record__child_id"),
-    Section("parent_notifications", "Parents' notices of home education", ParentNotification, "record__child_id"),
+    Section(
+        "parent_notifications", "Parents' notices of home education", ParentNotification, "record__child_id"
+    ),
     Section("exclusions", "Suspensions and exclusions", Exclusion, "child_id"),
     Section("penalty_considerations", "Penalty notice considerations", Consideration, "child_id"),
     Section("penalty_notices", "Penalty notices", PenaltyNotice, "child_id"),
@@ -187,22 +203,29 @@ def gather(child: Child) -> Answer:
         rows = list(section.rows(child.pk, case_ids).order_by("pk").values(*[f.attname for f in columns]))
         fetched.append((section, columns, rows))
         for f in columns:
-            if f.is_relation and f.related_model in (User, School, Child):
-                wanted[f.related_model].update(r[f.attname] for r in rows if r[f.attname] is not None)
+            target = f.related_model
+            if f.is_relation and not isinstance(target, str) and target in (User, School, Child):
+                wanted[target].update(r[f.attname] for r in rows if r[f.attname] is not None)
     users = {
-        u.pk: u for u in User.objects.filter(pk__in=wanted[User]).only("pk", "username", "first_name", "last_name")
+        u.pk: u
+        for u in User.objects.filter(pk__in=wanted[User]).only("pk", "username", "first_name", "last_name")
     }
     staff_ids = set(
-        Membership.objects.filter(user_id__in=wanted[User], role=Role.SCHOOL).values_list("user_id", flat=True)
+        Membership.objects.filter(user_id__in=wanted[User], role=Role.SCHOOL).values_list(
+            "user_id", flat=True
+        )
     )
     schools = dict(School.objects.filter(pk__in=wanted[School]).values_list("pk", "name"))
     children = {
-        c.pk: c.full_name for c in Child.objects.filter(pk__in=wanted[Child]).only("legal_forename", "legal_surname")
+        c.pk: c.full_name
+        for c in Child.objects.filter(pk__in=wanted[Child]).only("legal_forename", "legal_surname")
     }
     seen: set[ThirdParty] = set()
 
     def note(kind: str, name: str, where: str, marks: list[str]) -> None:
-        marks.append(f"{where.split(': ', 1)[1]}: {kind} ({name})" if name else f"{where.split(': ', 1)[1]}: {kind}")
+        marks.append(
+            f"{where.split(': ', 1)[1]}: {kind} ({name})" if name else f"{where.split(': ', 1)[1]}: {kind}"
+        )
         party = ThirdParty(kind, name, where)
         if party not in seen:
             seen.add(party)
@@ -213,7 +236,8 @@ def gather(child: Child) -> Answer:
         header.append("Third parties to review before release")
         out_rows = []
         for row in rows:
-            cells, marks = [], []
+            cells: list[str] = []
+            marks: list[str] = []
             for f in columns:
                 value = row[f.attname]
                 where = f"{section.title}: {f.verbose_name}"
@@ -235,7 +259,12 @@ def gather(child: Child) -> Answer:
                         marks.append(f"{f.verbose_name}: {FREE_TEXT}")
             if section.about_third_party:
                 name_field = "name" if "name" in row else ""
-                note(section.about_third_party, str(row.get(name_field, "")), f"{section.title}: the whole record", marks)
+                note(
+                    section.about_third_party,
+                    str(row.get(name_field, "")),
+                    f"{section.title}: the whole record",
+                    marks,
+                )
             cells.append("; ".join(marks))
             out_rows.append(cells)
         answer.tables.append((section, header, out_rows))

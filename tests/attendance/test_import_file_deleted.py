@@ -34,6 +34,7 @@ def test_a_file_imported_or_already_imported_is_deleted_and_a_failed_one_kept(
     assert again.status == AttendanceImport.Status.UNCHANGED
     assert failed.status == AttendanceImport.Status.FAILED
     stored = dict(AttendanceImport.objects.values_list("pk", "file"))
-    assert stored[imported.pk] == "" and stored[again.pk] == ""
+    assert stored[imported.pk] == ""
+    assert stored[again.pk] == ""
     assert stored[failed.pk] != ""
     assert _names() == {Path(stored[failed.pk]).name}  # only the failed file is on disk

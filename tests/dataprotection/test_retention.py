@@ -36,7 +36,12 @@ def _closed_case(child: Child, team: Team, officer: User, at: dt.datetime = CLOS
     case = case_open(child=child, kind="cme", team=team, source="Removal notice", owner=officer, at=at)
     note_add(case=case, author=officer, text="Spoke to the family at the new address", at=at)
     return case_transition(
-        case=case, target="closed", actor=None, outcome="on_roll", outcome_details={"school": "Hill School"}, at=at
+        case=case,
+        target="closed",
+        actor=None,
+        outcome="on_roll",
+        outcome_details={"school": "Hill School"},
+        at=at,
     )
 
 
@@ -48,8 +53,12 @@ def world(council: None, teams: dict[str, Team], inclusion_officer: User, school
     old = _closed_case(old_child, team, inclusion_officer)
     recent = _closed_case(new_child, team, inclusion_officer, at=CLOSED + dt.timedelta(days=1))
     open_case = case_open(child=old_child, kind="cme", team=team, source="Referral", owner=inclusion_officer)
-    PupilMarks.objects.create(child=old_child, school=school, academic_year=2019, marks="//", updated_at=CLOSED)
-    PupilMarks.objects.create(child=old_child, school=school, academic_year=2020, marks="//", updated_at=CLOSED)
+    PupilMarks.objects.create(
+        child=old_child, school=school, academic_year=2019, marks="//", updated_at=CLOSED
+    )
+    PupilMarks.objects.create(
+        child=old_child, school=school, academic_year=2020, marks="//", updated_at=CLOSED
+    )
     Message.objects.create(
         recipient=inclusion_officer, subject="Old", body="x", created_at=CLOSED, key="old-message"
     )
@@ -106,10 +115,15 @@ def test_a_closed_case_keeps_its_figures_but_loses_the_child_and_its_history(wor
     assert not Case.objects.filter(pk=old.pk).exists()
     assert not Note.objects.filter(case_id=old.pk).exists()
     assert not Event.objects.filter(case_id=old.pk).exists()
-    assert not Case.history.filter(id=old.pk).exists()  # type: ignore[attr-defined]
-    assert not Task.history.filter(id__in=task_ids).exists()  # type: ignore[attr-defined]
+    assert not Case.history.filter(id=old.pk).exists()
+    assert not Task.history.filter(id__in=task_ids).exists()
     kept = AnonymisedCase.objects.get()
-    assert (kept.kind, kept.outcome, kept.closed_on, kept.opened_on) == ("cme", "on_roll", CLOSED.date(), CLOSED.date())
+    assert (kept.kind, kept.outcome, kept.closed_on, kept.opened_on) == (
+        "cme",
+        "on_roll",
+        CLOSED.date(),
+        CLOSED.date(),
+    )
     assert kept.year_group == 5  # born January 2010, closed in the 2019/20 academic year: Year 5
     assert not any("child" in f.name for f in AnonymisedCase._meta.get_fields())
     # The child's record, the open case and the recent closed case stay.
@@ -158,8 +172,9 @@ def test_the_audit_trail_records_counts_and_no_personal_facts(world: dict[str, A
     child: Child = world["old_child"]
     for erasure in Erasure.objects.all():
         text = " ".join(str(v) for v in vars(erasure).values())
-        assert child.legal_surname not in text and child.legal_forename not in text
-    assert Erasure.history.count() == len(rows)  # type: ignore[attr-defined]
+        assert child.legal_surname not in text
+        assert child.legal_forename not in text
+    assert Erasure.history.count() == len(rows)
 
 
 @pytest.mark.django_db
@@ -173,7 +188,8 @@ def test_the_sweep_runs_the_step_as_of_its_own_date_with_a_count_per_type(
     assert run.counts["retention_closed_cases"] == 1
     assert run.counts["retention_messages"] == old_messages
     line = next(s for s in said if s.startswith("retention_sweep"))
-    assert "retention_closed_cases 1" in line and "retention_attendance_marks 0" in line
+    assert "retention_closed_cases 1" in line
+    assert "retention_attendance_marks 0" in line
     assert sweep(today=DUE).counts["retention_closed_cases"] == 0
     # The wall clock (16 November 2026) is later than DUE; the run used DUE.
     assert Case.objects.filter(pk=world["recent"].pk).exists()
@@ -188,6 +204,8 @@ def test_retention_report_command_lists_what_would_go_and_changes_nothing(
 
     out = capsys.readouterr().out
     assert "Closed cases, with their tasks, events, flags, notes and enquiries: 1 (anonymise" in out
-    assert "Access log: who viewed a child's record: 1 (erase; kept 6 years, dated before 4 March 2020)" in out
-    assert Case.objects.count() == 3 and RecordView.objects.count() == 1
-
+    assert (
+        "Access log: who viewed a child's record: 1 (erase; kept 6 years, dated before 4 March 2020)" in out
+    )
+    assert Case.objects.count() == 3
+    assert RecordView.objects.count() == 1

@@ -113,7 +113,8 @@ def test_every_record_type_has_a_default_within_its_bounds_and_a_source() -> Non
     assert len(keys) == len(set(keys))
     for kind in RECORD_TYPES:
         assert 0 <= kind.default <= kind.maximum
-        assert kind.source and kind.reference
+        assert kind.source
+        assert kind.reference
     assert schedule_errors({t.key: t.default for t in RECORD_TYPES}) == {}
 
 

@@ -45,10 +45,16 @@ class Command(BaseCommand):
             raise CommandError(f"--out: cannot write to {out}: {error.strerror}") from None
         self.stdout.write(f"Gathering the records of child {child.pk}…")
         answer = subject_access.gather(child)
-        made = subject_access_record(child=child, by=user, reference=options["reference"], records=answer.record_count)
-        self.stdout.write(f"{answer.record_count} records in {len(answer.tables)} record types; writing the PDF…")
+        made = subject_access_record(
+            child=child, by=user, reference=options["reference"], records=answer.record_count
+        )
+        self.stdout.write(
+            f"{answer.record_count} records in {len(answer.tables)} record types; writing the PDF…"
+        )
         pdf_path = out / f"subject-access-{made.pk}.pdf"
-        pdf_path.write_bytes(subject_access.pdf(answer, council_name=settings.COUNCIL_NAME, reference=made.reference))
+        pdf_path.write_bytes(
+            subject_access.pdf(answer, council_name=settings.COUNCIL_NAME, reference=made.reference)
+        )
         zip_path = out / f"subject-access-{made.pk}-csv.zip"
         zip_path.write_bytes(subject_access.csv_zip(answer))
         self.stdout.write(
