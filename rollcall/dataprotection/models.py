@@ -3,6 +3,7 @@ every erasure run and subject access request (counts and who asked, never person
 
 from __future__ import annotations
 
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
@@ -18,14 +19,37 @@ def _field_name(key: str) -> str:
 class RetentionSettings(SettingsRow):
     """How long each kind of record is kept (docs/retention.md gives each default's source)."""
 
-    closed_cases_years = models.PositiveSmallIntegerField(default=RECORD_TYPE["closed_cases"].default)
-    attendance_marks_years = models.PositiveSmallIntegerField(default=RECORD_TYPE["attendance_marks"].default)
-    attendance_files_days = models.PositiveSmallIntegerField(default=RECORD_TYPE["attendance_files"].default)
-    evidence_files_years = models.PositiveSmallIntegerField(default=RECORD_TYPE["evidence_files"].default)
-    policy_files_years = models.PositiveSmallIntegerField(default=RECORD_TYPE["policy_files"].default)
-    messages_months = models.PositiveSmallIntegerField(default=RECORD_TYPE["messages"].default)
-    emails_days = models.PositiveSmallIntegerField(default=RECORD_TYPE["emails"].default)
-    record_views_years = models.PositiveSmallIntegerField(default=RECORD_TYPE["record_views"].default)
+    closed_cases_years = models.PositiveSmallIntegerField(
+        default=RECORD_TYPE["closed_cases"].default,
+        validators=[MaxValueValidator(RECORD_TYPE["closed_cases"].maximum)],
+    )
+    attendance_marks_years = models.PositiveSmallIntegerField(
+        default=RECORD_TYPE["attendance_marks"].default,
+        validators=[MaxValueValidator(RECORD_TYPE["attendance_marks"].maximum)],
+    )
+    attendance_files_days = models.PositiveSmallIntegerField(
+        default=RECORD_TYPE["attendance_files"].default,
+        validators=[MaxValueValidator(RECORD_TYPE["attendance_files"].maximum)],
+    )
+    evidence_files_years = models.PositiveSmallIntegerField(
+        default=RECORD_TYPE["evidence_files"].default,
+        validators=[MaxValueValidator(RECORD_TYPE["evidence_files"].maximum)],
+    )
+    policy_files_years = models.PositiveSmallIntegerField(
+        default=RECORD_TYPE["policy_files"].default,
+        validators=[MaxValueValidator(RECORD_TYPE["policy_files"].maximum)],
+    )
+    messages_months = models.PositiveSmallIntegerField(
+        default=RECORD_TYPE["messages"].default,
+        validators=[MaxValueValidator(RECORD_TYPE["messages"].maximum)],
+    )
+    emails_days = models.PositiveSmallIntegerField(
+        default=RECORD_TYPE["emails"].default, validators=[MaxValueValidator(RECORD_TYPE["emails"].maximum)]
+    )
+    record_views_years = models.PositiveSmallIntegerField(
+        default=RECORD_TYPE["record_views"].default,
+        validators=[MaxValueValidator(RECORD_TYPE["record_views"].maximum)],
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -22,6 +22,7 @@ from rollcall.dataprotection.models import AnonymisedCase, Erasure, RetentionSet
 from rollcall.dataprotection.retention import retention_apply, retention_report
 from rollcall.notify.models import Message
 from rollcall.people.models import Child
+from rollcall.rules import retention as retention_rules
 from rollcall.schools.models import School
 from tests import factories
 
@@ -209,3 +210,32 @@ def test_retention_report_command_lists_what_would_go_and_changes_nothing(
     )
     assert Case.objects.count() == 3
     assert RecordView.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_schedule_refuses_a_period_longer_than_its_bound() -> None:
+    from django.core.exceptions import ValidationError
+
+    row = RetentionSettings.current()
+    assert row.schedule()["closed_cases"] == retention_rules.Period(6, retention_rules.Unit.YEARS)
+    row.closed_cases_years = 26
+    with pytest.raises(ValidationError) as refused:
+        row.full_clean()
+    assert "closed_cases_years" in refused.value.message_dict
+
+
+@pytest.mark.django_db
+def test_the_administrators_page_shows_the_dry_run(world: dict[str, Any], frozen_clock: Any) -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client()
+    client.force_login(factories.administrator())
+    frozen_clock.move_to(dt.datetime(2026, 3, 3, 10, 0, tzinfo=dt.UTC))
+
+    page = client.get(reverse("dataprotection:retention")).content.decode()
+
+    assert "Closed cases, with their tasks, events, flags, notes and enquiries" in page
+    for line in retention_report(DUE):
+        assert f'<td class="govuk-table__cell govuk-table__cell--numeric">{line.count}</td>' in page
+    assert Case.objects.count() == 3  # looking changed nothing
