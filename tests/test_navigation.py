@@ -146,11 +146,25 @@ USERS: dict[str, tuple[Callable[[], User], tuple[tuple[str, str], ...]]] = {
     ),
     "administrator": (
         lambda: _user_with((Role.ADMINISTRATOR, None)),
-        staff(duplicates=True) + ADMISSIONS + IMPORTS + ABSENCE + ACTION_PLANS + REPORTS + AUDIT + DATA_PROTECTION,
+        staff(duplicates=True)
+        + ADMISSIONS
+        + IMPORTS
+        + ABSENCE
+        + ACTION_PLANS
+        + REPORTS
+        + AUDIT
+        + DATA_PROTECTION,
     ),
     "superuser with no membership": (
         _superuser,
-        staff(duplicates=True) + ADMISSIONS + IMPORTS + ABSENCE + ACTION_PLANS + REPORTS + AUDIT + DATA_PROTECTION,
+        staff(duplicates=True)
+        + ADMISSIONS
+        + IMPORTS
+        + ABSENCE
+        + ACTION_PLANS
+        + REPORTS
+        + AUDIT
+        + DATA_PROTECTION,
     ),
     "report reader who is also an inclusion officer": (
         lambda: _user_with((Role.READER, None), (Role.OFFICER, Team.Kind.INCLUSION)),
