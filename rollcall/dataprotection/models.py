@@ -103,6 +103,11 @@ class Erasure(models.Model):
     def __str__(self) -> str:
         return f"{self.record_type}: {self.count} ({self.action}) as of {self.run_on:%Y-%m-%d}"
 
+    @property
+    def label(self) -> str:
+        kind = RECORD_TYPE.get(self.record_type)
+        return kind.label if kind else self.record_type
+
 
 class SubjectAccessRequest(models.Model):
     """A subject access request answered for a child: who produced it and when (UK GDPR Art. 15)."""

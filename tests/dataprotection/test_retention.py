@@ -239,3 +239,7 @@ def test_the_administrators_page_shows_the_dry_run(world: dict[str, Any], frozen
     for line in retention_report(DUE):
         assert f'<td class="govuk-table__cell govuk-table__cell--numeric">{line.count}</td>' in page
     assert Case.objects.count() == 3  # looking changed nothing
+    retention_apply(DUE)
+    page = client.get(reverse("dataprotection:retention")).content.decode()
+    assert "Recent erasures" in page
+    assert '<td class="govuk-table__cell">Messages in people&#x27;s inboxes</td>' in page
