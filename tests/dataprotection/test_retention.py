@@ -243,3 +243,15 @@ def test_the_administrators_page_shows_the_dry_run(world: dict[str, Any], frozen
     page = client.get(reverse("dataprotection:retention")).content.decode()
     assert "Recent erasures" in page
     assert '<td class="govuk-table__cell">Messages in people&#x27;s inboxes</td>' in page
+
+
+def test_a_case_another_record_protects_is_held_even_through_a_hidden_relation() -> None:
+    """A closed CME case that opened a home education record is protected by a foreign key with
+    no reverse name (related_name="+"): found on the demo data, where the run failed on it."""
+    from rollcall.dataprotection.retention import protected_referrers
+    from rollcall.health.models import ProvisionReferral
+    from rollcall.homeeducation.models import EHESource
+
+    protecting = {model for model, _condition in protected_referrers(Case)}
+    assert EHESource in protecting  # cme_case: OneToOneField(..., PROTECT, related_name="+")
+    assert ProvisionReferral in protecting  # case: ForeignKey(..., PROTECT, related_name="referrals")
