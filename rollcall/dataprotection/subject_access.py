@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -188,6 +189,8 @@ def _text(value: Any) -> str:
         return "Yes" if value else "No"
     if hasattr(value, "isoformat"):
         return str(value.isoformat())
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
     return str(value)
 
 
