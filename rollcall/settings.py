@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "rollcall.audit",
     "rollcall.api",
     "rollcall.demo",
+    "rollcall.dataprotection",
 ]
 
 MIDDLEWARE = [
@@ -267,6 +268,8 @@ SWEEP_STEPS: list[str] = [
     "rollcall.exclusions.sweep.penalties_sweep",
     "rollcall.notify.dispatch.notify_sweep",
     "rollcall.transfers.sweep.transfers_sweep",
+    # Last: erase or anonymise what the retention schedule says is due (docs/retention.md).
+    "rollcall.dataprotection.retention.retention_sweep",
 ]
 # Each area's part of the daily invariant: a function (*, today) -> list of breaches by name,
 # added to the sweep's own (casework.sweep.invariant_breaches).

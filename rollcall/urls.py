@@ -25,6 +25,7 @@ urlpatterns = [
     path("reports/", include("rollcall.reports.urls")),
     path("messages/", include("rollcall.notify.urls")),
     path("audit/", include("rollcall.audit.urls")),
+    path("data-protection/", include("rollcall.dataprotection.urls")),
     path("api/", include("rollcall.api.urls")),
     path("api-tokens/", include("rollcall.api.token_urls")),
     path("django-admin/", admin.site.urls),

@@ -46,7 +46,7 @@ FLOORS: tuple[frozenset[str], ...] = (
             "transfers",
         }
     ),
-    frozenset({"reports", "api", "demo", "operations"}),
+    frozenset({"reports", "api", "demo", "operations", "dataprotection"}),
 )
 FLOOR_OF = {app: level for level, apps in enumerate(FLOORS) for app in apps}
 WIRING = frozenset({"settings", "settings_test", "urls", "wsgi", "asgi"})

@@ -81,6 +81,7 @@ AUDIT = (("Audit", "audit:log"), ("API tokens", "api-tokens:list"))  # administr
 LETTERS = (("Letter templates", "homeeducation:letter-templates"),)
 TRANSFERS = (("Transfers between councils", "transfers:list"),)
 PARTNERS = (("Partner councils", "transfers:partners"),)
+DATA_PROTECTION = (("Data protection", "dataprotection:subject-access"),)
 
 
 def _user_with(*memberships: tuple[Role, str | None]) -> User:
@@ -157,6 +158,7 @@ USERS: dict[str, tuple[Callable[[], User], tuple[tuple[str, str], ...]]] = {
         + REPORTS
         + PARTNERS
         + AUDIT
+        + DATA_PROTECTION
         + LETTERS,
     ),
     "superuser with no membership": (
@@ -169,6 +171,7 @@ USERS: dict[str, tuple[Callable[[], User], tuple[tuple[str, str], ...]]] = {
         + REPORTS
         + PARTNERS
         + AUDIT
+        + DATA_PROTECTION
         + LETTERS,
     ),
     "report reader who is also an inclusion officer": (
@@ -230,7 +233,7 @@ def _everyone(user: object) -> bool:
 
 def test_every_registered_item_leads_to_a_page() -> None:
     discover()
-    assert len(menu.items()) == 7 + 2 + 24  # school, reader, staff (two Action plans, one shown)
+    assert len(menu.items()) == 7 + 2 + 25  # school, reader, staff (two Action plans, one shown)
     for item in menu.items():
         assert reverse(item.url_name).startswith("/")
 

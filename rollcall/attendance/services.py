@@ -323,6 +323,7 @@ def import_run(attendance_import: AttendanceImport, *, progress: Progress | None
         if earlier is not None:
             summary = {"same_as": _import_ref(earlier), "pupils": 0, "marks_added": 0, "marks_replaced": 0}
             _finish(imp, AttendanceImport.Status.UNCHANGED, summary=summary, rows=imp.rows_read)
+            _discard_file(imp)
             return imp
         read = _read(imp, progress)
         if not read.ok:
@@ -349,8 +350,21 @@ def import_run(attendance_import: AttendanceImport, *, progress: Progress | None
             rows=imp.rows_read,
         )
         raise
+    _discard_file(imp)
     _evaluate(imp, changed_children)
     return imp
+
+
+def _discard_file(imp: AttendanceImport) -> None:
+    """Delete the stored file once its marks are in (or were already): the marks are the record,
+    and an uploaded file holding every pupil's name is not kept a day longer than it is needed
+    (docs/retention.md). A failed import keeps its file until the retention step deletes it."""
+    name = imp.file.name
+    if not name:
+        return
+    AttendanceImport.objects.filter(pk=imp.pk).update(file="")
+    imp.file.name = ""
+    imp.file.storage.delete(name)
 
 
 def _read(imp: AttendanceImport, progress: Progress | None) -> MarksRead:

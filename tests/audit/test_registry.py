@@ -7,6 +7,7 @@ import pytest
 from rollcall.audit.models import RecordView
 from rollcall.audit_registry import Tracked, track, tracked
 from rollcall.casework.models import Case, Task
+from rollcall.dataprotection.models import Erasure, RetentionSettings, SubjectAccessRequest
 from rollcall.homeeducation.models import EHEContact, EHEEvidence, EHERecord, SAONotice
 from rollcall.people.models import Address, Carer, Child
 from rollcall.returns.models import ReturnBurst, SchoolReturn
@@ -28,6 +29,9 @@ def test_each_app_puts_its_records_on_the_audit_trail_in_app_order() -> None:
         ("Home-education contact", EHEContact, "record__child_id"),
         ("Home-education evidence", EHEEvidence, "record__child_id"),
         ("Attendance order notice", SAONotice, "record__child_id"),
+        ("Retention erasure", Erasure, None),
+        ("Retention schedule", RetentionSettings, None),
+        ("Subject access request", SubjectAccessRequest, "child_id"),
     ]
 
 
