@@ -77,7 +77,8 @@ SEN_PANEL = (("SEN panel", "health:sen-panel"),)
 HOME_EDUCATION = (("Home education", "homeeducation:list"),)
 ACTION_PLANS = (("Action plans", "actionplans:list"),)
 REPORTS = (("Reports", "reports:index"),)
-AUDIT = (("Audit", "audit:log"), ("API tokens", "api-tokens:list"))  # administrators only
+AUDIT = (("Audit", "audit:log"),)
+API_TOKENS = (("API tokens", "api-tokens:list"),)  # administrators only
 LETTERS = (("Letter templates", "homeeducation:letter-templates"),)
 TRANSFERS = (("Transfers between councils", "transfers:list"),)
 PARTNERS = (("Partner councils", "transfers:partners"),)
@@ -159,7 +160,8 @@ USERS: dict[str, tuple[Callable[[], User], tuple[tuple[str, str], ...]]] = {
         + PARTNERS
         + AUDIT
         + DATA_PROTECTION
-        + LETTERS,
+        + LETTERS
+        + API_TOKENS,
     ),
     "superuser with no membership": (
         _superuser,
@@ -172,7 +174,8 @@ USERS: dict[str, tuple[Callable[[], User], tuple[tuple[str, str], ...]]] = {
         + PARTNERS
         + AUDIT
         + DATA_PROTECTION
-        + LETTERS,
+        + LETTERS
+        + API_TOKENS,
     ),
     "report reader who is also an inclusion officer": (
         lambda: _user_with((Role.READER, None), (Role.OFFICER, Team.Kind.INCLUSION)),

@@ -11,4 +11,4 @@ def _shown(user: User) -> bool:
 
 
 register(MenuItem(415, "Home education", "homeeducation:list", _shown))
-register(MenuItem(445, "Letter templates", "homeeducation:letter-templates", can_edit_letter_templates))
+register(MenuItem(447, "Letter templates", "homeeducation:letter-templates", can_edit_letter_templates))
