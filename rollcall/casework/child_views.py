@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 
 from rollcall.accounts.access import signed_in_user
 from rollcall.accounts.models import User
-from rollcall.audit.services import record_view
+from rollcall.audit.services import child_record, log_shown, record_view, the_child
 from rollcall.casework.access import (
     cases_visible_to,
     children_visible_to,
@@ -61,6 +61,7 @@ def search(request: HttpRequest) -> HttpResponse:
         ).order_by("legal_surname", "legal_forename", "date_of_birth", "pk")
         page = Paginator(children, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
         results = list(page)
+        log_shown(request, [child.pk for child in results], "child search")
         if user.school is not None:
             # A former school is shown its former pupils as they were when they left (school_view).
             results = children_as_school_sees(user.school, results, keep=("current_school",))
@@ -77,6 +78,7 @@ def search(request: HttpRequest) -> HttpResponse:
     )
 
 
+@child_record("Child record", the_child, shown=False)
 def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One child's record, cut to what this user may see; the view is logged."""
     user = signed_in_user(request)

@@ -21,7 +21,7 @@ from django.template.loader import render_to_string
 
 from rollcall.accounts.access import signed_in_user
 from rollcall.accounts.models import User
-from rollcall.audit.services import record_view, record_views
+from rollcall.audit.services import child_of, child_record, record_view, record_views
 from rollcall.casework.access import EDIT, VIEW, get_case_for_user
 from rollcall.casework.identity import child_match_or_create
 from rollcall.casework.services import CaseworkError
@@ -135,6 +135,7 @@ def record_new(request: HttpRequest) -> HttpResponse:
     return _page(request, "Register a child as home educated", form, None, "Register")
 
 
+@child_record("home education: education", child_of(EHERecord))
 def education_edit(request: HttpRequest, pk: int) -> HttpResponse:
     record = _record(request, pk)
     initial = {
@@ -155,6 +156,7 @@ def education_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _page(request, "The parents and the education", form, record, "Save")
 
 
+@child_record("home education: record a contact", child_of(EHERecord))
 def contact_new(request: HttpRequest, pk: int) -> HttpResponse:
     record = _record(request, pk)
     form = ContactForm(request.POST if request.method == "POST" else None)
@@ -177,6 +179,7 @@ def contact_new(request: HttpRequest, pk: int) -> HttpResponse:
     return _page(request, "Record a contact with the family", form, record, "Record the contact")
 
 
+@child_record("home education: evidence", child_of(EHERecord))
 def evidence_new(request: HttpRequest, pk: int) -> HttpResponse:
     record = _record(request, pk)
     form = EvidenceForm(request.POST if request.method == "POST" else None)
@@ -198,6 +201,7 @@ def evidence_new(request: HttpRequest, pk: int) -> HttpResponse:
     return _page(request, "Record evidence of the education", form, record, "Record the evidence")
 
 
+@child_record("home education: judgement", child_of(EHERecord))
 def judgement_new(request: HttpRequest, pk: int) -> HttpResponse:
     record = _record(request, pk)
     form = JudgementForm(request.POST if request.method == "POST" else None)
@@ -217,6 +221,7 @@ def judgement_new(request: HttpRequest, pk: int) -> HttpResponse:
     return _page(request, "Your view of the education", form, record, "Record your view")
 
 
+@child_record("home education: consent", child_of(EHERecord))
 def consent_new(request: HttpRequest, pk: int) -> HttpResponse:
     record = _record(request, pk)
     form = ConsentForm(request.POST if request.method == "POST" else None)
@@ -236,6 +241,7 @@ def consent_new(request: HttpRequest, pk: int) -> HttpResponse:
     return _page(request, "The council's consent", form, record, "Record the decision")
 
 
+@child_record("home education: notice", child_of(EHERecord))
 def notice_new(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     record = _record(request, pk)
     try:
@@ -265,6 +271,7 @@ def notice_new(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     )
 
 
+@child_record("home education: prosecution", child_of(EHERecord))
 def prosecution_new(request: HttpRequest, pk: int) -> HttpResponse:
     record = _record(request, pk)
     form = ProsecutionForm(request.POST if request.method == "POST" else None)
@@ -298,11 +305,13 @@ def _notice(request: HttpRequest, pk: int) -> SAONotice:
     return notice
 
 
+@child_record("home education letter", child_of(SAONotice, "record__child_id"), shown=False)
 def letter(request: HttpRequest, pk: int) -> HttpResponse:
     notice = _notice(request, pk)
     return render(request, "homeeducation/letter.html", {"notice": notice})
 
 
+@child_record("home education letter (PDF)", child_of(SAONotice, "record__child_id"), shown=False)
 def letter_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     notice = _notice(request, pk)
     html = render_to_string(
