@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from rollcall.audit.models import RecordView
 from rollcall.accounts.models import Team, User
+from rollcall.audit.models import RecordView
 from rollcall.casework.models import Case
 from rollcall.casework.services import case_open, enquiry_record, note_add
 from rollcall.rules.workflow import WORKFLOWS
