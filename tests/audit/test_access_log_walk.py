@@ -14,7 +14,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 import time_machine
@@ -140,7 +140,10 @@ def user(username: str) -> Callable[[], User]:
     return lambda: User.objects.get(username=username)
 
 
-def first(model: type[Model], **filters: Any) -> Any:
+M = TypeVar("M", bound=Model)
+
+
+def first(model: type[M], **filters: Any) -> M:
     found = model._default_manager.filter(**filters).order_by("pk").first()
     assert found is not None, f"the demo council has no {model.__name__} matching {filters}"
     return found
@@ -318,12 +321,12 @@ CHILD_BEARING: dict[str, Visit] = {
     "returns:removal-done": Visit(
         lambda: school_user_of(_notice_return().school),
         lambda: reverse("returns:removal-done", args=[_notice_return().pk]),
-        lambda: {_notice_return().child_id},
+        lambda: {int(_notice_return().child_id or 0)},
     ),
     "returns:claim": Visit(
         lambda: first(Membership, team_id=_claim().team_id, role=Role.OFFICER.value).user,
         lambda: reverse("returns:claim", args=[_claim().pk]),
-        lambda: {_claim().child_id},
+        lambda: {int(_claim().child_id or 0)},
     ),
     # admissions
     "admissions:checkoff": Visit(user("admissions.officer"), lambda: reverse("admissions:checkoff")),
@@ -374,7 +377,7 @@ CHILD_BEARING: dict[str, Visit] = {
     "admissions:deferred": Visit(user("admissions.officer"), lambda: reverse("admissions:deferred")),
     # health
     "health:report-done": Visit(
-        officer_of(lambda: _report_row().case),
+        officer_of(lambda: first(Case, health_reports=_report_row())),
         lambda: reverse("health:report-done", args=[_report_row().pk]),
         lambda: {_report_row().child_id},
     ),
