@@ -218,7 +218,10 @@ def test_an_admissions_officer_cannot_see_a_cme_child_unless_their_team_has_a_ca
     child = factories.ChildFactory.create()
     make_case(child, Team.Kind.INCLUSION, inclusion_officer)
     client = signed_in(admissions_officer)
-    assert client.get(reverse("children:child", args=[child.pk])).status_code == 404
+    # Not shown: asked instead why they need it (break the glass, ADR 0008), the attempt logged.
+    refused = client.get(reverse("children:child", args=[child.pk]))
+    assert refused.status_code == 302
+    assert refused["Location"] == reverse("children:break-glass", args=[child.pk])
     make_case(child, Team.Kind.ADMISSIONS, admissions_officer, kind="removal")
     assert client.get(reverse("children:child", args=[child.pk])).status_code == 200
 
