@@ -43,6 +43,11 @@ from rollcall.schools.models import RemovalNotice, RollEntry, School
 from tests import factories
 from tests.test_urls import ROUTES
 
+# Child-bearing, but walked by another test because the demo council has no data for them.
+WALKED_ELSEWHERE: dict[str, str] = {
+    "rolls:school": "deletion returns missing after a roll load: tests/rolls/test_roll_pages.py",
+}
+
 # Routes that never show a child's record, and why.
 NOT_CHILD_BEARING: dict[str, str] = {
     "home": "the start page: counts and links",
@@ -59,7 +64,6 @@ NOT_CHILD_BEARING: dict[str, str] = {
     "children:break-glass-report": "break-the-glass accesses: child ids, no record",
     "children:break-glass-csv": "break-the-glass accesses: child ids, no record",
     "schools:school": "a school's details and counts",
-    "rolls:school": "logged by the roll page itself (tests/rolls); no demo rolls to walk",
     "returns:claims": "references, schools and reasons; the child is on the claim page",
     "returns:watch": "refused claims by reference; no child's details",
     "returns:removal-new": "a blank form for the school's own notice",
@@ -565,10 +569,12 @@ def _extras() -> None:
 
 def test_every_route_is_classified() -> None:
     names = {name for _route, name in ROUTES}
-    unclassified = names - set(CHILD_BEARING) - set(NOT_CHILD_BEARING)
+    classified = set(CHILD_BEARING) | set(NOT_CHILD_BEARING) | set(WALKED_ELSEWHERE)
+    unclassified = names - classified
     assert not unclassified, f"classify these routes in {__file__}: {sorted(unclassified)}"
-    assert not set(CHILD_BEARING) & set(NOT_CHILD_BEARING)
-    stale = (set(CHILD_BEARING) | set(NOT_CHILD_BEARING)) - names
+    total = len(CHILD_BEARING) + len(NOT_CHILD_BEARING) + len(WALKED_ELSEWHERE)
+    assert total == len(classified), "a route is classified twice"
+    stale = classified - names
     assert not stale, f"these routes no longer exist: {sorted(stale)}"
 
 
