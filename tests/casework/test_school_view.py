@@ -380,6 +380,8 @@ DOWNLOADS = {
     # a school user is refused both (below, and tests/homeeducation/test_views.py).
     "homeeducation:register-csv",
     "homeeducation:letter-pdf",
+    # Break-the-glass accesses (ADR 0008): child ids, for administrators and team managers.
+    "children:break-glass-csv",
 }
 # Pages that answer a download with ?format=xlsx.
 FORMAT_DOWNLOADS = ("admissions:fair_access", "admissions:waiting", "admissions:deferred")
@@ -434,6 +436,7 @@ def test_no_download_with_children_in_it_is_open_to_a_school_user(
     urls = [reverse(name) for name in ("admissions:checkoff_csv", "admissions:checkoff_xlsx")]
     urls += [reverse("actionplans:scrutiny-xlsx"), reverse("actionplans:scrutiny-pdf")]
     urls += [reverse("health:referral-pdf", args=[referral.pk]), reverse("homeeducation:register-csv")]
+    urls += [reverse("children:break-glass-csv")]
     urls += [f"{reverse(name)}?format=xlsx" for name in FORMAT_DOWNLOADS]
     for slug in REPORTS:
         urls += [
