@@ -313,6 +313,9 @@ TRANSFERS_SIGNING_KEY_FILE = env_str(
 TRANSFERS_HTTP_TIMEOUT = env_int("TRANSFERS_HTTP_TIMEOUT", 10, minimum=1)
 # Days after a merge of two child records during which an administrator or manager may undo it.
 CHILD_MERGE_UNDO_DAYS = env_int("CHILD_MERGE_UNDO_DAYS", 30, minimum=1)
+# Minutes a break-the-glass access lets an officer outside a child's teams open the child's
+# record after giving a reason (docs/adr/0008-break-the-glass.md).
+BREAK_GLASS_MINUTES = env_int("BREAK_GLASS_MINUTES", 60, minimum=1)
 # The address people use to reach Roll Call, for links in e-mails.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 

@@ -29,6 +29,7 @@ from rollcall.admissions.access import get_request_for_user, requests_visible_to
 from rollcall.admissions.models import PutOnRollRequest
 from rollcall.admissions.services import request_answer
 from rollcall.api_base import VERSION_HELP, ApiView, etag, if_match_version
+from rollcall.audit.services import log_shown
 from rollcall.casework.services import CaseworkError
 from rollcall.concurrency import EditConflict
 
@@ -74,6 +75,7 @@ class RequestList(ApiView):
         if not user.is_school_user:
             raise PermissionDenied("This list is for schools.")
         requests = requests_visible_to(user).select_related("child", "school").order_by("answer_due", "pk")
+        log_shown(request, requests.values_list("child_id", flat=True), "API put-on-roll requests")
         return Response(RequestSerializer(requests, many=True).data)
 
 

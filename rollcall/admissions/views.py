@@ -42,8 +42,8 @@ from rollcall.admissions.forms import (
     FairAccessForm,
     OfferForm,
 )
-from rollcall.admissions.models import DeferredPlace, FairAccessReferral
-from rollcall.audit.services import record_view
+from rollcall.admissions.models import Application, DeferredPlace, FairAccessReferral, PutOnRollRequest
+from rollcall.audit.services import child_of, child_record, log_shown, record_view
 from rollcall.casework.access import cases_visible_to
 from rollcall.casework.calendar import council_calendar
 from rollcall.casework.identity import ChildDetails
@@ -90,6 +90,7 @@ def checkoff(request: HttpRequest) -> HttpResponse:
     today = clock.today()
     page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = selectors.rows_for(page.object_list, council_calendar(), today)  # type: ignore[arg-type]
+    log_shown(request, [row.request.child_id for row in rows], "vulnerable applicants check-off list")
     columns = {
         key: {
             "key": key,
@@ -120,20 +121,27 @@ def checkoff(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _checkoff_rows(request: HttpRequest) -> list[list[Any]]:
+def _checkoff_rows(request: HttpRequest, what: str) -> list[list[Any]]:
     requests, _form, _sort, _desc = _checkoff_queryset(request)
-    return [row.cells() for row in selectors.rows_for(requests, council_calendar(), clock.today())]
+    rows = selectors.rows_for(requests, council_calendar(), clock.today())
+    log_shown(request, [row.request.child_id for row in rows], what)
+    return [row.cells() for row in rows]
 
 
 @require_GET
 def checkoff_csv(request: HttpRequest) -> HttpResponse:
-    return exports.csv_response("vulnerable-applicants.csv", selectors.HEADERS, _checkoff_rows(request))
+    return exports.csv_response(
+        "vulnerable-applicants.csv", selectors.HEADERS, _checkoff_rows(request, "vulnerable applicants (CSV)")
+    )
 
 
 @require_GET
 def checkoff_xlsx(request: HttpRequest) -> HttpResponse:
     return exports.xlsx_response(
-        "vulnerable-applicants.xlsx", "Vulnerable applicants", selectors.HEADERS, _checkoff_rows(request)
+        "vulnerable-applicants.xlsx",
+        "Vulnerable applicants",
+        selectors.HEADERS,
+        _checkoff_rows(request, "vulnerable applicants (XLSX)"),
     )
 
 
@@ -198,6 +206,7 @@ def application_new(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@child_record("admissions application", child_of(Application), shown=False)
 def application(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in_user(request)
     require_admissions(user)
@@ -220,6 +229,7 @@ def application(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@child_record("record an offer", child_of(Application))
 def offer_new(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in_user(request)
     require_admissions(user, edit=True)
@@ -254,6 +264,7 @@ def offer_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
+@child_record("put-on-roll request", child_of(PutOnRollRequest), shown=False)
 def request_print(request: HttpRequest, pk: int) -> HttpResponse:
     """The printable 'please put this child on roll' request (the council or the school)."""
     user = signed_in_user(request)
@@ -272,6 +283,7 @@ def request_print(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
+@child_record("parent letter", child_of(PutOnRollRequest), shown=False)
 def letter_print(request: HttpRequest, pk: int) -> HttpResponse:
     """The printable letter to the parent or carer (council staff only)."""
     user = signed_in_user(request)
@@ -291,6 +303,7 @@ def letter_print(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@child_record("record a contact", child_of(PutOnRollRequest))
 def contact_new(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in_user(request)
     require_admissions(user, edit=True)
@@ -317,6 +330,7 @@ def contact_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@child_record("waiting for a place", child_of(Application))
 def waiting_new(request: HttpRequest, pk: int) -> HttpResponse:
     """Open a 'waiting for a place' case for the applicant (from the application page)."""
     user = signed_in_user(request)
@@ -351,6 +365,7 @@ def school_list(request: HttpRequest) -> HttpResponse:
         requests_visible_to(user).select_related("child", "offer").order_by("answered_at", "answer_due", "pk")
     )
     page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
+    log_shown(request, [put.child_id for put in page.object_list], "children to put on roll")
     return render(
         request,
         "admissions/school_list.html",
@@ -359,6 +374,7 @@ def school_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@child_record("put-on-roll request", child_of(PutOnRollRequest), shown=False)
 def school_request(request: HttpRequest, pk: int) -> HttpResponse:
     """The school answers: on roll from DATE (and first day attended), or not on roll because…"""
     user = _school_user(request)
@@ -427,7 +443,11 @@ def fair_access(request: HttpRequest) -> HttpResponse:
     for row in rows:
         label = row["r"].status_label  # type: ignore[attr-defined]
         by_status[label] = by_status.get(label, 0) + 1
-    if request.GET.get("format") == "xlsx":
+    xlsx = request.GET.get("format") == "xlsx"
+    log_shown(
+        request, [r.child_id for r in referrals], "Fair Access cases (XLSX)" if xlsx else "Fair Access cases"
+    )
+    if xlsx:
         headers = [
             "Child",
             "Category",
@@ -509,6 +529,7 @@ def _get_referral(user: User, pk: int) -> FairAccessReferral:
 
 
 @require_http_methods(["GET", "POST"])
+@child_record("Fair Access referral", child_of(FairAccessReferral), shown=False)
 def fair_access_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A referral, with the allocation, direction and admission actions."""
     user = signed_in_user(request)
@@ -579,7 +600,11 @@ def waiting(request: HttpRequest) -> HttpResponse:
         .order_by("opened_on", "pk")
     )
     rows = [{"case": c, "days": days_waiting(calendar, c.opened_on, as_at)} for c in cases]
-    if request.GET.get("format") == "xlsx":
+    xlsx = request.GET.get("format") == "xlsx"
+    log_shown(
+        request, [c.child_id for c in cases], "waiting for a place (XLSX)" if xlsx else "waiting for a place"
+    )
+    if xlsx:
         return exports.xlsx_response(
             f"waiting-for-a-place-{chosen}.xlsx",
             f"Waiting for a place at {as_at:%d %b %Y}",
@@ -663,7 +688,9 @@ def deferred(request: HttpRequest) -> HttpResponse:
         .select_related("child", "school")
         .order_by("due_to_start", "pk")
     )
-    if request.GET.get("format") == "xlsx":
+    xlsx = request.GET.get("format") == "xlsx"
+    log_shown(request, [p.child_id for p in places], "deferred places (XLSX)" if xlsx else "deferred places")
+    if xlsx:
         return exports.xlsx_response(
             f"deferred-places-{chosen}.xlsx",
             "Deferred places",

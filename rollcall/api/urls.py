@@ -15,6 +15,8 @@ from rollcall.admissions import api as admissions_api
 from rollcall.api import views
 from rollcall.api_base import ApiChecks
 from rollcall.attendance import api as attendance_api
+from rollcall.audit.services import child_of, child_record, the_child
+from rollcall.casework.models import Case
 from rollcall.exclusions import api as exclusions_api
 from rollcall.policies import api as policies_api
 from rollcall.returns import api as returns_api
@@ -44,8 +46,17 @@ urlpatterns = [
     path("v1/returns/", returns_api.SchoolReturnList.as_view(), name="returns"),
     path("v1/schools/<str:urn>/roll/", rolls_api.SchoolRoll.as_view(), name="school-roll"),
     path("v1/cases/", views.CaseList.as_view(), name="cases"),
-    path("v1/cases/<int:pk>/", views.CaseDetail.as_view(), name="case"),
-    path("v1/children/<int:pk>/", views.ChildDetail.as_view(), name="child"),
+    # One record about a child: read logged as shown, a 403 or 404 logged as refused.
+    path(
+        "v1/cases/<int:pk>/",
+        child_record("API case", child_of(Case))(views.CaseDetail.as_view()),
+        name="case",
+    ),
+    path(
+        "v1/children/<int:pk>/",
+        child_record("api child", the_child, shown=False)(views.ChildDetail.as_view()),
+        name="child",
+    ),
     path("v1/attendance/imports/", attendance_api.ImportListCreate.as_view(), name="attendance-imports"),
     path("v1/attendance/imports/<int:pk>/", attendance_api.ImportDetail.as_view(), name="attendance-import"),
     path("v1/admissions/requests/", admissions_api.RequestList.as_view(), name="admissions-requests"),

@@ -29,7 +29,7 @@ from rollcall.api.serializers import (
     SchoolChildSerializer,
 )
 from rollcall.api_base import ERROR, ApiView, etag
-from rollcall.audit.services import record_view
+from rollcall.audit.services import LogsChildrenShown, record_view
 from rollcall.casework.access import (
     cases_visible_to,
     get_case_for_user,
@@ -59,12 +59,13 @@ from rollcall.schools.models import RollEntry
         400: OpenApiResponse(description="A filter has a value it cannot take, keyed by parameter."),
     },
 )
-class CaseList(ApiView, generics.ListAPIView[Case]):
+class CaseList(LogsChildrenShown, ApiView, generics.ListAPIView[Case]):
     """The cases the user may see, filtered by the query string."""
 
     api_scopes = {"GET": ("cases:read",)}
 
     serializer_class = CaseSerializer
+    shown_what = "API cases"
 
     def get_queryset(self) -> QuerySet[Case]:
         user = signed_in_user(self.request)

@@ -19,6 +19,7 @@ from rollcall import clock
 from rollcall.accounts.access import signed_in_user
 from rollcall.accounts.models import User
 from rollcall.attendance import access, selectors
+from rollcall.audit.services import log_shown
 from rollcall.casework.access import children_visible_to
 from rollcall.casework.calendar import council_calendar
 from rollcall.casework.school_view import children_as_school_sees
@@ -94,6 +95,7 @@ def absence_pupils(request: HttpRequest, school_pk: int | None = None) -> HttpRe
     records = selectors.absence_records(user, year=year, level=level, school=school)
     page = Paginator(records, PER_PAGE).get_page(request.GET.get("page"))
     _as_school_sees(user, list(page))
+    log_shown(request, [record.child_id for record in page], "absence list")
     rates = selectors.school_rates(user, year=year, school=school) if school is not None else []
     where = school.name if school is not None else "all schools"
     return render(
@@ -146,6 +148,7 @@ def possibly_left(request: HttpRequest) -> HttpResponse:
     records = selectors.possibly_left_records(user, year=year, unmarked_days=days, school=school)
     page = Paginator(records, PER_PAGE).get_page(request.GET.get("page"))
     _as_school_sees(user, list(page))
+    log_shown(request, [record.child_id for record in page], "pupils possibly left")
     calendar = council_calendar()
     rows: list[dict[str, Any]] = [
         {

@@ -6,13 +6,22 @@ from django.db import models
 
 
 class RecordView(models.Model):
-    """One view of a child's record (UK GDPR: access on a need-to-know basis, every view logged)."""
+    """One view of a child's record (UK GDPR: access on a need-to-know basis, every view logged),
+    or one refused attempt to see it, or one view under a break-the-glass access (with its reason).
+    """
+
+    class Outcome(models.TextChoices):
+        SHOWN = "shown", "Shown"
+        REFUSED = "refused", "Refused"
+        BREAK_GLASS = "break-glass", "Shown (break the glass)"
 
     user = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
     child = models.ForeignKey("people.Child", on_delete=models.CASCADE, related_name="+")
     at = models.DateTimeField()
     what = models.CharField(max_length=100, help_text="The page or API resource viewed.")
     path = models.CharField(max_length=300)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, default=Outcome.SHOWN)
+    reason = models.TextField(blank=True, help_text="The reason given to break the glass, if any.")
 
     class Meta:
         ordering = ["-at", "-pk"]
@@ -22,4 +31,5 @@ class RecordView(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} viewed {self.child} at {self.at:%Y-%m-%d %H:%M}"
+        verb = "was refused" if self.outcome == self.Outcome.REFUSED else "viewed"
+        return f"{self.user} {verb} child {self.child_id} at {self.at:%Y-%m-%d %H:%M}"

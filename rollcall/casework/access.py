@@ -11,8 +11,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
+from rollcall import clock
 from rollcall.accounts.models import User
-from rollcall.casework.models import Case, ChildMerge
+from rollcall.casework.models import BreakGlass, Case, ChildMerge
 from rollcall.people.models import Child, PossibleDuplicate
 from rollcall.rules.workflow import Role
 from rollcall.schools.models import RemovalNotice, RollEntry
@@ -168,3 +169,60 @@ def get_merge_for_user(user: User, merge_id: int) -> ChildMerge:
     if merge is None or not can_undo_merge(user, merge):
         raise Http404("No such merge")
     return merge
+
+
+# ---- break the glass -------------------------------------------------------------------------------
+# An officer or manager outside every team that owns a case about a child may still open the
+# child's record in an emergency, after writing why, for BREAK_GLASS_MINUTES (ADR 0008). Heads of
+# service and administrators see every child already; school users and readers never may.
+
+
+def can_break_glass(user: User) -> bool:
+    """Council officers and managers of a team (the only people whose sight of a child is limited
+    to their teams' cases, and who may need more in an emergency)."""
+    if not user.is_authenticated or user.is_school_user:
+        return False
+    if user.is_administrator or user.is_head_of_service:
+        return False
+    return bool(user.team_ids_as(Role.OFFICER, Role.MANAGER))
+
+
+def break_glass_child(user: User, child_id: int) -> Child | None:
+    """The child this user may ask to open by breaking the glass: one who exists, was not merged
+    away, has a case (so a team owns the record and is told), and whom the user cannot already see."""
+    if not can_break_glass(user):
+        return None
+    has_case = Case.objects.filter(child=OuterRef("pk"))
+    child = Child.objects.filter(pk=child_id, merged_into__isnull=True).filter(Exists(has_case)).first()
+    if child is None or children_visible_to(user).filter(pk=child_id).exists():
+        return None
+    return child
+
+
+def break_glass_active(user: User, child_id: int) -> BreakGlass | None:
+    """This user's unexpired break-the-glass access to this child, if any (the latest)."""
+    if not can_break_glass(user):
+        return None
+    return (
+        BreakGlass.objects.filter(user=user, child_id=child_id, expires_at__gt=clock.now())
+        .order_by("-expires_at", "-pk")
+        .first()
+    )
+
+
+def can_review_break_glass(user: User) -> bool:
+    """The break-the-glass report: administrators (every access) and team managers (accesses to
+    children their teams have a case about, since they are the ones told)."""
+    if not user.is_authenticated or user.is_school_user:
+        return False
+    return user.is_administrator or bool(user.team_ids_as(Role.MANAGER))
+
+
+def break_glass_visible_to(user: User) -> QuerySet[BreakGlass]:
+    accesses = BreakGlass.objects.all()
+    if not can_review_break_glass(user):
+        return accesses.none()
+    if user.is_administrator:
+        return accesses
+    managed = Case.objects.filter(child=OuterRef("child"), team_id__in=user.team_ids_as(Role.MANAGER))
+    return accesses.filter(Exists(managed))

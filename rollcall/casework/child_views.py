@@ -18,8 +18,10 @@ from django.shortcuts import redirect, render
 
 from rollcall.accounts.access import signed_in_user
 from rollcall.accounts.models import User
-from rollcall.audit.services import record_view
+from rollcall.audit.services import BREAK_GLASS, child_record, log_refused, log_shown, record_view, the_child
 from rollcall.casework.access import (
+    break_glass_active,
+    can_break_glass,
     cases_visible_to,
     children_visible_to,
     get_child_for_user,
@@ -27,7 +29,7 @@ from rollcall.casework.access import (
 )
 from rollcall.casework.events import event_text
 from rollcall.casework.merging import merges_to_undo
-from rollcall.casework.models import Event, Flag
+from rollcall.casework.models import BreakGlass, Case, Event, Flag
 from rollcall.casework.school_view import children_as_school_sees, school_view
 from rollcall.people.forms import ChildSearchForm
 from rollcall.people.models import Child, PossibleDuplicate
@@ -61,6 +63,7 @@ def search(request: HttpRequest) -> HttpResponse:
         ).order_by("legal_surname", "legal_forename", "date_of_birth", "pk")
         page = Paginator(children, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
         results = list(page)
+        log_shown(request, [child.pk for child in results], "child search")
         if user.school is not None:
             # A former school is shown its former pupils as they were when they left (school_view).
             results = children_as_school_sees(user.school, results, keep=("current_school",))
@@ -77,6 +80,7 @@ def search(request: HttpRequest) -> HttpResponse:
     )
 
 
+@child_record("Child record", the_child, shown=False)
 def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One child's record, cut to what this user may see; the view is logged."""
     user = signed_in_user(request)
@@ -86,9 +90,27 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
         # A record merged into another: old links and bookmarks lead to the survivor (asked only
         # after the usual look-up fails, so an ordinary page costs no extra query).
         survivor_id = merged_child_redirect(user, pk)
-        if survivor_id is None:
+        if survivor_id is not None:
+            return redirect("children:child", survivor_id)
+        if not can_break_glass(user):
             raise
-        return redirect("children:child", survivor_id)
+        # An officer outside the child's teams: open under a break-the-glass access still running,
+        # or be asked for a reason (for any number, so the question does not say whether the
+        # child exists). Either way the attempt is logged (ADR 0008).
+        access = break_glass_active(user, pk)
+        if access is None:
+            log_refused(request, pk, "Child record")
+            return redirect("children:break-glass", pk)
+        child = access.child
+        record_view(
+            user=user,
+            child=child,
+            what="Child record",
+            path=request.get_full_path(),
+            outcome=BREAK_GLASS,
+            reason=access.reason,
+        )
+        return _council_page(request, user, child, broken_glass=access)
     record_view(user=user, child=child, what="Child record", path=request.get_full_path())
 
     school = user.school
@@ -109,6 +131,14 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
             },
         )
 
+    return _council_page(request, user, child)
+
+
+def _council_page(
+    request: HttpRequest, user: User, child: Child, broken_glass: BreakGlass | None = None
+) -> HttpResponse:
+    """The council's view of a child. Under a break-the-glass access the cases are listed (so the
+    officer knows which team to call) but not their flags' details or their timeline."""
     addresses = list(
         child.addresses.order_by(F("moved_out").desc(nulls_first=True), F("moved_in").desc(nulls_last=True))
     )
@@ -122,19 +152,16 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "is_school_user": False,
         "roll_entries": list(roll.order_by("-on_roll_from")),
     }
-    cases = list(
-        cases_visible_to(user)
-        .filter(child=child)
-        .select_related("owner", "team")
-        .order_by("-opened_at", "-pk")
-    )
-    case_ids = {case.pk for case in cases}
+    listed = Case.objects.all() if broken_glass is not None else cases_visible_to(user)
+    cases = list(listed.filter(child=child).select_related("owner", "team").order_by("-opened_at", "-pk"))
+    case_ids = {case.pk for case in cases} if broken_glass is None else set()
     flags = [
         {"flag": flag, "show_details": flag.case_id is None or flag.case_id in case_ids}
         for flag in Flag.objects.filter(child=child, cleared_at__isnull=True).order_by("-raised_at")
     ]
     context.update(cases=cases, flags=flags, duplicates=_duplicates(user, child))
     context["merges"] = merges_to_undo(user, child)
+    context["broken_glass"] = broken_glass
 
     events = (
         Event.objects.filter(child=child)

@@ -326,3 +326,16 @@ class UndoMergeForm(_ReasonForm):
         super().__init__(*args, **kwargs)
         self.fields["reason"].label = "Why is the merge being undone?"
         self.fields["reason"].error_messages["required"] = "Enter why the merge is being undone"
+
+
+class BreakGlassForm(_ReasonForm):
+    """Why an officer outside the child's teams needs to open the record now."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = "Why do you need to open this record?"
+        self.fields["reason"].help_text = (
+            "For example, a police officer is asking about the child's safety now and their "
+            "team cannot be reached. Do not include the child's name."
+        )
+        self.fields["reason"].error_messages["required"] = "Enter why you need to open this record"

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from rollcall import clock
 from rollcall.accounts.access import signed_in_user
+from rollcall.audit.services import child_of, child_record, log_shown
 from rollcall.casework import merging
 from rollcall.casework.access import (
     can_review_duplicates,
@@ -32,6 +33,7 @@ from rollcall.casework.access import (
 )
 from rollcall.casework.forms import DismissDuplicateForm, MergeForm, UndoMergeForm
 from rollcall.casework.merging import MergeRefused
+from rollcall.casework.models import ChildMerge
 from rollcall.formats import long_date
 from rollcall.people.models import Child, PossibleDuplicate
 from rollcall.schools.models import RollEntry
@@ -53,6 +55,7 @@ def duplicate_queue(request: HttpRequest) -> HttpResponse:
     page = Paginator(pairs, PAIRS_PER_PAGE).get_page(request.GET.get("page"))
     ids = {pk for pair in page for pk in (pair.child_id, pair.other_id)}
     visible = set(children_visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
+    log_shown(request, sorted(visible), "possible duplicates")
     rows = [
         {
             "pair": pair,
@@ -88,6 +91,7 @@ def _records(*children: Child) -> list[dict[str, Any]]:
 
 
 @require_http_methods(["GET", "POST"])
+@child_record("possible duplicate", child_of(PossibleDuplicate, "child_id", "other_id"))
 def duplicate_review(request: HttpRequest, pk: int) -> HttpResponse:
     """Both records side by side, with "not the same child" (a reason) and the way to merge."""
     user = signed_in_user(request)
@@ -121,6 +125,7 @@ def _choice_label(child: Child) -> str:
 
 
 @require_http_methods(["GET", "POST"])
+@child_record("merge records", child_of(PossibleDuplicate, "child_id", "other_id"))
 def duplicate_merge(request: HttpRequest, pk: int) -> HttpResponse:
     """Confirm a merge: which record is kept, why, and what will move."""
     user = signed_in_user(request)
@@ -167,6 +172,7 @@ def duplicate_merge(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@child_record("undo a merge", child_of(ChildMerge, "survivor_id", "absorbed_id"))
 def merge_undo(request: HttpRequest, pk: int) -> HttpResponse:
     """Undo a merge within the undo window: everything that moved goes back."""
     user = signed_in_user(request)

@@ -389,3 +389,31 @@ class ChildMerge(models.Model):
 
     def __str__(self) -> str:
         return f"Child {self.absorbed_id} merged into child {self.survivor_id}"
+
+
+class BreakGlass(models.Model):
+    """A council officer's time-limited access to a child's record outside their teams' cases,
+    given after they wrote a reason ("break the glass", docs/adr/0008-break-the-glass.md).
+
+    Each view under it is logged with the reason (audit.RecordView, outcome "break-glass"); the
+    managers of the teams that own the child's cases are told there is an access to review.
+    """
+
+    user = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    child = models.ForeignKey("people.Child", on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField()
+    granted_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-granted_at", "-pk"]
+        verbose_name = "break-the-glass access"
+        indexes = [models.Index(fields=["user", "child", "-expires_at"], name="breakglass_user_child")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("granted_at")), name="breakglass_expires_after"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Break-the-glass access to child {self.child_id} by user {self.user_id}"

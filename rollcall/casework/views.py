@@ -28,7 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from rollcall import clock
 from rollcall.accounts.access import signed_in_user
 from rollcall.accounts.models import User
-from rollcall.audit.services import record_view
+from rollcall.audit.services import child_of, child_record, log_shown, record_view
 from rollcall.casework import services
 from rollcall.casework.access import EDIT, can_edit_case, case_role, cases_visible_to, get_case_for_user
 from rollcall.casework.events import event_text
@@ -144,6 +144,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
 
     paginator = Paginator(cases, PAGE_SIZE)
     page: Page[Case] = paginator.get_page(request.GET.get("page"))
+    log_shown(request, [case.child_id for case in page.object_list], "caseload")
     rows = [
         {
             "case": case,
@@ -186,6 +187,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@child_record("case", child_of(Case), shown=False)
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Everything about one case, and the actions this person may take on it."""
     user = signed_in_user(request)
@@ -288,6 +290,7 @@ def _form_page(
 
 
 @require_http_methods(["GET", "POST"])
+@child_record("record an enquiry", child_of(Case))
 def enquiry_record(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in_user(request)
     case = get_case_for_user(user, pk, action=EDIT)
@@ -312,6 +315,7 @@ def enquiry_record(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@child_record("add a case note", child_of(Case))
 def note_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in_user(request)
     case = get_case_for_user(user, pk, action=EDIT)
@@ -328,6 +332,7 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@child_record("add a task", child_of(Case))
 def task_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in_user(request)
     case = get_case_for_user(user, pk, action=EDIT)
@@ -350,6 +355,7 @@ def task_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@child_record("complete a task", child_of(Case))
 def task_complete(request: HttpRequest, pk: int, task_pk: int) -> HttpResponse:
     """The "Mark as done" button beside each open task on the case page."""
     user = signed_in_user(request)
@@ -381,6 +387,7 @@ def _transition_for(case: Case, target: str, role: Role | None) -> Transition:
 
 
 @require_http_methods(["GET", "POST"])
+@child_record("move a case", child_of(Case))
 def case_move(request: HttpRequest, pk: int, target: str) -> HttpResponse:
     """One workflow move (start enquiries, propose or approve closure, reopen…) as a form."""
     user = signed_in_user(request)
@@ -418,6 +425,7 @@ def case_move(request: HttpRequest, pk: int, target: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@child_record("reassign a case", child_of(Case))
 def case_assign(request: HttpRequest, pk: int) -> HttpResponse:
     """Give the case to someone else in its team (team managers and heads of service)."""
     user = signed_in_user(request)

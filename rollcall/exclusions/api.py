@@ -21,6 +21,7 @@ from rest_framework.response import Response
 
 from rollcall.accounts.access import signed_in_user
 from rollcall.api_base import ERROR, ApiView, StrictSerializer, date_field, text_field
+from rollcall.audit.services import LogsChildrenShown
 from rollcall.casework.services import CaseworkError
 from rollcall.exclusions import services
 from rollcall.exclusions.access import (
@@ -119,12 +120,13 @@ class NotificationAnswerSerializer(serializers.Serializer[Any]):
     exclusion = ExclusionSerializer(allow_null=True)
 
 
-class ExclusionListCreate(ApiView):
+class ExclusionListCreate(LogsChildrenShown, ApiView):
     """``GET``: the exclusions you may read. ``POST``: a school's notification."""
 
     api_scopes = {"GET": ("exclusions",), "POST": ("exclusions",)}
 
     serializer_class = ExclusionSerializer
+    shown_what = "API exclusions"
 
     def get_queryset(self) -> QuerySet[Exclusion]:
         return (
@@ -238,12 +240,13 @@ class DecisionInputSerializer(StrictSerializer):
     reason = text_field("the reason", required=False, max_length=2000, allow_blank=True)
 
 
-class ConsiderationList(ApiView):
+class ConsiderationList(LogsChildrenShown, ApiView):
     """``GET``: penalty-notice considerations, undecided first."""
 
     api_scopes = {"GET": ("penalties",)}
 
     serializer_class = ConsiderationSerializer
+    shown_what = "API penalty-notice considerations"
 
     def get_queryset(self) -> QuerySet[Consideration]:
         return considerations_visible_to(signed_in_user(self.request)).order_by(

@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 
 from rollcall import clock
 from rollcall.accounts.access import signed_in_user
-from rollcall.audit.services import record_view
+from rollcall.audit.services import child_of, child_record, log_shown, record_view
 from rollcall.casework.services import CaseworkError
 from rollcall.exclusions import services
 from rollcall.exclusions.access import (
@@ -80,6 +80,7 @@ def exclusion_list(request: HttpRequest) -> HttpResponse:
     if kind in Exclusion.Kind.values:
         exclusions = exclusions.filter(kind=kind)
     page = Paginator(exclusions, 50).get_page(request.GET.get("page"))
+    log_shown(request, [e.child_id for e in page.object_list], "exclusions")
     return render(
         request,
         "exclusions/exclusion_list.html",
@@ -106,6 +107,7 @@ def _exclusion(request: HttpRequest, pk: int) -> Exclusion:
     return found
 
 
+@child_record("exclusion", child_of(Exclusion), shown=False)
 def exclusion_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in_user(request)
     exclusion = _exclusion(request, pk)
@@ -201,6 +203,7 @@ def consideration_list(request: HttpRequest) -> HttpResponse:
     if show == "undecided":
         considerations = considerations.filter(decision="")
     page = Paginator(considerations, 50).get_page(request.GET.get("page"))
+    log_shown(request, [c.child_id for c in page.object_list], "penalty notices to consider")
     settings = EnforcementSettings.current()
     return render(
         request,
@@ -219,6 +222,7 @@ def _terms(notice: PenaltyNotice) -> NoticeTerms:
     return NoticeTerms(notice.number, notice.reduced_amount, notice.reduced_by, notice.amount, notice.pay_by)
 
 
+@child_record("penalty-notice consideration", child_of(Consideration), shown=False)
 def consideration_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in_user(request)
     if not can_decide_penalties(user):

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from rollcall import clock
 from rollcall.accounts.access import signed_in_user
 from rollcall.accounts.models import Membership, User
-from rollcall.audit.services import record_view
+from rollcall.audit.services import child_of, child_record, log_shown, record_view
 from rollcall.casework.access import EDIT, case_role, get_case_for_user
 from rollcall.casework.identity import ChildDetails
 from rollcall.casework.models import Case
@@ -115,6 +115,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
     )
 
 
+@child_record("health report", child_of(HealthReport), shown=False)
 def report_done(request: HttpRequest, pk: int) -> HttpResponse:
     """What the school (or officer) sees after reporting: the case is open, and who the named contact is."""
     user = signed_in_user(request)
@@ -144,6 +145,7 @@ def report_done(request: HttpRequest, pk: int) -> HttpResponse:
 # ---- referral -----------------------------------------------------------------------------------
 
 
+@child_record("make a health referral", child_of(Case, kwarg="case_pk"))
 def referral_new(request: HttpRequest, case_pk: int) -> HttpResponse:
     case = _health_case(request, case_pk)
     form = ReferralForm(request.POST if request.method == "POST" else None)
@@ -191,11 +193,13 @@ def _referral_context(referral: ProvisionReferral) -> dict[str, Any]:
     }
 
 
+@child_record("health referral", child_of(ProvisionReferral), shown=False)
 def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
     referral = _referral_for(request, pk)
     return render(request, "health/referral.html", _referral_context(referral))
 
 
+@child_record("health referral (PDF)", child_of(ProvisionReferral), shown=False)
 def referral_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     referral = _referral_for(request, pk)
     html = render_to_string("health/referral_pdf.html", _referral_context(referral), request=request)
@@ -206,6 +210,7 @@ def referral_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@child_record("provision started", child_of(Case, kwarg="case_pk"))
 def provision_started(request: HttpRequest, case_pk: int) -> HttpResponse:
     case = _health_case(request, case_pk)
     try:
@@ -218,6 +223,7 @@ def provision_started(request: HttpRequest, case_pk: int) -> HttpResponse:
 # ---- named contact, letter, check-ins ---------------------------------------------------------
 
 
+@child_record("change the named contact", child_of(Case, kwarg="case_pk"))
 def contact_change(request: HttpRequest, case_pk: int) -> HttpResponse:
     case = _health_case(request, case_pk)
     form = NamedContactForm(request.POST if request.method == "POST" else None, officers=_officers(case))
@@ -237,6 +243,7 @@ def contact_change(request: HttpRequest, case_pk: int) -> HttpResponse:
     )
 
 
+@child_record("named contact letter", child_of(NamedContact, "case__child_id"), shown=False)
 def letter(request: HttpRequest, pk: int) -> HttpResponse:
     """The letter to the parent or carer naming their council contact (printable)."""
     contact = NamedContact.objects.select_related("case__child", "officer").filter(pk=pk).first()
@@ -261,6 +268,7 @@ def letter(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@child_record("record a check-in", child_of(Case, kwarg="case_pk"))
 def checkin_new(request: HttpRequest, case_pk: int) -> HttpResponse:
     case = _health_case(request, case_pk)
     form = CheckInForm(request.POST if request.method == "POST" else None)
@@ -277,6 +285,7 @@ def checkin_new(request: HttpRequest, case_pk: int) -> HttpResponse:
     )
 
 
+@child_record("reintegration plan", child_of(Case, kwarg="case_pk"))
 def reintegration_new(request: HttpRequest, case_pk: int) -> HttpResponse:
     case = _health_case(request, case_pk)
     initial = {}
@@ -334,6 +343,7 @@ def sen_panel(request: HttpRequest) -> HttpResponse:
         )
     )
     rows = list(requests[:200])
+    log_shown(request, [row.child_id for row in rows], "SEN panel")
     return render(
         request,
         "health/sen_panel.html",

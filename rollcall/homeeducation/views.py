@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 
 from rollcall.accounts.access import signed_in_user
 from rollcall.accounts.models import User
-from rollcall.audit.services import record_view, record_views
+from rollcall.audit.services import child_of, child_record, record_view, record_views
 from rollcall.casework.access import EDIT, VIEW, get_case_for_user
 from rollcall.casework.carers import carer_letter_send
 from rollcall.casework.identity import child_match_or_create
@@ -141,6 +141,7 @@ def record_new(request: HttpRequest) -> HttpResponse:
     return _page(request, "Register a child as home educated", form, None, "Register")
 
 
+@child_record("home education: education", child_of(EHERecord))
 def education_edit(request: HttpRequest, pk: int) -> HttpResponse:
     record = _record(request, pk)
     initial = {
@@ -162,6 +163,7 @@ def education_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _page(request, "The parents and the education", form, record, "Save")
 
 
+@child_record("home education: record a contact", child_of(EHERecord))
 def contact_new(request: HttpRequest, pk: int) -> HttpResponse:
     record = _record(request, pk)
     form = ContactForm(request.POST if request.method == "POST" else None)
@@ -184,6 +186,7 @@ def contact_new(request: HttpRequest, pk: int) -> HttpResponse:
     return _page(request, "Record a contact with the family", form, record, "Record the contact")
 
 
+@child_record("home education: evidence", child_of(EHERecord))
 def evidence_new(request: HttpRequest, pk: int) -> HttpResponse:
     record = _record(request, pk)
     form = EvidenceForm(request.POST if request.method == "POST" else None)
@@ -205,6 +208,7 @@ def evidence_new(request: HttpRequest, pk: int) -> HttpResponse:
     return _page(request, "Record evidence of the education", form, record, "Record the evidence")
 
 
+@child_record("home education: judgement", child_of(EHERecord))
 def judgement_new(request: HttpRequest, pk: int) -> HttpResponse:
     record = _record(request, pk)
     form = JudgementForm(request.POST if request.method == "POST" else None)
@@ -224,6 +228,7 @@ def judgement_new(request: HttpRequest, pk: int) -> HttpResponse:
     return _page(request, "Your view of the education", form, record, "Record your view")
 
 
+@child_record("home education: consent", child_of(EHERecord))
 def consent_new(request: HttpRequest, pk: int) -> HttpResponse:
     record = _record(request, pk)
     form = ConsentForm(request.POST if request.method == "POST" else None)
@@ -243,6 +248,7 @@ def consent_new(request: HttpRequest, pk: int) -> HttpResponse:
     return _page(request, "The council's consent", form, record, "Record the decision")
 
 
+@child_record("home education: notice", child_of(EHERecord))
 def notice_new(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     record = _record(request, pk)
     try:
@@ -272,6 +278,7 @@ def notice_new(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     )
 
 
+@child_record("home education: prosecution", child_of(EHERecord))
 def prosecution_new(request: HttpRequest, pk: int) -> HttpResponse:
     record = _record(request, pk)
     form = ProsecutionForm(request.POST if request.method == "POST" else None)
@@ -305,6 +312,7 @@ def _notice(request: HttpRequest, pk: int) -> SAONotice:
     return notice
 
 
+@child_record("home education letter", child_of(SAONotice, "record__child_id"), shown=False)
 def letter(request: HttpRequest, pk: int) -> HttpResponse:
     notice = _notice(request, pk)
     return render(request, "homeeducation/letter.html", {"notice": notice})
@@ -319,6 +327,7 @@ def _letter_pdf_bytes(request: HttpRequest, notice: SAONotice) -> bytes:
     return html_to_pdf(html)
 
 
+@child_record("home education letter (PDF)", child_of(SAONotice, "record__child_id"), shown=False)
 def letter_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     notice = _notice(request, pk)
     pdf = _letter_pdf_bytes(request, notice)

@@ -105,6 +105,10 @@ class ReportDocument:
     notes: tuple[str, ...] = ()
     names: bool = False
     """True when the document names children (never for readers' reports or partner exports)."""
+    child_ids: tuple[int, ...] = ()
+    """The children the document names, for the access log (docs/access.md)."""
+    child_table: str = ""
+    """The slug of the table that names them."""
     filename: str = field(default="")
 
     def table(self, slug: str) -> Table:
@@ -530,6 +534,8 @@ def exceptions_document(f: ExceptionsFigures) -> ReportDocument:
         ),
         notes=tuple(notes),
         names=True,
+        child_ids=tuple(row.child_id for row in f.rows),
+        child_table="cases",
         filename=f"exceptions-{f.as_at.isoformat()}",
     )
 
@@ -608,6 +614,8 @@ def unknown_destinations_document(f: UnknownDestinationsFigures) -> ReportDocume
             "details of one (the same test the daily sweep uses).",
         ),
         names=True,
+        child_ids=tuple(row.child_id for row in f.rows),
+        child_table="children",
         filename=f"unknown-destinations-{f.period.key}",
     )
 
@@ -662,6 +670,8 @@ def deferred_places_document(f: DeferredPlacesFigures) -> ReportDocument:
             "Whether a child started is as checked by the end of the school year (or today while it runs).",
         ),
         names=True,
+        child_ids=tuple(row.child_id for row in f.rows),
+        child_table="places",
         filename=f"deferred-places-{f.period.key}",
     )
 
@@ -725,6 +735,8 @@ def waiting_document(f: WaitingFigures) -> ReportDocument:
             "at the end of the day. School days are counted from the day the case opened (day 0).",
         ),
         names=True,
+        child_ids=tuple(row.child_id for row in f.rows),
+        child_table="children",
         filename=f"waiting-for-a-place-{f.period.key}",
     )
 

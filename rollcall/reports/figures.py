@@ -704,6 +704,7 @@ class ExceptionRow:
     overdue_since: dt.date | None
     school_days_overdue: int
     on_report_since: dt.date | None
+    child_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -763,11 +764,12 @@ def exceptions_figures(
             "next_action",
             "due",
             "since",
+            "child_id",
         )
     )
     threshold = RuleSettings.current().ladder.exceptions_after
     found = []
-    for pk, kind, forename, surname, team, first, last, username, action, due, since in rows:
+    for pk, kind, forename, surname, team, first, last, username, action, due, since, child_id in rows:
         days = overdue_school_days(calendar, due, as_at) if due else 0
         if as_at != today and (due is None or days < threshold):
             continue
@@ -783,6 +785,7 @@ def exceptions_figures(
                 overdue_since=due,
                 school_days_overdue=days,
                 on_report_since=since,
+                child_id=child_id,
             )
         )
     return ExceptionsFigures(as_at=as_at, exact=as_at == today, rows=tuple(found))
@@ -896,6 +899,7 @@ class DeferredPlaceRow:
     due_to_start: dt.date
     checked_on: dt.date | None
     started: bool | None
+    child_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -920,7 +924,7 @@ def deferred_places_figures(period: Period, *, today: dt.date | None = None) -> 
     today = today or clock.today()
     as_at = period.as_at(today)
     rows = []
-    for forename, surname, school, due, checked_on, started in (
+    for forename, surname, school, due, checked_on, started, child_id in (
         DeferredPlace.objects.filter(due_to_start__range=(period.start, period.end))
         .order_by("due_to_start", "pk")
         .values_list(
@@ -930,11 +934,13 @@ def deferred_places_figures(period: Period, *, today: dt.date | None = None) -> 
             "due_to_start",
             "checked_on",
             "started",
+            "child_id",
         )
     ):
         known = checked_on is not None and checked_on <= as_at
         rows.append(
             DeferredPlaceRow(
+                child_id=child_id,
                 child=f"{forename} {surname}",
                 school=school,
                 due_to_start=due,
@@ -975,6 +981,7 @@ class WaitingRow:
     waiting_since: dt.date
     school_days: int
     owner: str
+    child_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -1003,7 +1010,7 @@ def waiting_figures(
     as_at = period.as_at(today)
     calendar = _calendar(calendar)
     rows = []
-    for pk, forename, surname, dob, opened_on, first, last, username in (
+    for pk, forename, surname, dob, opened_on, first, last, username, child_id in (
         _cases(teams)
         .filter(Q(kind="waiting") & open_at(as_at))
         .annotate(on_roll=_on_roll_at(as_at))
@@ -1018,10 +1025,12 @@ def waiting_figures(
             "owner__first_name",
             "owner__last_name",
             "owner__username",
+            "child_id",
         )
     ):
         rows.append(
             WaitingRow(
+                child_id=child_id,
                 case_id=pk,
                 reference=f"WAITING-{pk:06d}",
                 child=f"{forename} {surname}",

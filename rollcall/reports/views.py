@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 
 from rollcall import clock, pdf
 from rollcall.accounts.access import signed_in_user
+from rollcall.audit.services import log_shown
 from rollcall.reports import access, charts, exports
 from rollcall.reports.definitions import REPORTS, Report
 from rollcall.reports.documents import ReportDocument
@@ -107,6 +108,7 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
     """A report's page: the period picker, headline figures, charts with their tables, downloads."""
     spec, doc, period = _report(request, slug)
     today = clock.today()
+    log_shown(request, doc.child_ids, f"report: {doc.title}")
     return render(
         request,
         "reports/report.html",
@@ -129,6 +131,7 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def report_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
     _spec, doc, _period = _report(request, slug)
+    log_shown(request, doc.child_ids, f"report: {doc.title} (XLSX)")
     return exports.download(exports.xlsx_bytes(doc), exports.XLSX, f"{doc.filename}.xlsx")
 
 
@@ -144,6 +147,8 @@ def pdf_html(request: HttpRequest, doc: ReportDocument) -> str:
 @require_GET
 def report_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     _spec, doc, _period = _report(request, slug)
+    # The PDF prints at most PDF_ROW_LIMIT rows of each table: the children on those are logged.
+    log_shown(request, doc.child_ids[:PDF_ROW_LIMIT], f"report: {doc.title} (PDF)")
     content = pdf.html_to_pdf(pdf_html(request, doc))
     return exports.download(content, "application/pdf", f"{doc.filename}.pdf")
 
@@ -155,6 +160,8 @@ def report_csv(request: HttpRequest, slug: str, table: str) -> HttpResponse:
         found = doc.table(table)
     except KeyError:
         raise Http404("No such table") from None
+    if table == doc.child_table:
+        log_shown(request, doc.child_ids, f"report: {doc.title} (CSV)")
     return exports.download(
         exports.csv_bytes(found), "text/csv; charset=utf-8", f"{doc.filename}-{table}.csv"
     )

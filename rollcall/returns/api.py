@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 from rollcall.accounts.access import signed_in_user
 from rollcall.accounts.models import User
 from rollcall.api_base import ERROR, ApiView
+from rollcall.audit.services import LogsChildrenShown
 from rollcall.casework.models import Case
 from rollcall.casework.services import CaseworkError
 from rollcall.returns.access import removal_notices_visible_to
@@ -64,13 +65,14 @@ def removal_notice_queryset(notices: QuerySet[RemovalNotice]) -> QuerySet[Remova
     )
 
 
-class RemovalNoticeListCreate(ApiView):
+class RemovalNoticeListCreate(LogsChildrenShown, ApiView):
     """``GET``: the removal notices you may read. ``POST``: a school's removal notice."""
 
     api_scopes = {"GET": ("removals",), "POST": ("removals",)}
 
     serializer_class = RemovalNoticeSerializer
     permission_classes = [IsAuthenticated, IsSchoolUserToWrite]
+    shown_what = "API removal notices"
 
     def get_queryset(self) -> QuerySet[RemovalNotice]:
         return removal_notice_queryset(removal_notices_visible_to(signed_in_user(self.request))).order_by(
@@ -228,12 +230,14 @@ class NewPupilCreate(ApiView):
         return Response(NewPupilResultSerializer(body).data, status=_answer_status(result.received))
 
 
-class SchoolReturnList(ApiView):
+class SchoolReturnList(LogsChildrenShown, ApiView):
     """``GET``: the returns your school sent, newest first, as you sent them."""
 
     api_scopes = {"GET": ("removals", "new-pupils")}
 
     serializer_class = SchoolReturnSerializer
+    child_field = "removal_notice__child_id"
+    shown_what = "API school returns"
 
     def get_queryset(self) -> QuerySet[SchoolReturn]:
         user = signed_in_user(self.request)

@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 
 from rollcall import clock
 from rollcall.accounts.access import signed_in_user
-from rollcall.audit.services import record_view
+from rollcall.audit.services import child_of, child_record, record_view
 from rollcall.casework.services import CaseworkError
 from rollcall.returns.access import can_check_returns, can_decide_claim, can_watch_returns, claims_visible_to
 from rollcall.returns.claims import bursts, claim_confirm, claim_refuse
@@ -46,6 +46,7 @@ def claim_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@child_record("Return to check", child_of(SchoolReturn), shown=False)
 def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One claim: what the school sent beside the record, and the decision."""
     user = signed_in_user(request)

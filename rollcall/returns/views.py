@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 
 from rollcall.accounts.access import signed_in_user
 from rollcall.accounts.models import User
+from rollcall.audit.services import child_of, child_record
 from rollcall.casework.services import CaseworkError
 from rollcall.formats import long_date
 from rollcall.returns.claims import RECEIVED_MESSAGE
@@ -104,6 +105,7 @@ def new_pupil(request: HttpRequest) -> HttpResponse:
     )
 
 
+@child_record("removal notice sent", child_of(SchoolReturn))
 def removal_done(request: HttpRequest, pk: int) -> HttpResponse:
     """The confirmation: what the council will do. Only the school that sent the notice sees it.
 

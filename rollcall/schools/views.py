@@ -11,6 +11,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from rollcall.access_log import children_shown
 from rollcall.accounts.access import signed_in_user
 from rollcall.schools.forms import SchoolSearchForm
 from rollcall.schools.models import RemovalNotice, RollEntry, School
@@ -47,6 +48,13 @@ def portal(request: HttpRequest) -> HttpResponse:
         .select_related("child")
         .order_by("-received_at", "-pk")[:PER_PAGE]
     )
+    page = Paginator(pupils, PER_PAGE).get_page(request.GET.get("page"))
+    notices_shown = list(notices)
+    children_shown(
+        request,
+        [entry.child_id for entry in page.object_list] + [n.child_id for n in notices_shown if n.child_id],
+        "school's pupils",
+    )
     return render(
         request,
         "schools/portal.html",
@@ -55,8 +63,8 @@ def portal(request: HttpRequest) -> HttpResponse:
             "school": school,
             "search": search,
             "query": query,
-            "page_obj": Paginator(pupils, PER_PAGE).get_page(request.GET.get("page")),
-            "notices": list(notices),
+            "page_obj": page,
+            "notices": notices_shown,
         },
     )
 

@@ -60,7 +60,10 @@ def test_a_school_user_cannot_see_another_schools_pupil(school_user: User, token
 
     assert response.status_code == 404
     assert response.json() == {"detail": "No such child"}
-    assert RecordView.objects.count() == 0
+    # Nothing shown; the attempt is logged as refused, naming the child asked for.
+    assert list(RecordView.objects.values_list("user", "child", "outcome")) == [
+        (school_user.pk, stranger.pk, RecordView.Outcome.REFUSED)
+    ]
 
 
 def test_a_child_who_does_not_exist_is_a_json_404(inclusion_officer: User, token_client) -> None:

@@ -163,10 +163,13 @@ def test_a_pupils_name_leads_to_the_child_page_which_logs_the_view(
     page = client.get(reverse("attendance:absence-pupils"))
     link = reverse("children:child", args=[council_pupils["a_severe"].pk])
     assert f'href="{link}"' in page.content.decode()
-    assert not RecordView.objects.exists()  # a list of names is not a view of a record
+    # The list logs each child it names (docs/access.md: every child-bearing response), once.
+    listed = list(RecordView.objects.filter(what="absence list").values_list("child_id", flat=True))
+    assert council_pupils["a_severe"].pk in listed
+    assert len(listed) == len(set(listed)) == page.context["page_obj"].paginator.count
 
     assert client.get(link).status_code == 200
-    assert RecordView.objects.get().child_id == council_pupils["a_severe"].pk
+    assert RecordView.objects.get(what="Child record").child_id == council_pupils["a_severe"].pk
 
 
 def test_an_officer_sees_every_name_but_opens_only_the_records_of_children_their_team_works_with(

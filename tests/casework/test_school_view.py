@@ -383,6 +383,8 @@ DOWNLOADS = {
     # The transfer letter to another council (the case's team); a school user is refused it in
     # tests/transfers/test_sending.py.
     "transfers:letter",
+    # Break-the-glass accesses (ADR 0008): child ids, for administrators and team managers.
+    "children:break-glass-csv",
 }
 # Pages that answer a download with ?format=xlsx.
 FORMAT_DOWNLOADS = ("admissions:fair_access", "admissions:waiting", "admissions:deferred")
@@ -438,6 +440,7 @@ def test_no_download_with_children_in_it_is_open_to_a_school_user(
     urls += [reverse("actionplans:scrutiny-xlsx"), reverse("actionplans:scrutiny-pdf")]
     urls += [reverse("health:referral-pdf", args=[referral.pk]), reverse("homeeducation:register-csv")]
     urls += [reverse("homeeducation:register-xlsx")]
+    urls += [reverse("children:break-glass-csv")]
     urls += [f"{reverse(name)}?format=xlsx" for name in FORMAT_DOWNLOADS]
     for slug in REPORTS:
         urls += [
