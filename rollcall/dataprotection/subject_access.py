@@ -56,6 +56,7 @@ from rollcall.homeeducation.models import (
     SAONotice,
 )
 from rollcall.notify.models import Message
+from rollcall.pdf import html_to_pdf
 from rollcall.people.models import Address, Carer, Child, PossibleDuplicate
 from rollcall.returns.models import SchoolReturn
 from rollcall.rolls.models import DeletionReturnMissing
@@ -307,8 +308,4 @@ def pdf_html(answer: Answer, *, council_name: str, reference: str = "") -> str:
 
 def pdf(answer: Answer, *, council_name: str, reference: str = "") -> bytes:
     """The answer as one PDF (WeasyPrint), from :func:`pdf_html`."""
-    html = pdf_html(answer, council_name=council_name, reference=reference)
-    import weasyprint  # heavy (about 0.5 s to import): only this needs it
-
-    result: bytes = weasyprint.HTML(string=html).write_pdf()
-    return result
+    return html_to_pdf(pdf_html(answer, council_name=council_name, reference=reference))
