@@ -30,7 +30,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Max
 from django.urls import reverse
-from simple_history.utils import bulk_update_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from rollcall import clock
 from rollcall.accounts.models import Team, User
@@ -40,11 +40,12 @@ from rollcall.casework.events import BulkEvent, events_record_bulk
 from rollcall.casework.models import Case
 from rollcall.casework.services import roll_join
 from rollcall.notify.services import message_send, team_members
-from rollcall.people.models import Child
+from rollcall.people.models import Address, Carer, Child
 from rollcall.returns.claims import Pupil, claim_receive, school_link
 from rollcall.returns.models import SchoolReturn
+from rollcall.rolls.ctf import PupilDetails
 from rollcall.rolls.events import ROLL_LEFT_WITHOUT_NOTICE
-from rollcall.rolls.models import DeletionReturnMissing, RollSettings, RollSnapshot
+from rollcall.rolls.models import DeletionReturnMissing, PupilCharacteristics, RollSettings, RollSnapshot
 from rollcall.rolls.pupils import LineError, PupilRow, RollFileError, snapshot_hash
 from rollcall.rules.identity import (
     ClaimKind,
@@ -83,6 +84,7 @@ class RollLoaded:
     held: int = 0
     cases_closed: int = 0
     cases_to_confirm: int = 0
+    children: dict[int, int] = field(default_factory=dict)  # row line -> child, where matched
 
 
 @dataclass(frozen=True)
@@ -381,6 +383,7 @@ def roll_load(
     original_name: str = "",
     at: dt.datetime | None = None,
     progress: Progress | None = None,
+    details: Mapping[int, PupilDetails] | None = None,
 ) -> RollLoaded:
     """Load one school's roll as of ``as_of``: all or nothing (see the module's docstring).
 
@@ -473,6 +476,10 @@ def roll_load(
         result.cases_closed, result.cases_to_confirm = _close_cases_back_on_roll(
             with_cme, links, rows, matched, school, changes.joiners, actor, as_of, instant
         )
+        result.children = dict(matched)
+        _store_characteristics(school, as_of, by_line, matched)
+        if details:
+            _store_details(school, details, matched, actor, instant)
         if progress:
             progress(total, total)
     return result
@@ -616,3 +623,86 @@ def _ask_for_deletion_returns(
         at=instant,
     )
     return sorted(missing)
+
+
+def _store_characteristics(
+    school: School, as_of: dt.date, by_line: Mapping[int, PupilRow], matched: Mapping[int, int]
+) -> None:
+    """The optional DfE items of each matched pupil, as this roll gave them (one row per school)."""
+    children = sorted(set(matched.values()))
+    for chunk in _chunks(children):
+        PupilCharacteristics.objects.filter(school=school, child_id__in=chunk).delete()
+    PupilCharacteristics.objects.bulk_create(
+        [
+            PupilCharacteristics(
+                child_id=child_id,
+                school=school,
+                as_of=as_of,
+                year_group=row.year_group,
+                sen_status=row.sen_status,
+                ehcp=row.ehcp,
+                fsm=row.fsm,
+                looked_after=row.looked_after,
+                cin_cp=row.cin_cp,
+            )
+            for line, child_id in sorted(matched.items())
+            for row in (by_line[line],)
+        ],
+        batch_size=500,
+    )
+
+
+def _store_details(
+    school: School,
+    details: Mapping[int, PupilDetails],
+    matched: Mapping[int, int],
+    actor: User | None,
+    instant: dt.datetime,
+) -> None:
+    """A CTF's home address and contacts, for the matched children the council holds none for.
+
+    A record that already has a current address or carers is left as it is: a difference is for an
+    officer (an address change comes through the council's own process), never a silent change.
+    """
+    wanted = {matched[line]: found for line, found in details.items() if line in matched}
+    if not wanted:
+        return
+    with_address: set[int] = set()
+    with_carers: set[int] = set()
+    for chunk in _chunks(sorted(wanted)):
+        with_address |= set(
+            Address.objects.filter(child_id__in=chunk, moved_out__isnull=True).values_list(
+                "child_id", flat=True
+            )
+        )
+        with_carers |= set(Carer.objects.filter(child_id__in=chunk).values_list("child_id", flat=True))
+    addresses = [
+        Address(
+            child_id=child_id,
+            line_1=found.address.line_1,
+            line_2=found.address.line_2,
+            town=found.address.town,
+            postcode=found.address.postcode,
+            supplied_by_school=school,
+        )
+        for child_id, found in sorted(wanted.items())
+        if found.address is not None and child_id not in with_address
+    ]
+    carers = [
+        Carer(
+            child_id=child_id,
+            name=contact.name,
+            relationship=contact.relationship,
+            parental_responsibility=contact.parental_responsibility,
+            phone=contact.phone,
+            email=contact.email,
+            supplied_by_school=school,
+        )
+        for child_id, found in sorted(wanted.items())
+        if child_id not in with_carers
+        for contact in found.contacts
+    ]
+    if addresses:
+        bulk_create_with_history(addresses, Address, batch_size=500, default_user=actor, default_date=instant)
+    if carers:
+        bulk_create_with_history(carers, Carer, batch_size=500, default_user=actor, default_date=instant)
