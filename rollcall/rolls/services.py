@@ -34,6 +34,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from rollcall import clock
 from rollcall.accounts.models import Team, User
+from rollcall.admissions.services import requests_answered_by_roll
 from rollcall.casework import events as case_events
 from rollcall.casework.calendar import council_calendar
 from rollcall.casework.events import BulkEvent, events_record_bulk
@@ -43,6 +44,7 @@ from rollcall.notify.services import message_send, team_members
 from rollcall.people.models import Address, Carer, Child
 from rollcall.returns.claims import Pupil, claim_receive, school_link
 from rollcall.returns.models import SchoolReturn
+from rollcall.returns.new_pupils import new_pupil_returns_from_roll
 from rollcall.rolls.ctf import PupilDetails
 from rollcall.rolls.events import ROLL_LEFT_WITHOUT_NOTICE
 from rollcall.rolls.models import DeletionReturnMissing, PupilCharacteristics, RollSettings, RollSnapshot
@@ -85,6 +87,8 @@ class RollLoaded:
     cases_closed: int = 0
     cases_to_confirm: int = 0
     children: dict[int, int] = field(default_factory=dict)  # row line -> child, where matched
+    requests_answered: int = 0  # put-on-roll requests the roll answered "on roll"
+    new_pupil_returns: int = 0  # joiners recorded as the school's new pupil returns
 
 
 @dataclass(frozen=True)
@@ -355,6 +359,13 @@ def _claim(
     return accepted, held
 
 
+def _sender(school: School) -> User | None:
+    return (
+        User.objects.filter(memberships__school=school, is_active=True).order_by("pk").first()
+        or User.objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
+    )
+
+
 def _system_user(school: School) -> User:
     """Who sent a return read from a roll loaded by a command: the school's first user, else the
     first administrator."""
@@ -477,6 +488,20 @@ def roll_load(
             with_cme, links, rows, matched, school, changes.joiners, actor, as_of, instant
         )
         result.children = dict(matched)
+        if changes.joiners:
+            result.requests_answered = requests_answered_by_roll(
+                school=school, joiners=changes.joiners, at=instant
+            )
+        sender = actor or _sender(school)
+        if changes.joiners and latest is not None and sender is not None:
+            # A school's first roll holds every pupil it has: only later rolls show new pupils.
+            result.new_pupil_returns = new_pupil_returns_from_roll(
+                school=school,
+                sender=sender,
+                joiners=changes.joiners,
+                roll_as_of=as_of,
+                at=instant,
+            )
         _store_characteristics(school, as_of, by_line, matched)
         if details:
             _store_details(school, details, matched, actor, instant)

@@ -28,6 +28,7 @@ from rollcall.casework.sweep import sweep_instant
 from rollcall.notify.services import messages_send_bulk
 from rollcall.people.models import Child
 from rollcall.rolls.models import DeletionReturnMissing
+from rollcall.rolls.selectors import new_pupil_returns_missing
 from rollcall.rules.calendar import SchoolCalendar
 from rollcall.rules.rolls import RollStanding, lost_reason
 from rollcall.schools.models import RemovalNotice, RollEntry
@@ -43,6 +44,7 @@ def rolls_sweep(*, today: dt.date, calendar: SchoolCalendar) -> dict[str, int]:
         "roll_returns_answered": answered,
         "roll_returns_overdue": overdue,
         "lost_between_rolls": len(lost_between_rolls(today=today)),
+        "new_pupil_returns_missing": len(new_pupil_returns_missing(today=today)),
     }
 
 

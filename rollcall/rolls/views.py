@@ -21,6 +21,7 @@ from rollcall.rolls.forms import RollUploadForm
 from rollcall.rolls.imports import roll_import_create
 from rollcall.rolls.models import DeletionReturnMissing, RollImport, RollSnapshot
 from rollcall.rolls.pupils import COLUMNS
+from rollcall.rolls.selectors import new_pupil_returns_missing
 from rollcall.schools.models import School
 
 SNAPSHOTS_SHOWN = 60
@@ -48,6 +49,13 @@ def school_rolls(request: HttpRequest, urn: str) -> HttpResponse:
         what="Deletion returns missing",
         path=request.path,
     )
+    new_pupils = new_pupil_returns_missing(today=clock.today(), school=school)
+    record_views(
+        user=user,
+        children=[row.child_id for row in new_pupils],
+        what="New pupil returns not received",
+        path=request.path,
+    )
     return render(
         request,
         "rolls/school_rolls.html",
@@ -56,6 +64,7 @@ def school_rolls(request: HttpRequest, urn: str) -> HttpResponse:
             "school": school,
             "snapshots": snapshots,
             "missing": missing,
+            "new_pupils_missing": new_pupils,
             "today": clock.today(),
             "can_load": can_load_roll(user, school),
         },
