@@ -79,6 +79,11 @@ class DeletionReturnMissing(models.Model):
     due = models.DateField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     created_at = models.DateTimeField()
+    case_opened_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When the return was overdue and a CME case opened (destination unknown).",
+    )
 
     class Meta:
         ordering = ["due", "pk"]

@@ -3,7 +3,8 @@
 - A deletion return the roll showed missing is answered once the school's removal notice for that
   spell arrives (through the removal-notice flow and its lawful-ground checks).
 - One still open after its due date: the school and the Inclusion team are reminded, once per
-  request and due date.
+  request and due date, and (the destination still unknown) a CME case opens at once, once per
+  request, unless the child already has one.
 - **Nobody lost between rolls** (rules/rolls.py, ``lost_reason``): every child who has been on a
   roll in the area, is of compulsory school age, and is on no roll now has a known destination
   (a destination school or details on a spell, or a case closed with an outcome since; a child
@@ -24,6 +25,7 @@ from django.urls import reverse
 
 from rollcall.accounts.models import Membership, Team
 from rollcall.casework.models import Case
+from rollcall.casework.services import BulkCaseItem, cases_open_bulk
 from rollcall.casework.sweep import sweep_instant
 from rollcall.notify.services import messages_send_bulk
 from rollcall.people.models import Child
@@ -40,9 +42,11 @@ def rolls_sweep(*, today: dt.date, calendar: SchoolCalendar) -> dict[str, int]:
     with transaction.atomic():
         answered = returns_answered()
         overdue = returns_overdue_remind(today=today, at=at)
+        opened = returns_overdue_open_cases(today=today, at=at)
     return {
         "roll_returns_answered": answered,
         "roll_returns_overdue": overdue,
+        "roll_returns_cme_opened": opened,
         "lost_between_rolls": len(lost_between_rolls(today=today)),
         "new_pupil_returns_missing": len(new_pupil_returns_missing(today=today)),
     }
@@ -98,6 +102,41 @@ def returns_overdue_remind(*, today: dt.date, at: dt.datetime) -> int:
             )
     messages_send_bulk(items, at=at)
     return len(overdue)
+
+
+def returns_overdue_open_cases(*, today: dt.date, at: dt.datetime) -> int:
+    """A leaver whose deletion return is overdue has a destination nobody knows: a CME case opens
+    for the Inclusion team at once (in bulk; once per request). A child who already has an open CME
+    case (a school's notice with no destination opened it) is left with it."""
+    team = Team.objects.filter(kind=Team.Kind.INCLUSION).first()
+    if team is None:
+        return 0
+    open_cme = Case.objects.filter(child=OuterRef("child"), kind="cme", closed_at__isnull=True)
+    rows = list(
+        DeletionReturnMissing.objects.filter(
+            status=DeletionReturnMissing.Status.OPEN, due__lt=today, case_opened_on__isnull=True
+        )
+        .exclude(Exists(open_cme))
+        .values_list("pk", "child_id", "school__name", "left_on", "due")
+    )
+    if not rows:
+        return 0
+    cases_open_bulk(
+        kind="cme",
+        team=team,
+        items=[
+            BulkCaseItem(
+                child_id=child_id,
+                source=f"Left the roll of {school} on {left_on:%-d %B %Y}; no deletion return by {due:%-d %B %Y}",
+                summary="The school's roll shows the pupil gone and nobody has said where.",
+            )
+            for _pk, child_id, school, left_on, due in rows
+        ],
+        source="school roll",
+        at=at,
+    )
+    DeletionReturnMissing.objects.filter(pk__in=[row[0] for row in rows]).update(case_opened_on=today)
+    return len(rows)
 
 
 def lost_between_rolls(*, today: dt.date) -> list[str]:
