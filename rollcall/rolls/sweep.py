@@ -18,6 +18,7 @@ conditional and every message carries a key.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Exists, F, Max, OuterRef, Q, Subquery
@@ -139,8 +140,29 @@ def returns_overdue_open_cases(*, today: dt.date, at: dt.datetime) -> int:
     return len(rows)
 
 
+@dataclass(frozen=True)
+class LostChild:
+    """A child lost between rolls (the sweep's breach and the exceptions report's row)."""
+
+    child_id: int
+    name: str
+    upn: str
+    date_of_birth: dt.date
+    left_on: dt.date | None
+    reason: str
+
+    def __str__(self) -> str:
+        since = f" since {self.left_on:%d/%m/%Y}" if self.left_on else ""
+        return f"{self.name} (UPN {self.upn or 'none'}): {self.reason.lower()}{since}"
+
+
 def lost_between_rolls(*, today: dt.date) -> list[str]:
     """Every child lost between rolls on ``today``, by name (for the sweep's breaches)."""
+    return [str(lost) for lost in lost_between_rolls_children(today=today)]
+
+
+def lost_between_rolls_children(*, today: dt.date) -> list[LostChild]:
+    """Every child lost between rolls on ``today``, longest lost first (a fixed number of queries)."""
     ever = RollEntry.objects.filter(child=OuterRef("pk"), on_roll_from__lte=today)
     on_roll = RollEntry.objects.filter(child=OuterRef("pk"), on_roll_from__lte=today).filter(
         Q(on_roll_to__isnull=True) | Q(on_roll_to__gt=today)
@@ -172,15 +194,14 @@ def lost_between_rolls(*, today: dt.date) -> list[str]:
         .order_by(F("left_on").asc(nulls_last=True), "pk")
         .values_list("pk", "legal_forename", "legal_surname", "upn", "date_of_birth", "left_on")
     )
-    breaches = []
-    for _pk, forename, surname, upn, dob, left in candidates:
+    lost = []
+    for pk, forename, surname, upn, dob, left in candidates:
         standing = RollStanding(dob, was_on_roll_in_area=True, on_roll_now=False)
         reason = lost_reason(standing, today)
         if reason is None:
             continue
-        since = f" since {left:%d/%m/%Y}" if left else ""
-        breaches.append(f"{forename} {surname} (UPN {upn or 'none'}): {reason.lower()}{since}")
-    return breaches
+        lost.append(LostChild(pk, f"{forename} {surname}", upn or "", dob, left, reason))
+    return lost
 
 
 def lost_between_rolls_breaches(*, today: dt.date) -> list[str]:
