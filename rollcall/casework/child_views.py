@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import F, OuterRef, Q, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.module_loading import import_string
 
 from rollcall.accounts.access import signed_in_user
 from rollcall.accounts.models import User
@@ -135,6 +137,8 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     context.update(cases=cases, flags=flags, duplicates=_duplicates(user, child))
     context["merges"] = merges_to_undo(user, child)
+    # Sections other areas add (settings.CHILD_PANELS): council staff only.
+    context["child_panels"] = [import_string(path)(request, child) for path in settings.CHILD_PANELS]
 
     events = (
         Event.objects.filter(child=child)
