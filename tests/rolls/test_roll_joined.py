@@ -10,6 +10,7 @@ from django.test import Client
 
 from rollcall.accounts.models import User
 from rollcall.admissions.models import Application, PutOnRollRequest
+from rollcall.audit.models import RecordView
 from rollcall.casework.calendar import council_calendar
 from rollcall.casework.models import Case
 from rollcall.people.models import Child
@@ -127,6 +128,9 @@ def test_a_named_destination_that_never_reports_the_pupil_is_tracked_shown_and_c
         reported.child.legal_surname
         not in page.split("New pupil returns not received")[1].split("Rolls loaded")[0]
     )
+    assert RecordView.objects.filter(
+        user=inclusion_officer, what="New pupil returns not received", child=late.child
+    ).exists()
     counts = rolls_sweep(today=AS_OF, calendar=calendar)
     assert counts["new_pupil_returns_missing"] == 1
     assert not Case.objects.filter(child=late.child).exists()
