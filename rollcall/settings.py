@@ -290,6 +290,12 @@ CASE_PANELS: dict[str, str] = {
     "cme": "rollcall.transfers.panels.transfer_panel",
 }
 
+# Sections areas add to the child page for council staff (each a function (request, child) -> HTML),
+# shown after the roll history in this order.
+CHILD_PANELS: list[str] = [
+    "rollcall.rolls.panels.child_rolls_panel",
+]
+
 # The children-not-in-school register (CWS Act 2026 s.38, new EA 1996 ss.436B-436G): not yet in
 # force, so off until the duty commences (DOMAIN.md). On: the register page and its extracts.
 CHILDREN_NOT_IN_SCHOOL_REGISTER = env_bool("CHILDREN_NOT_IN_SCHOOL_REGISTER", default=False)

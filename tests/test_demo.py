@@ -58,6 +58,18 @@ class TestTheDemoCouncil:
             yield
             transaction.set_rollback(True)
 
+    def test_the_rolls_come_through_the_roll_importer_one_snapshot_per_school(self) -> None:
+        from rollcall.rolls.models import PupilCharacteristics, RollSnapshot
+
+        snapshots = RollSnapshot.objects.all()
+        schools_with_pupils = RollEntry.objects.filter(source="roll:csv").values("school").distinct().count()
+        assert snapshots.count() == schools_with_pupils > 0
+        assert sum(snapshots.values_list("pupils", flat=True)) == 200
+        assert set(snapshots.values_list("source", flat=True)) == {"csv"}
+        # Every child of the population has a spell from a roll, and the roll's DfE items.
+        assert RollEntry.objects.filter(child__upn__isnull=False, source="roll:csv").count() == 200
+        assert PupilCharacteristics.objects.count() == 200
+
     def test_both_source_action_plans_are_loaded(self) -> None:
         from rollcall.actionplans.models import Action, Complaint
 

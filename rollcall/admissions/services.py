@@ -801,3 +801,63 @@ __all__ = [
     "request_answer",
     "waiting_open",
 ]
+
+
+def requests_answered_by_roll(
+    *, school: School, joiners: Mapping[int, dt.date], at: dt.datetime | None = None
+) -> int:
+    """A school's roll shows pupils the council asked it to put on roll: their put-on-roll requests
+    are answered "on roll" from the roll's date (the roll is the school's answer), the children
+    checked off, and any "waiting for a place" case closed. Returns how many requests.
+
+    A few requests per roll, each through the same steps as the school's own answer; a request
+    already answered or referred as CME is left alone.
+    """
+    if not joiners:
+        return 0
+    instant = at or clock.now()
+    ids = sorted(joiners)
+    pending: list[PutOnRollRequest] = []
+    for start in range(0, len(ids), 500):
+        pending += PutOnRollRequest.objects.filter(
+            school=school, child_id__in=ids[start : start + 500], answer="", referred_cme_on__isnull=True
+        ).select_related("application", "child", "case")
+    for request in pending:
+        on_roll_from = joiners[request.child_id]
+        version_claim(request, expected_version=None, labels=REQUEST_LABELS)
+        request.answer = PutOnRollRequest.Answer.ON_ROLL
+        request.on_roll_from = on_roll_from
+        request.answered_at = instant
+        request.checked_off_at = request.checked_off_at or instant
+        request.save()
+        request.application.status = Application.Status.ON_ROLL
+        _application_save(request.application, ["status"])
+        _close_waiting(request.child, school, instant)
+        events.event_record(
+            at=instant,
+            verb=SCHOOL_ANSWERED,
+            child=request.child,
+            case=request.case,
+            actor=None,
+            school=school.name,
+            on_roll=True,
+            on_roll_from=on_roll_from.isoformat(),
+            attended_from="",
+            reason="",
+            source="roll",
+        )
+        case = request.case
+        if case is not None and case.is_open:
+            # As for the school's own "on roll" answer: attendance is checked next.
+            _complete_tasks(case, ["admission_answer", "admission_follow_up"], None, instant)
+            _add_task(
+                case,
+                "admission_attending",
+                "Check the child has started attending",
+                request.second_window_ends,
+                key=f"admission-attending:{request.pk}",
+            )
+            if case.status != "on_roll":
+                case_transition(case=case, target="on_roll", actor=None, at=instant)
+            _refresh(case)
+    return len(pending)

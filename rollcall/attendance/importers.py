@@ -99,6 +99,8 @@ _ORDER = {"file": 0, "header": 1, "line": 2, "encoding": 3, "upn": 4, "school": 
 _ORDER |= {"session": 7, "code": 8}
 _DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
 _HASH = ord("#")
+_Z = ord("Z")  # a prospective pupil not yet on roll
+_COVER_BLOCK = 20_000  # slots whose roll coverage is built at once (about 30 MB)
 _BLANK = ord(BLANK)
 
 # Stored character (byte) of each national code as written in a CSV, and of each character a CTF
@@ -196,25 +198,53 @@ class Reference:
     def school_label(self, index: int) -> str:
         return f"{self.school_names[index]} (URN {self.school_urns[index]})"
 
-    def on_roll(self, child_ids: Int64s, school_ids: Int64s, years: Int64s) -> Bools:
-        """Whether each child was on that school's roll at some time in that academic year.
+    def sessions_off_roll(
+        self, child_ids: Int64s, school_ids: Int64s, years: Int64s, marks: Bytes
+    ) -> tuple[Int64s, Int64s]:
+        """Per slot (a child at a school in a year, with its marks), the sessions marked on a day no
+        roll spell of that child at that school covers: (how many, the position of the first; -1
+        when none).
 
-        A coarse check by year on purpose: registers are often entered before or after the roll
-        entry's exact dates reach the council, and code Z covers a pupil not yet on roll.
+        A spell covers its first day to its last day on roll, both included (a pupil is registered
+        on the day they leave). Code Z (a prospective pupil not yet on roll) and # (the whole school
+        closed) are not marks of a pupil on roll and may fall outside a spell. Done in blocks of
+        slots with numpy: a coverage row per slot built from the spells' start and end positions.
         """
+        count = np.zeros(child_ids.size, dtype=np.int64)
+        first = np.full(child_ids.size, -1, dtype=np.int64)
         if not child_ids.size:
-            return np.zeros(0, dtype=np.bool_)
-        if not self.roll_child_ids.size:
-            return np.zeros(child_ids.size, dtype=np.bool_)
+            return count, first
+        marked = (marks != 0) & (marks != _Z) & (marks != _HASH)
+        slot_keys = roll_key(child_ids, school_ids, years)
+        order = np.argsort(slot_keys, kind="stable")
+        sorted_keys = slot_keys[order]
         low, high = int(years.min()), int(years.max())
-        first = np.maximum(_academic_years(self.roll_from), low)
-        last = np.minimum(_academic_years(self.roll_to), high)
-        spans = np.maximum(last - first + 1, 0)
+        spell_years = _academic_years(self.roll_from)
+        first_year = np.maximum(spell_years, low)
+        last_year = np.minimum(_academic_years(self.roll_to), high)
+        spans = np.maximum(last_year - first_year + 1, 0)
         entry = np.repeat(np.arange(spans.size), spans)
         starts = np.repeat(np.cumsum(spans) - spans, spans)
-        entry_years = first[entry] + (np.arange(entry.size) - starts)
-        known = roll_key(self.roll_child_ids[entry], self.roll_school_ids[entry], entry_years)
-        return np.isin(roll_key(child_ids, school_ids, years), known)
+        entry_years = first_year[entry] + (np.arange(entry.size) - starts)
+        keys = roll_key(self.roll_child_ids[entry], self.roll_school_ids[entry], entry_years)
+        at = np.clip(np.searchsorted(sorted_keys, keys), 0, max(sorted_keys.size - 1, 0))
+        hit = sorted_keys[at] == keys if sorted_keys.size else np.zeros(keys.size, dtype=np.bool_)
+        slot_of = order[at[hit]]
+        entry, entry_years = entry[hit], entry_years[hit]
+        september = _first_days(entry_years).astype("datetime64[D]")
+        begin = np.clip(2 * (self.roll_from[entry] - september).astype(np.int64), 0, WIDTH)
+        end = np.clip(2 * (self.roll_to[entry] - september).astype(np.int64) + 2, 0, WIDTH)
+        for block in range(0, child_ids.size, _COVER_BLOCK):
+            stop = min(block + _COVER_BLOCK, child_ids.size)
+            inside = (slot_of >= block) & (slot_of < stop)
+            edges = np.zeros((stop - block, WIDTH + 1), dtype=np.int16)
+            np.add.at(edges, (slot_of[inside] - block, begin[inside]), 1)
+            np.add.at(edges, (slot_of[inside] - block, end[inside]), -1)
+            covered = np.cumsum(edges, axis=1, dtype=np.int16)[:, :WIDTH] > 0
+            off = marked[block:stop] & ~covered
+            count[block:stop] = off.sum(axis=1)
+            first[block:stop] = np.where(count[block:stop] > 0, off.argmax(axis=1), -1)
+        return count, first
 
 
 def _academic_years(days: npt.NDArray[np.datetime64]) -> Int64s:
@@ -439,12 +469,13 @@ def _slot_errors(
     read_line: Callable[[Int64s], Int64s],
     limit: int,
 ) -> tuple[list[FileError], int]:
-    """Slots whose pupil was not on that school's roll that year: one error each, at its first line."""
+    """Slots with marks on days their pupil was not on that school's roll (by the roll spells'
+    dates): one error each, at the slot's first line, naming the first such day."""
     pupil, school, year = slots.slot_parts()
     child_ids = reference.child_ids[pupil]
     school_ids = reference.school_ids[school]
-    on_roll = reference.on_roll(child_ids, school_ids, year)
-    bad = np.flatnonzero(~on_roll)
+    off, first_position = reference.sessions_off_roll(child_ids, school_ids, year, slots.marks[: slots.count])
+    bad = np.flatnonzero(off > 0)
     if not bad.size:
         return [], 0
     lines = read_line(slots.first_source[: slots.count][bad])
@@ -452,15 +483,17 @@ def _slot_errors(
     first_lines = read_line(slots.first_source[first])
     errors = []
     for slot, line in zip(first.tolist(), first_lines.tolist(), strict=True):
-        sessions = int(np.count_nonzero(slots.marks[slot]))
+        sessions = int(off[slot])
         y = int(year[slot])
+        day = dt.date(y, 9, 1) + dt.timedelta(days=int(first_position[slot]) // 2)
         errors.append(
             FileError(
                 int(line),
                 "upn",
                 f"The pupil with UPN {reference.upns[int(pupil[slot])]} is not on the roll of "
-                f"{reference.school_label(int(school[slot]))} in {y}/{(y + 1) % 100:02d} "
-                f"({sessions} session{'s' if sessions != 1 else ''} for them in this file)",
+                f"{reference.school_label(int(school[slot]))} on {day:%A} {long_date(day)} "
+                f"({sessions} session{'s' if sessions != 1 else ''} for them in this file on days "
+                "off the roll; use code Z for a pupil not yet on roll)",
             )
         )
     return errors, int(bad.size)

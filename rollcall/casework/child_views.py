@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import F, OuterRef, Q, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.module_loading import import_string
 
 from rollcall.accounts.access import signed_in_user
 from rollcall.accounts.models import User
@@ -162,6 +164,13 @@ def _council_page(
     context.update(cases=cases, flags=flags, duplicates=_duplicates(user, child))
     context["merges"] = merges_to_undo(user, child)
     context["broken_glass"] = broken_glass
+    # Sections other areas add (settings.CHILD_PANELS): council staff only, and not under a
+    # break-the-glass access, which shows the child's details and who to call, nothing more.
+    context["child_panels"] = (
+        [import_string(path)(request, child) for path in settings.CHILD_PANELS]
+        if broken_glass is None
+        else []
+    )
 
     events = (
         Event.objects.filter(child=child)

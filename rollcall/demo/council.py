@@ -21,11 +21,13 @@ million in a few minutes.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import random
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -44,10 +46,14 @@ from rollcall.casework.models import Case
 from rollcall.casework.services import case_transition, enquiry_record, roll_join
 from rollcall.casework.sweep import sweep
 from rollcall.health.demo import demo_health
-from rollcall.people.models import Address, Carer, Child
+from rollcall.people.models import Address, Child
 from rollcall.policies.demo import demo_policies
 from rollcall.returns.claims import Pupil
 from rollcall.returns.removals import Removal, removal_notify
+from rollcall.rolls.ctf import CtfAddress, CtfContact, PupilDetails
+from rollcall.rolls.models import RollSnapshot
+from rollcall.rolls.pupils import rows_from_csv
+from rollcall.rolls.services import roll_load
 from rollcall.rules.age import is_compulsory_school_age
 from rollcall.rules.calendar import academic_year_of, default_terms
 from rollcall.rules.escalation import Level
@@ -78,7 +84,6 @@ COUNCIL_NAME = "Northmoor County Council"
 # nobody (check it against GIAS's "LA (code)" list if new councils are numbered).
 DEMO_LA_CODE = "990"
 EMAIL_DOMAIN = "northmoor.example"
-BATCH_SIZE = 2000
 
 # Invented places for an invented county.
 TOWNS: tuple[str, ...] = (
@@ -502,11 +507,6 @@ def _pools(faker: Faker, count: int) -> dict[str, list[str]]:
     }
 
 
-def _batches(total: int, size: int) -> Iterator[range]:
-    for start in range(0, total, size):
-        yield range(start, min(start + size, total))
-
-
 def demo_children(
     *, count: int, schools: Sequence[School], faker: Faker, rng: random.Random, today: dt.date
 ) -> int:
@@ -516,9 +516,10 @@ def demo_children(
     they are on the roll of an open school that takes that age: mostly mainstream, about 1.5% at
     a special school and 0.5% of secondary-age pupils at the pupil referral unit.
 
-    simple-history: these bulk inserts deliberately write no history rows. The demo's starting
-    population is not a change anyone made, and a million history rows would double the load
-    time; everything done to these children afterwards is recorded as usual.
+    Each school's roll is written as the CSV file a school sends and loaded through the roll
+    importer (rollcall/rolls, one snapshot per school as of today), with each pupil's address and
+    carers as a Common Transfer File would give them: the children, their history rows, roll
+    spells, addresses and carers all come from the importer, as a real council's would.
     """
     this_year = academic_year_of(today)
     open_schools = [s for s in schools if s.is_open]
@@ -545,86 +546,87 @@ def demo_children(
     slugs = {name: _slug(name) for names in pools.values() for name in names}
     slug = slugs.__getitem__
 
-    made = 0
-    for batch in _batches(count, BATCH_SIZE):
-        kids: list[Child] = []
-        places: list[tuple[School, dt.date]] = []
-        for _ in batch:
-            age = rng.randint(4, 15)  # age on 31 August at the start of this school year
-            born_from = dt.date(this_year - age - 1, 9, 1)
-            dob = born_from + dt.timedelta(
-                days=rng.randrange((dt.date(this_year - age, 9, 1) - born_from).days)
-            )
-            draw = rng.random()
-            gender = "F" if draw < 0.49 else "M" if draw < 0.98 else "U"
-            forename = rng.choice(pools[gender if gender != "U" else rng.choice("FM")])
-            roll = rng.random()
-            choices = (
-                special[age] if roll < 0.015 else pru[age] if roll < 0.02 and age >= 11 else []
-            ) or mainstream[age]
-            school = rng.choice(choices)
-            # The UPN came from the primary school the child started at, in their reception year.
-            reception_year = this_year - (age - 4)
-            first_school = school if school.phase == "Primary" else rng.choice(primaries)
-            upn = allocator.allocate(first_school.establishment_number, reception_year)
-            if school.phase == "Primary":
-                joined = dt.date(reception_year, 9, 1)
-            elif school.phase == "Secondary":
-                joined = dt.date(this_year - (age - 11), 9, 1)
-            else:
-                joined = today - dt.timedelta(days=rng.randint(30, 700))
-            if school.open_date and joined < school.open_date:
-                joined = school.open_date
-            kids.append(
-                Child(
-                    legal_forename=forename,
-                    legal_surname=rng.choice(pools["surname"]),
-                    date_of_birth=dob,
-                    gender=gender,
-                    upn=upn,
+    # Each school's roll is built as the CSV file a school sends and loaded through the roll
+    # importer (rollcall/rolls): the children, their spells, addresses and carers all come from it.
+    rolls: dict[int, list[tuple[dict[str, str], PupilDetails]]] = defaultdict(list)
+    by_pk = {school.pk: school for school in schools}
+    for _ in range(count):
+        age = rng.randint(4, 15)  # age on 31 August at the start of this school year
+        born_from = dt.date(this_year - age - 1, 9, 1)
+        dob = born_from + dt.timedelta(days=rng.randrange((dt.date(this_year - age, 9, 1) - born_from).days))
+        draw = rng.random()
+        gender = "F" if draw < 0.49 else "M" if draw < 0.98 else "U"
+        forename = rng.choice(pools[gender if gender != "U" else rng.choice("FM")])
+        surname = rng.choice(pools["surname"])
+        roll = rng.random()
+        choices = (
+            special[age] if roll < 0.015 else pru[age] if roll < 0.02 and age >= 11 else []
+        ) or mainstream[age]
+        school = rng.choice(choices)
+        # The UPN came from the primary school the child started at, in their reception year.
+        reception_year = this_year - (age - 4)
+        first_school = school if school.phase == "Primary" else rng.choice(primaries)
+        upn = allocator.allocate(first_school.establishment_number, reception_year)
+        if school.phase == "Primary":
+            joined = dt.date(reception_year, 9, 1)
+        elif school.phase == "Secondary":
+            joined = dt.date(this_year - (age - 11), 9, 1)
+        else:
+            joined = today - dt.timedelta(days=rng.randint(30, 700))
+        if school.open_date and joined < school.open_date:
+            joined = school.open_date
+        year = "R" if age == 4 else str(age - 4)
+        record = {
+            "upn": upn,
+            "forename": forename,
+            "surname": surname,
+            "date_of_birth": dob.isoformat(),
+            "sex": gender,
+            "year_group": year,
+            "admission_date": min(joined, today).isoformat(),
+            "fsm": "Y" if rng.random() < 0.22 else "N",
+            "sen_status": "E" if rng.random() < 0.04 else "K" if rng.random() < 0.13 else "N",
+        }
+        address = CtfAddress(
+            line_1=f"{rng.randint(1, 240)} {rng.choice(pools['street'])}",
+            line_2="",
+            town=school.town or rng.choice(TOWNS),
+            postcode=rng.choice(pools["postcode"]),
+        )
+        contacts = []
+        for n in range(1 if rng.random() < 0.45 else 2):
+            relationship = _RELATIONSHIPS[rng.randrange(len(_RELATIONSHIPS))] if n == 0 else "Father"
+            first = rng.choice(pools["M" if relationship in ("Father", "Stepfather") else "F"])
+            carer_surname = surname if rng.random() < 0.85 else rng.choice(pools["surname"])
+            contacts.append(
+                CtfContact(
+                    name=f"{first} {carer_surname}",
+                    relationship=relationship,
+                    parental_responsibility=True,
+                    phone=f"07700 900{rng.randrange(1000):03d}",  # Ofcom's drama range: never real
+                    email=f"{slug(first)}.{slug(carer_surname)}{rng.randrange(100)}@example.com",
                 )
             )
-            places.append((school, min(joined, today)))
-        kids = Child.objects.bulk_create(kids, batch_size=BATCH_SIZE)
-
-        addresses: list[Address] = []
-        carers: list[Carer] = []
-        rolls: list[RollEntry] = []
-        for child, (school, joined) in zip(kids, places, strict=True):
-            moved_in = child.date_of_birth + dt.timedelta(
-                days=rng.randint(0, max(0, (today - child.date_of_birth).days))
-            )
-            addresses.append(
-                Address(
-                    child_id=child.pk,
-                    line_1=f"{rng.randint(1, 240)} {rng.choice(pools['street'])}",
-                    town=school.town or rng.choice(TOWNS),
-                    postcode=rng.choice(pools["postcode"]),
-                    moved_in=moved_in,
-                    # The school took these details on admission: its users see them (school_view).
-                    supplied_by_school_id=school.pk,
-                )
-            )
-            for n in range(1 if rng.random() < 0.45 else 2):
-                relationship = _RELATIONSHIPS[rng.randrange(len(_RELATIONSHIPS))] if n == 0 else "Father"
-                first = rng.choice(pools["M" if relationship in ("Father", "Stepfather") else "F"])
-                surname = child.legal_surname if rng.random() < 0.85 else rng.choice(pools["surname"])
-                carers.append(
-                    Carer(
-                        child_id=child.pk,
-                        name=f"{first} {surname}",
-                        relationship=relationship,
-                        phone=f"07700 900{rng.randrange(1000):03d}",  # Ofcom's drama range: never real
-                        email=f"{slug(first)}.{slug(surname)}{rng.randrange(100)}@example.com",
-                        supplied_by_school_id=school.pk,
-                    )
-                )
-            rolls.append(RollEntry(child_id=child.pk, school_id=school.pk, on_roll_from=joined))
-        Address.objects.bulk_create(addresses, batch_size=BATCH_SIZE)
-        Carer.objects.bulk_create(carers, batch_size=BATCH_SIZE)
-        RollEntry.objects.bulk_create(rolls, batch_size=BATCH_SIZE)
-        made += len(kids)
-    return made
+        rolls[school.pk].append((record, PupilDetails(address, tuple(contacts))))
+    before = Child.objects.count()
+    for school_pk in sorted(rolls):
+        pupils = rolls[school_pk]
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=list(pupils[0][0]))
+        writer.writeheader()
+        writer.writerows(record for record, _details in pupils)
+        rows = rows_from_csv(out.getvalue().encode())
+        details = {row.line: pupils[row.line - 2][1] for row in rows}
+        school = by_pk[school_pk]
+        roll_load(
+            school=school,
+            as_of=today,
+            rows=rows,
+            source=RollSnapshot.Source.CSV,
+            original_name=f"{school.urn}.csv",
+            details=details,
+        )
+    return Child.objects.count() - before
 
 
 # ---- cases ---------------------------------------------------------------------------------------

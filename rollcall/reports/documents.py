@@ -486,6 +486,9 @@ def exceptions_document(f: ExceptionsFigures) -> ReportDocument:
     notes = [
         "A case is on the exceptions report when its overdue work has climbed past the head of service: "
         "the last step of the escalation ladder.",
+        "Children lost between rolls (today only): each child who has been on a roll in the area, is of "
+        "compulsory school age, is on no roll now, and has no known destination and no open case with an "
+        "owner and a date. The daily sweep names the same children.",
     ]
     if not f.exact:
         notes.append(
@@ -500,7 +503,14 @@ def exceptions_document(f: ExceptionsFigures) -> ReportDocument:
         as_at=f.as_at,
         complete=True,
         summary="Every case beyond the last step of its escalation ladder, by name, for the Assistant Director.",
-        headlines=(Headline("exceptions", "Cases on the exceptions report", len(f.rows)),),
+        headlines=(
+            Headline("exceptions", "Cases on the exceptions report", len(f.rows)),
+            *(
+                (Headline("lost", "Children lost between rolls", len(f.lost), "This should be zero."),)
+                if f.exact
+                else ()
+            ),
+        ),
         tables=(
             Table(
                 "cases",
@@ -530,6 +540,21 @@ def exceptions_document(f: ExceptionsFigures) -> ReportDocument:
                     )
                     for row in f.rows
                 ),
+            ),
+            *(
+                (
+                    Table(
+                        "lost",
+                        "Children lost between rolls",
+                        ("Child", "UPN", "Date of birth", "Off every roll since", "Why"),
+                        tuple(
+                            (lost.name, lost.upn or "none", lost.date_of_birth, lost.left_on, lost.reason)
+                            for lost in f.lost
+                        ),
+                    ),
+                )
+                if f.exact
+                else ()
             ),
         ),
         notes=tuple(notes),

@@ -51,6 +51,7 @@ from rollcall.admissions.models import (
 from rollcall.casework.calendar import council_calendar
 from rollcall.casework.models import Case, Escalation, RuleSettings, SweepRun, Task
 from rollcall.people.models import Address, Child
+from rollcall.rolls.sweep import LostChild, lost_between_rolls_children
 from rollcall.rules.calendar import SchoolCalendar
 from rollcall.rules.escalation import Level, overdue_school_days
 from rollcall.rules.removal import GROUNDS
@@ -713,6 +714,8 @@ class ExceptionsFigures:
     exact: bool
     """True for today (the cases' own escalation level); False for a past date (rebuilt)."""
     rows: tuple[ExceptionRow, ...]
+    lost: tuple[LostChild, ...] = ()
+    """Today only: children lost between rolls (the daily invariant's breaches), by name."""
 
 
 def exceptions_figures(
@@ -788,7 +791,13 @@ def exceptions_figures(
                 child_id=child_id,
             )
         )
-    return ExceptionsFigures(as_at=as_at, exact=as_at == today, rows=tuple(found))
+    lost: tuple[LostChild, ...] = ()
+    if as_at == today and (
+        teams is None or Team.objects.filter(pk__in=teams, kind=Team.Kind.INCLUSION).exists()
+    ):
+        # Children lost between rolls are the Inclusion team's to find (rolls/sweep.py).
+        lost = tuple(lost_between_rolls_children(today=today))
+    return ExceptionsFigures(as_at=as_at, exact=as_at == today, rows=tuple(found), lost=lost)
 
 
 # ---- unknown destinations (monthly) --------------------------------------------------------

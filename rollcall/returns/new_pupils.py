@@ -11,9 +11,11 @@ moves to "back on roll, to confirm" for its owner to close.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history
 
 from rollcall import clock
 from rollcall.accounts.models import User
@@ -74,3 +76,61 @@ def _apply(school_return: SchoolReturn, child: Child, actor: User, instant: dt.d
 
 
 claim_kind_register(SchoolReturn.Kind.NEW_PUPIL, _apply)
+
+
+def new_pupil_returns_from_roll(
+    *,
+    school: School,
+    sender: User,
+    joiners: Mapping[int, dt.date],
+    roll_as_of: dt.date,
+    at: dt.datetime,
+) -> int:
+    """A school's roll shows new pupils: each is the school's new pupil return, recorded as received
+    (accepted: the roll matched the child by the identity rules) unless the school already sent
+    one for that child since the day the pupil joined. In a few queries; idempotent (one return per
+    child and start date). Returns how many were recorded.
+    """
+    if not joiners:
+        return 0
+    earliest = min(joiners.values())
+    keys = {
+        child_id: f"roll-join:{child_id}:{entered_on.isoformat()}" for child_id, entered_on in joiners.items()
+    }
+    ids = sorted(joiners)
+    already: set[int] = set()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        already |= set(
+            SchoolReturn.objects.filter(
+                school=school,
+                kind=SchoolReturn.Kind.NEW_PUPIL,
+                child_id__in=chunk,
+                received_at__date__gte=earliest,
+            ).values_list("child_id", flat=True)
+        )
+        already |= set(
+            SchoolReturn.objects.filter(
+                school=school, idempotency_key__in=[keys[c] for c in chunk]
+            ).values_list("child_id", flat=True)
+        )
+    rows = [
+        SchoolReturn(
+            kind=SchoolReturn.Kind.NEW_PUPIL,
+            school=school,
+            sent_by=sender,
+            received_at=at,
+            sent={
+                "entered_on": entered_on.isoformat(),
+                "roll_as_of": roll_as_of.isoformat(),
+                "from_roll": True,
+            },
+            child_id=child_id,
+            status=SchoolReturn.Status.ACCEPTED,
+            idempotency_key=keys[child_id],
+        )
+        for child_id, entered_on in sorted(joiners.items())
+        if child_id not in already
+    ]
+    bulk_create_with_history(rows, SchoolReturn, batch_size=500, default_user=sender, default_date=at)
+    return len(rows)

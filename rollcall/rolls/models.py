@@ -79,6 +79,11 @@ class DeletionReturnMissing(models.Model):
     due = models.DateField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     created_at = models.DateTimeField()
+    case_opened_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When the return was overdue and a CME case opened (destination unknown).",
+    )
 
     class Meta:
         ordering = ["due", "pk"]
@@ -88,3 +93,78 @@ class DeletionReturnMissing(models.Model):
 
     def __str__(self) -> str:
         return f"Deletion return missing from {self.school} (left {self.left_on})"
+
+
+class RollImport(models.Model):
+    """One school's roll file sent through the web page, and what became of it (a background task)."""
+
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV (one line per pupil)"
+        CTF = "ctf", "Common Transfer File (XML)"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Loading"
+        FAILED = "failed", "Not loaded: the file has errors"
+        LOADED = "loaded", "Loaded"
+        UNCHANGED = "unchanged", "Already loaded: nothing changed"
+
+    school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="roll_imports")
+    as_of = models.DateField("roll as of")
+    format = models.CharField(max_length=3, choices=Format.choices)
+    file = models.FileField(upload_to="rolls/")
+    original_name = models.CharField(max_length=255)
+    uploaded_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    stage = models.CharField(max_length=60, blank=True, help_text="What the running load is doing now.")
+    pupils_total = models.PositiveIntegerField(default=0)
+    pupils_done = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(null=True, blank=True)
+    progress_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # [{"line": 12, "field": "upn", "message": "..."}], at most MAX_ERRORS; error_count is the total.
+    errors = models.JSONField(default=list, blank=True)
+    error_count = models.PositiveIntegerField(default=0)
+    snapshot = models.ForeignKey(
+        RollSnapshot, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    MAX_ERRORS = 500
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.get_status_display()})"
+
+
+class PupilCharacteristics(models.Model):
+    """The optional DfE items a school's latest roll gave for a pupil (one row per child and school)."""
+
+    class SenStatus(models.TextChoices):
+        NONE = "N", "No special educational need"
+        SUPPORT = "K", "SEN support"
+        EHC_PLAN = "E", "Education, health and care plan"
+
+    child = models.ForeignKey("people.Child", on_delete=models.CASCADE, related_name="+")
+    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="+")
+    as_of = models.DateField("as of the roll of")
+    year_group = models.CharField(max_length=2, blank=True)
+    sen_status = models.CharField("SEN status", max_length=1, choices=SenStatus.choices, blank=True)
+    ehcp = models.BooleanField("EHC plan", null=True)
+    fsm = models.BooleanField("eligible for free school meals", null=True)
+    looked_after = models.BooleanField(null=True)
+    cin_cp = models.BooleanField("child in need or on a child protection plan", null=True)
+
+    class Meta:
+        verbose_name = "pupil characteristics"
+        verbose_name_plural = "pupil characteristics"
+        constraints = [
+            models.UniqueConstraint(fields=["child", "school"], name="roll_characteristics_one_per_school")
+        ]
+
+    def __str__(self) -> str:
+        return f"Characteristics of child {self.child_id} at school {self.school_id} ({self.as_of})"

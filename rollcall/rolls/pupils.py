@@ -22,6 +22,8 @@ __all__ = [
     "LineError",
     "PupilRow",
     "RollFileError",
+    "check_rows",
+    "row_from_record",
     "rows_from_csv",
     "rows_from_records",
     "snapshot_hash",
@@ -130,7 +132,7 @@ def _flag(value: str, field: str, line: int, errors: list[LineError]) -> bool | 
     return YES_NO[key]
 
 
-def _row(line: int, record: Mapping[str, Any], errors: list[LineError]) -> PupilRow | None:
+def row_from_record(line: int, record: Mapping[str, Any], errors: list[LineError]) -> PupilRow | None:
     found = len(errors)
     text = {name: ("" if record.get(name) is None else str(record.get(name))).strip() for name in COLUMNS}
     for name in REQUIRED:
@@ -178,7 +180,7 @@ def _row(line: int, record: Mapping[str, Any], errors: list[LineError]) -> Pupil
     )
 
 
-def _checked(rows: list[PupilRow], errors: list[LineError]) -> list[PupilRow]:
+def check_rows(rows: list[PupilRow], errors: list[LineError]) -> list[PupilRow]:
     first_line: dict[str, int] = {}
     for row in rows:
         if row.upn:
@@ -199,10 +201,10 @@ def rows_from_records(records: Iterable[Mapping[str, Any]], first_line: int = 1)
     for n, record in enumerate(records, start=first_line):
         unknown = sorted(set(record) - set(COLUMNS))
         errors.extend(LineError(n, name, "is not a roll field") for name in unknown)
-        row = _row(n, record, errors)
+        row = row_from_record(n, record, errors)
         if row is not None:
             rows.append(row)
-    return _checked(rows, errors)
+    return check_rows(rows, errors)
 
 
 def rows_from_csv(content: IO[bytes] | bytes) -> list[PupilRow]:
@@ -229,10 +231,10 @@ def rows_from_csv(content: IO[bytes] | bytes) -> list[PupilRow]:
         if None in record:
             errors.append(LineError(line, "", "more values than columns"))
             continue
-        row = _row(line, record, errors)
+        row = row_from_record(line, record, errors)
         if row is not None:
             rows.append(row)
-    return _checked(rows, errors)
+    return check_rows(rows, errors)
 
 
 def snapshot_hash(as_of: dt.date, rows: Iterable[PupilRow]) -> str:

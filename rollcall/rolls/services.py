@@ -30,21 +30,24 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Max
 from django.urls import reverse
-from simple_history.utils import bulk_update_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from rollcall import clock
 from rollcall.accounts.models import Team, User
+from rollcall.admissions.services import requests_answered_by_roll
 from rollcall.casework import events as case_events
 from rollcall.casework.calendar import council_calendar
 from rollcall.casework.events import BulkEvent, events_record_bulk
 from rollcall.casework.models import Case
 from rollcall.casework.services import roll_join
 from rollcall.notify.services import message_send, team_members
-from rollcall.people.models import Child
+from rollcall.people.models import Address, Carer, Child
 from rollcall.returns.claims import Pupil, claim_receive, school_link
 from rollcall.returns.models import SchoolReturn
+from rollcall.returns.new_pupils import new_pupil_returns_from_roll
+from rollcall.rolls.ctf import PupilDetails
 from rollcall.rolls.events import ROLL_LEFT_WITHOUT_NOTICE
-from rollcall.rolls.models import DeletionReturnMissing, RollSettings, RollSnapshot
+from rollcall.rolls.models import DeletionReturnMissing, PupilCharacteristics, RollSettings, RollSnapshot
 from rollcall.rolls.pupils import LineError, PupilRow, RollFileError, snapshot_hash
 from rollcall.rules.identity import (
     ClaimKind,
@@ -83,6 +86,9 @@ class RollLoaded:
     held: int = 0
     cases_closed: int = 0
     cases_to_confirm: int = 0
+    children: dict[int, int] = field(default_factory=dict)  # row line -> child, where matched
+    requests_answered: int = 0  # put-on-roll requests the roll answered "on roll"
+    new_pupil_returns: int = 0  # joiners recorded as the school's new pupil returns
 
 
 @dataclass(frozen=True)
@@ -353,6 +359,13 @@ def _claim(
     return accepted, held
 
 
+def _sender(school: School) -> User | None:
+    return (
+        User.objects.filter(memberships__school=school, is_active=True).order_by("pk").first()
+        or User.objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
+    )
+
+
 def _system_user(school: School) -> User:
     """Who sent a return read from a roll loaded by a command: the school's first user, else the
     first administrator."""
@@ -381,6 +394,7 @@ def roll_load(
     original_name: str = "",
     at: dt.datetime | None = None,
     progress: Progress | None = None,
+    details: Mapping[int, PupilDetails] | None = None,
 ) -> RollLoaded:
     """Load one school's roll as of ``as_of``: all or nothing (see the module's docstring).
 
@@ -473,6 +487,24 @@ def roll_load(
         result.cases_closed, result.cases_to_confirm = _close_cases_back_on_roll(
             with_cme, links, rows, matched, school, changes.joiners, actor, as_of, instant
         )
+        result.children = dict(matched)
+        if changes.joiners:
+            result.requests_answered = requests_answered_by_roll(
+                school=school, joiners=changes.joiners, at=instant
+            )
+        sender = actor or _sender(school)
+        if changes.joiners and latest is not None and sender is not None:
+            # A school's first roll holds every pupil it has: only later rolls show new pupils.
+            result.new_pupil_returns = new_pupil_returns_from_roll(
+                school=school,
+                sender=sender,
+                joiners=changes.joiners,
+                roll_as_of=as_of,
+                at=instant,
+            )
+        _store_characteristics(school, as_of, by_line, matched)
+        if details:
+            _store_details(school, details, matched, actor, instant)
         if progress:
             progress(total, total)
     return result
@@ -616,3 +648,92 @@ def _ask_for_deletion_returns(
         at=instant,
     )
     return sorted(missing)
+
+
+def _store_characteristics(
+    school: School, as_of: dt.date, by_line: Mapping[int, PupilRow], matched: Mapping[int, int]
+) -> None:
+    """The optional DfE items of each matched pupil, as this roll gave them (one row per school).
+
+    Only the rows that differ from what the school's last roll gave are rewritten (the next day's
+    roll of a county changes a few hundred, not 100,000), by one raw multi-row insert per batch.
+    """
+    fields = ("year_group", "sen_status", "ehcp", "fsm", "looked_after", "cin_cp")
+    held = {
+        child_id: tuple(values)
+        for child_id, *values in PupilCharacteristics.objects.filter(school=school).values_list(
+            "child_id", *fields
+        )
+    }
+    wanted: dict[int, tuple[Any, ...]] = {}
+    for line, child_id in matched.items():
+        row = by_line[line]
+        wanted[child_id] = (row.year_group, row.sen_status, row.ehcp, row.fsm, row.looked_after, row.cin_cp)
+    changed = sorted(child_id for child_id, values in wanted.items() if held.get(child_id) != values)
+    if not changed:
+        return
+    stale = [child_id for child_id in changed if child_id in held]
+    for chunk in _chunks(stale):
+        PupilCharacteristics.objects.filter(school=school, child_id__in=chunk).delete()
+    day = _day_db(as_of)
+    _insert_many(
+        PupilCharacteristics._meta.db_table,
+        ("child_id", "school_id", "as_of", *fields),
+        [(child_id, school.pk, day, *wanted[child_id]) for child_id in changed],
+    )
+
+
+def _store_details(
+    school: School,
+    details: Mapping[int, PupilDetails],
+    matched: Mapping[int, int],
+    actor: User | None,
+    instant: dt.datetime,
+) -> None:
+    """A CTF's home address and contacts, for the matched children the council holds none for.
+
+    A record that already has a current address or carers is left as it is: a difference is for an
+    officer (an address change comes through the council's own process), never a silent change.
+    """
+    wanted = {matched[line]: found for line, found in details.items() if line in matched}
+    if not wanted:
+        return
+    with_address: set[int] = set()
+    with_carers: set[int] = set()
+    for chunk in _chunks(sorted(wanted)):
+        with_address |= set(
+            Address.objects.filter(child_id__in=chunk, moved_out__isnull=True).values_list(
+                "child_id", flat=True
+            )
+        )
+        with_carers |= set(Carer.objects.filter(child_id__in=chunk).values_list("child_id", flat=True))
+    addresses = [
+        Address(
+            child_id=child_id,
+            line_1=found.address.line_1,
+            line_2=found.address.line_2,
+            town=found.address.town,
+            postcode=found.address.postcode,
+            supplied_by_school=school,
+        )
+        for child_id, found in sorted(wanted.items())
+        if found.address is not None and child_id not in with_address
+    ]
+    carers = [
+        Carer(
+            child_id=child_id,
+            name=contact.name,
+            relationship=contact.relationship,
+            parental_responsibility=contact.parental_responsibility,
+            phone=contact.phone,
+            email=contact.email,
+            supplied_by_school=school,
+        )
+        for child_id, found in sorted(wanted.items())
+        if child_id not in with_carers
+        for contact in found.contacts
+    ]
+    if addresses:
+        bulk_create_with_history(addresses, Address, batch_size=500, default_user=actor, default_date=instant)
+    if carers:
+        bulk_create_with_history(carers, Carer, batch_size=500, default_user=actor, default_date=instant)

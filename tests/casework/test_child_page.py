@@ -305,8 +305,9 @@ def test_the_child_page_costs_the_same_with_many_events_and_cases(
         Event.objects.filter(pk=e.pk).update(actor=inclusion_officer)
     client = signed_in(head_of_service)
     # Fixed: session, user, memberships, child, the log row, addresses, carers, rolls, cases,
-    # flags, duplicates, and the timeline's count and page (team and actor joined in).
-    with django_assert_max_num_queries(13):
+    # flags, duplicates, and the timeline's count and page (team and actor joined in); the rolls
+    # section (settings.CHILD_PANELS): spells, deletion returns asked for, DfE items.
+    with django_assert_max_num_queries(16):
         response = client.get(reverse("children:child", args=[child.pk]))
     assert len(response.context["timeline"]) == 20
     assert len(response.context["cases"]) == 3

@@ -60,3 +60,17 @@ def test_a_file_for_an_unknown_school_is_refused_before_anything_loads(tmp_path:
     (tmp_path / "999999.csv").write_text(GOOD)
     with pytest.raises(CommandError, match=r"No school has the URN of: 999999.csv \(999999\)"):
         call_command("roll_import", str(tmp_path / "999999.csv"), "--as-of", "2026-11-16")
+
+
+@pytest.mark.django_db
+def test_the_command_loads_a_common_transfer_file(council, frozen_clock, tmp_path: Path) -> None:
+    from tests.rolls.ctf_files import CtfPupil, ctf
+
+    school = factories.SchoolFactory.create(urn="100002", la_code="990", establishment_number="3001")
+    (tmp_path / "100002.xml").write_bytes(ctf([CtfPupil("Mia", "Okafor", "2015-04-02")]))
+    out = StringIO()
+    call_command(
+        "roll_import", str(tmp_path / "100002.xml"), "--as-of", "2026-11-16", stdout=out, stderr=StringIO()
+    )
+    assert "1 pupils; 1 joined" in out.getvalue()
+    assert RollSnapshot.objects.get(school=school).source == "ctf"

@@ -70,3 +70,48 @@ def test_the_return_asked_for_is_answered_by_the_removal_notice_or_reminded_when
     assert reminders.count() == 1
     sweep(today=late)
     assert reminders.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_school_answers_with_a_ground_and_no_destination_and_a_cme_case_opens(
+    council, frozen_clock, school, school_user
+):
+    from rollcall.casework.models import Case
+    from rollcall.returns.claims import Pupil
+    from rollcall.returns.removals import Removal, removal_notify
+
+    roll_load(school=school, as_of=AS_OF, rows=[_row(2, "Kai")], source="csv")
+    roll_load(school=school, as_of=AS_OF + dt.timedelta(days=1), rows=[], source="csv")
+    kai = RollEntry.objects.get(child__legal_forename="Kai").child
+    received = removal_notify(
+        school=school,
+        actor=school_user,
+        pupil=Pupil("Kai", "Osei", dt.date(2015, 6, 1)),
+        removal=Removal(removal_date=AS_OF + dt.timedelta(days=1), ground="g", reason_details="Moved away"),
+    )
+    assert received.child == kai
+    case = Case.objects.get(child=kai, kind="cme")
+    assert case.closed_at is None
+    assert case.owner is not None
+    sweep(today=AS_OF + dt.timedelta(days=2))
+    assert DeletionReturnMissing.objects.get(child=kai).status == "answered"
+
+
+@pytest.mark.django_db
+def test_an_overdue_deletion_return_opens_a_cme_case_at_once_and_only_once(council, frozen_clock, school):
+    from rollcall.casework.models import Case
+
+    roll_load(school=school, as_of=AS_OF, rows=[_row(2, "Kai"), _row(3, "Ava")], source="csv")
+    roll_load(school=school, as_of=AS_OF + dt.timedelta(days=1), rows=[], source="csv")
+    before_due = sweep(today=dt.date(2026, 11, 24))
+    assert before_due.counts["roll_returns_cme_opened"] == 0
+    assert not Case.objects.exists()
+    late = sweep(today=dt.date(2026, 11, 25))
+    assert late.counts["roll_returns_cme_opened"] == 2
+    cases = Case.objects.filter(kind="cme", closed_at__isnull=True)
+    assert sorted(cases.values_list("child__legal_forename", flat=True)) == ["Ava", "Kai"]
+    assert all(case.owner_id is not None and case.next_action_due is not None for case in cases)
+    assert lost_between_rolls(today=dt.date(2026, 11, 25)) == []
+    again = sweep(today=dt.date(2026, 11, 26))
+    assert again.counts["roll_returns_cme_opened"] == 0
+    assert Case.objects.count() == 2

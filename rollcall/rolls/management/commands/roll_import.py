@@ -1,6 +1,7 @@
 """manage.py roll_import FILE [FILE ...] --as-of YYYY-MM-DD [--school URN]: load school rolls now.
 
-Each file is one school's whole roll as of the date (docs/rolls.md), loaded all or nothing. The
+Each file is one school's whole roll as of the date (docs/rolls.md), a CSV or (named ``.xml``) a
+Common Transfer File, loaded all or nothing. The
 school is ``--school`` (one file), or the URN the file's name starts with ("100001.csv",
 "100001_roll.csv"). A progress bar on stderr counts the pupils; each file's result is printed,
 or its errors as ``file: line N: field: reason`` lines; the exit status is 1 when any file was
@@ -16,8 +17,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from rollcall.attendance.management.commands.attendance_import import ProgressBar
+from rollcall.rolls.ctf import PupilDetails, rows_from_ctf
+from rollcall.rolls.imports import ctf_school_check
 from rollcall.rolls.models import RollSnapshot
-from rollcall.rolls.pupils import RollFileError, rows_from_csv
+from rollcall.rolls.pupils import PupilRow, RollFileError, rows_from_csv
 from rollcall.rolls.services import roll_load
 from rollcall.rules.rolls import RollRefused
 from rollcall.schools.models import School
@@ -30,11 +33,24 @@ def _date(value: str) -> dt.date:
         raise CommandError(f"--as-of {value!r} is not a date in the form YYYY-MM-DD") from error
 
 
+def _read(path: Path, school: School) -> tuple[list[PupilRow], dict[int, PupilDetails], str]:
+    with path.open("rb") as content:
+        if path.suffix.lower() != ".xml":
+            return rows_from_csv(content), {}, RollSnapshot.Source.CSV
+        roll = rows_from_ctf(content)
+    ctf_school_check(roll, school)
+    return roll.rows, roll.details, RollSnapshot.Source.CTF
+
+
 class Command(BaseCommand):
     help = "Load school rolls (one CSV file per school) as of a date, with a progress bar."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("files", nargs="+", help="CSV files, one per school (see docs/rolls.md).")
+        parser.add_argument(
+            "files",
+            nargs="+",
+            help="CSV files or Common Transfer Files (.xml), one per school (see docs/rolls.md).",
+        )
         parser.add_argument("--as-of", required=True, help="The date the rolls are as of (YYYY-MM-DD).")
         parser.add_argument("--school", help="The URN of the school (only with one file).")
 
@@ -60,14 +76,14 @@ class Command(BaseCommand):
             for done, (path, urn) in enumerate(zip(paths, urns, strict=True)):
                 bar(done, len(paths))
                 try:
-                    with path.open("rb") as content:
-                        rows = rows_from_csv(content)
+                    rows, details, source = _read(path, schools[urn])
                     loaded = roll_load(
                         school=schools[urn],
                         as_of=as_of,
                         rows=rows,
-                        source=RollSnapshot.Source.CSV,
+                        source=source,
                         original_name=path.name,
+                        details=details,
                     )
                 except RollFileError as error:
                     failed += 1
