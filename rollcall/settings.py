@@ -4,6 +4,7 @@ SQLite is the zero-set-up default; set DATABASE_URL for PostgreSQL. Nothing secr
 outside DEBUG the process refuses to start without SECRET_KEY.
 """
 
+import datetime as dt
 from pathlib import Path
 
 import dj_database_url
@@ -40,6 +41,10 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "rollcall.accounts",
     "rollcall.people",
     "rollcall.schools",
@@ -67,10 +72,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Two-factor before any page, and a fresh password before a bulk download (docs/sign-in.md).
+    "rollcall.accounts.two_factor_middleware.TwoFactorMiddleware",
+    # django-axes turns a locked-out sign-in into its answer; it goes last, as its docs ask.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "rollcall.urls"
@@ -123,7 +133,61 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60, minimum=300)
+# ---- Signing in (docs/sign-in.md, docs/adr/0006-two-factor.md) ------------------------------
+# django-axes counts failed sign-ins before the password is checked; the second backend checks it.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Idle timeout: a session ends SESSION_IDLE_MINUTES after its last request (the expiry is pushed
+# on by every request), and its cookie ends with the browser.
+SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30, minimum=5)
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Who must use a second factor (an authenticator app, with recovery codes): these roles, by
+# membership (rollcall.rules.workflow.Role values). Every council role by default; add "school"
+# to require it of school users too. A user with no membership at all counts as council staff.
+TWO_FACTOR_REQUIRED_ROLES = env_list(
+    "TWO_FACTOR_REQUIRED_ROLES", ["officer", "manager", "head_of_service", "administrator", "reader"]
+)
+# The name an authenticator app shows beside the code.
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Roll Call")
+# How many one-time recovery codes each person is given.
+TWO_FACTOR_RECOVERY_CODES = 10
+# A bulk download (a list, register or report as CSV, XLSX or PDF) asks for the password (and
+# code) again when the person last proved who they are more than this many minutes ago.
+REAUTHENTICATE_AFTER_MINUTES = env_int("REAUTHENTICATE_AFTER_MINUTES", 15, minimum=1)
+# The downloads that ask: URL names, with "?field=value" when the page downloads only for that.
+# tests/accounts/test_reauthentication.py fails when a CSV, XLSX or PDF address is missing here.
+REAUTHENTICATE_BEFORE = [
+    "reports:report-xlsx",
+    "reports:report-pdf",
+    "reports:report-csv",
+    "actionplans:scrutiny-pdf",
+    "actionplans:scrutiny-xlsx",
+    "admissions:checkoff_csv",
+    "admissions:checkoff_xlsx",
+    "admissions:fair_access?format=xlsx",
+    "admissions:waiting?format=xlsx",
+    "admissions:deferred?format=xlsx",
+    "homeeducation:register-csv",
+    "policies:campaign-csv",
+]
+# Throttling (django-axes): after AXES_FAILURE_LIMIT wrong sign-ins for one username, or from one
+# address, further tries are refused for AXES_COOLOFF_MINUTES or until an administrator unlocks.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_MINUTES = env_int("AXES_COOLOFF_MINUTES", 30, minimum=1)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=AXES_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "rollcall.accounts.lockout.locked_out"
+AXES_VERBOSE = False
+# The address counted is the connection's, unless AXES_PROXY_COUNT trusted proxies stand in front
+# (deploy/): then it is the client's address as the nearest of them wrote it in X-Forwarded-For.
+_proxy_count = env_int("AXES_PROXY_COUNT", 0, minimum=0)
+AXES_IPWARE_PROXY_COUNT = _proxy_count or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if _proxy_count else ["REMOTE_ADDR"]
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

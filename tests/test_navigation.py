@@ -78,6 +78,7 @@ HOME_EDUCATION = (("Home education", "homeeducation:list"),)
 ACTION_PLANS = (("Action plans", "actionplans:list"),)
 REPORTS = (("Reports", "reports:index"),)
 AUDIT = (("Audit", "audit:log"),)
+LOCKOUTS = (("Locked sign-ins", "accounts:lockouts"),)
 
 
 def _user_with(*memberships: tuple[Role, str | None]) -> User:
@@ -145,11 +146,11 @@ USERS: dict[str, tuple[Callable[[], User], tuple[tuple[str, str], ...]]] = {
     ),
     "administrator": (
         lambda: _user_with((Role.ADMINISTRATOR, None)),
-        staff(duplicates=True) + ADMISSIONS + IMPORTS + ABSENCE + ACTION_PLANS + REPORTS + AUDIT,
+        staff(duplicates=True) + ADMISSIONS + IMPORTS + ABSENCE + ACTION_PLANS + REPORTS + AUDIT + LOCKOUTS,
     ),
     "superuser with no membership": (
         _superuser,
-        staff(duplicates=True) + ADMISSIONS + IMPORTS + ABSENCE + ACTION_PLANS + REPORTS + AUDIT,
+        staff(duplicates=True) + ADMISSIONS + IMPORTS + ABSENCE + ACTION_PLANS + REPORTS + AUDIT + LOCKOUTS,
     ),
     "report reader who is also an inclusion officer": (
         lambda: _user_with((Role.READER, None), (Role.OFFICER, Team.Kind.INCLUSION)),
