@@ -148,9 +148,17 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # Who must use a second factor (an authenticator app, with recovery codes): these roles, by
 # membership (rollcall.rules.workflow.Role values). Every council role by default; add "school"
 # to require it of school users too. A user with no membership at all counts as council staff.
-TWO_FACTOR_REQUIRED_ROLES = env_list(
+# "none" requires it of nobody (only for measuring load: bench/load.py).
+_two_factor_roles = env_list(
     "TWO_FACTOR_REQUIRED_ROLES", ["officer", "manager", "head_of_service", "administrator", "reader"]
 )
+TWO_FACTOR_REQUIRED_ROLES = [] if _two_factor_roles == ["none"] else _two_factor_roles
+_known_roles = {"officer", "manager", "head_of_service", "administrator", "reader", "school"}
+if set(TWO_FACTOR_REQUIRED_ROLES) - _known_roles:
+    raise ImproperlyConfigured(
+        f"TWO_FACTOR_REQUIRED_ROLES: {sorted(set(TWO_FACTOR_REQUIRED_ROLES) - _known_roles)} are not roles "
+        f"(use some of {sorted(_known_roles)}, or none)."
+    )
 # The name an authenticator app shows beside the code.
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Roll Call")
 # How many one-time recovery codes each person is given.

@@ -48,12 +48,12 @@ def current_lockouts() -> list[Lockout]:
     for kind, field in (("username", "username"), ("address", "ip_address")):
         rows = (
             recent.exclude(**{f"{field}__isnull": True})
-            .exclude(**{field: ""})
+            .order_by()
             .values(field)
             .annotate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
             .filter(failures__gte=limit)
         )
-        found.extend(Lockout(kind, str(r[field]), int(r["failures"]), r["last"]) for r in rows)
+        found.extend(Lockout(kind, str(r[field]), int(r["failures"]), r["last"]) for r in rows if r[field])
     return sorted(found, key=lambda lock: lock.last_attempt, reverse=True)  # type: ignore[arg-type, return-value]
 
 

@@ -38,7 +38,7 @@ def must_use_two_factor(user: User) -> bool:
     staff (required whenever any council role is).
     """
     required = set(settings.TWO_FACTOR_REQUIRED_ROLES)
-    roles = {m.role for m in user.memberships.all()}
+    roles = {m.role for m in user._memberships()}  # cached on the user for the request
     if user.is_superuser:
         roles.add(Role.ADMINISTRATOR.value)
     if not roles:
@@ -90,10 +90,21 @@ def new_recovery_codes(user: User) -> list[str]:
     return codes
 
 
+class CodeRefused(Exception):
+    """A code was not accepted; ``message`` says why, in words for the person."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
 def confirm_enrolment(request: HttpRequest, user: User, device: TOTPDevice, code: str) -> list[str] | None:
     """Confirm the pending authenticator with its first code: the session is then verified and
     the person gets a fresh set of recovery codes (returned once, to show once). None if wrong."""
     with transaction.atomic():
+        allowed, _why = device.verify_is_allowed()
+        if not allowed:
+            raise CodeRefused("You have entered too many wrong codes. Wait a minute, then try again")
         if not device.verify_token(code.strip().replace(" ", "")):
             return None
         TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).delete()
@@ -102,14 +113,6 @@ def confirm_enrolment(request: HttpRequest, user: User, device: TOTPDevice, code
         codes = new_recovery_codes(user)
     _verified(request, device)
     return codes
-
-
-class CodeRefused(Exception):
-    """A code was not accepted; ``message`` says why, in words for the person."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 def check_code(user: User, code: str) -> Device:

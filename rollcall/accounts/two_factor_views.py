@@ -46,14 +46,19 @@ def enrol(request: HttpRequest) -> HttpResponse:
     device = two_factor.pending_authenticator(user)
     form = EnrolForm(request.POST or None)
     if form.is_valid():
-        codes = two_factor.confirm_enrolment(request, user, device, form.cleaned_data["code"])
+        try:
+            codes = two_factor.confirm_enrolment(request, user, device, form.cleaned_data["code"])
+        except two_factor.CodeRefused as refused:
+            form.add_error("code", refused.message)
+            codes = None
         if codes is not None:
             return render(
                 request,
                 "accounts/two_factor/recovery_codes.html",
                 {"page_title": "Your recovery codes", "codes": codes, "next": _next(request), "new": True},
             )
-        form.add_error("code", "Enter the code your authenticator app shows now")
+        elif not form.errors:
+            form.add_error("code", "Enter the code your authenticator app shows now")
     return render(
         request,
         "accounts/two_factor/enrol.html",
