@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Pushes a used session's expiry on, once a minute (the idle timeout: docs/sign-in.md).
+    "rollcall.accounts.idle_timeout.IdleTimeoutMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -139,11 +141,11 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Idle timeout: a session ends SESSION_IDLE_MINUTES after its last request (the expiry is pushed
-# on by every request), and its cookie ends with the browser.
+# Idle timeout: a session ends SESSION_IDLE_MINUTES after its last request (its expiry is pushed
+# on at most once a minute while used: rollcall/accounts/idle_timeout.py), and its cookie ends
+# with the browser.
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30, minimum=5)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # Who must use a second factor (an authenticator app, with recovery codes): these roles, by
 # membership (rollcall.rules.workflow.Role values). Every council role by default; add "school"

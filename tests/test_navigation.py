@@ -211,7 +211,7 @@ def _everyone(user: object) -> bool:
 
 def test_every_registered_item_leads_to_a_page() -> None:
     discover()
-    assert len(menu.items()) == 7 + 2 + 20  # school, reader, staff (two Action plans, one shown)
+    assert len(menu.items()) == 7 + 2 + 21  # school, reader, staff (two Action plans, one shown)
     for item in menu.items():
         assert reverse(item.url_name).startswith("/")
 

@@ -22,6 +22,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from rollcall import clock
+from rollcall.accounts.idle_timeout import note_seen
 from rollcall.accounts.models import User
 from rollcall.rules.workflow import Role
 
@@ -161,6 +162,7 @@ def identity_confirmed_within(request: HttpRequest, minutes: int) -> bool:
 def _on_sign_in(sender: object, request: HttpRequest | None, user: User, **kwargs: object) -> None:
     if request is not None and hasattr(request, "session"):
         note_identity_confirmed(request)
+        note_seen(request)
 
 
 def connect_signals() -> None:
