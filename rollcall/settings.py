@@ -197,7 +197,9 @@ AXES_VERBOSE = False
 # (deploy/): then it is the client's address as the nearest of them wrote it in X-Forwarded-For.
 _proxy_count = env_int("AXES_PROXY_COUNT", 0, minimum=0)
 AXES_IPWARE_PROXY_COUNT = _proxy_count or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if _proxy_count else ["REMOTE_ADDR"]
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if _proxy_count else ["REMOTE_ADDR"]
+)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -17,7 +17,7 @@ from rollcall.schools.models import School
 from tests import factories
 from tests.two_factor import mark_verified
 
-_force_login_password_only = Client._login
+_force_login_password_only = Client._login  # type: ignore[attr-defined]
 
 
 def _force_login_with_two_factor(self: Client, user: User, backend: str | None = None) -> None:
@@ -26,7 +26,7 @@ def _force_login_with_two_factor(self: Client, user: User, backend: str | None =
     mark_verified(self, user)
 
 
-Client._login = _force_login_with_two_factor  # type: ignore[method-assign]
+Client._login = _force_login_with_two_factor  # type: ignore[attr-defined]
 
 # Tests run on a fixed school day so school-day arithmetic is predictable: Monday 16 Nov 2026.
 TODAY = dt.date(2026, 11, 16)

@@ -18,7 +18,9 @@ from rollcall.accounts.models import SignInUnlock, User
 
 
 def locked_out(
-    request: HttpRequest, original_response: HttpResponse | None = None, credentials: dict[str, str] | None = None
+    request: HttpRequest,
+    original_response: HttpResponse | None = None,
+    credentials: dict[str, str] | None = None,
 ) -> HttpResponse:
     """django-axes' answer to a locked-out sign-in (AXES_LOCKOUT_CALLABLE): a GOV.UK page, 429."""
     return render(
@@ -62,7 +64,11 @@ def unlock(by: User, *, username: str = "", ip_address: str = "") -> SignInUnloc
     """Clear the failures of one username or one address, and record who did it."""
     if bool(username) == bool(ip_address):
         raise ValueError("Unlock either a username or an address.")
-    matching = AccessAttempt.objects.filter(username=username) if username else AccessAttempt.objects.filter(ip_address=ip_address)
+    matching = (
+        AccessAttempt.objects.filter(username=username)
+        if username
+        else AccessAttempt.objects.filter(ip_address=ip_address)
+    )
     cleared = matching.aggregate(n=Sum("failures_since_start"))["n"] or 0
     if username:
         reset(username=username)

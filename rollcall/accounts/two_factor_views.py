@@ -82,7 +82,7 @@ def verify(request: HttpRequest) -> HttpResponse:
         return redirect(f"{reverse('accounts:two-factor-enrol')}?{urlencode({'next': _next(request)})}")
     form = CodeForm(request.POST or None, user=user)
     if form.is_valid():
-        two_factor.verify(request, form.device)  # type: ignore[arg-type]
+        two_factor.verify(request, form.device)
         return redirect(_next(request))
     return render(
         request,
@@ -100,7 +100,12 @@ def manage(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             "accounts/two_factor/recovery_codes.html",
-            {"page_title": "Your new recovery codes", "codes": codes, "next": reverse("accounts:two-factor"), "new": False},
+            {
+                "page_title": "Your new recovery codes",
+                "codes": codes,
+                "next": reverse("accounts:two-factor"),
+                "new": False,
+            },
         )
     return render(
         request,
@@ -121,7 +126,7 @@ def confirm_identity(request: HttpRequest) -> HttpResponse:
     form = ConfirmIdentityForm(request.POST or None, request=request, user=user)
     if form.is_valid():
         if form.device is not None:
-            two_factor.verify(request, form.device)  # type: ignore[arg-type]
+            two_factor.verify(request, form.device)
         else:
             two_factor.note_identity_confirmed(request)
         return redirect(_next(request))

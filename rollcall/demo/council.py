@@ -61,8 +61,8 @@ __all__ = [
     "COUNCIL_NAME",
     "DEMO_LA_CODE",
     "DEMO_PASSWORD",
-    "DEMO_TOTP_KEY",
     "DEMO_STAFF",
+    "DEMO_TOTP_KEY",
     "DemoError",
     "DemoSignIn",
     "demo_build",
@@ -410,7 +410,8 @@ def demo_users(*, faker: Faker, schools: Sequence[School]) -> int:
     # Two-factor is on for council roles (TWO_FACTOR_REQUIRED_ROLES): every demo account, school
     # users included in case a council requires it of them too, has the published demo key.
     TOTPDevice.objects.bulk_create(
-        TOTPDevice(user=user, name="Demo authenticator app", key=DEMO_TOTP_KEY, confirmed=True) for user in users
+        TOTPDevice(user=user, name="Demo authenticator app", key=DEMO_TOTP_KEY, confirmed=True)
+        for user in users
     )
     return len(users)
 

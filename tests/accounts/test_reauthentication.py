@@ -49,14 +49,12 @@ def test_every_csv_xlsx_and_pdf_download_is_listed_or_is_one_records_document() 
         if route.endswith((".csv", ".xlsx", ".pdf")) and not route.startswith("api/")
     }
     assert downloads - ONE_RECORD <= listed, sorted(downloads - ONE_RECORD - listed)
-    assert FORMAT_DOWNLOADS <= listed
+    assert listed >= FORMAT_DOWNLOADS
     for name in FORMAT_DOWNLOADS:
         assert f"{name}?format=xlsx" in settings.REAUTHENTICATE_BEFORE
 
 
-def test_a_download_soon_after_signing_in_goes_straight_through(
-    terms: None, head_of_service: User
-) -> None:
+def test_a_download_soon_after_signing_in_goes_straight_through(terms: None, head_of_service: User) -> None:
     client = Client()
     with time_machine.travel(START, tick=False) as traveller:
         sign_in_fully(client, head_of_service)
@@ -87,8 +85,11 @@ def test_a_later_download_asks_for_the_password_and_code_then_continues_to_it(
         no_code = client.post(asked["Location"], {"password": PASSWORD, "next": EXPORT})
         assert "Enter the code" in no_code.content.decode()
 
-        done = client.post(asked["Location"], {"password": PASSWORD, "code": code_for(device), "next": EXPORT})
-        assert done.status_code == 302 and done["Location"] == EXPORT
+        done = client.post(
+            asked["Location"], {"password": PASSWORD, "code": code_for(device), "next": EXPORT}
+        )
+        assert done.status_code == 302
+        assert done["Location"] == EXPORT
         download = client.get(EXPORT)
         assert download.status_code == 200
         assert download.content[:2] == b"PK"
@@ -115,6 +116,8 @@ def test_wrong_passwords_on_the_confirm_page_count_towards_a_lockout(
         sign_in_fully(client, head_of_service)
         traveller.shift(dt.timedelta(minutes=16))
         for _ in range(5):
-            client.post("/accounts/confirm-it-is-you/", {"password": "nope", "code": "123456", "next": EXPORT})
+            client.post(
+                "/accounts/confirm-it-is-you/", {"password": "nope", "code": "123456", "next": EXPORT}
+            )
         locked = client.post("/accounts/confirm-it-is-you/", {"password": PASSWORD, "code": "123456"})
         assert locked.status_code == 429

@@ -22,7 +22,8 @@ def test_the_session_cookie_ends_with_the_browser(inclusion_officer: User) -> No
     client = Client()
     sign_in_fully(client, inclusion_officer)
     cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    assert cookie["expires"] == "" and cookie["max-age"] == ""
+    assert cookie["expires"] == ""
+    assert cookie["max-age"] == ""
     assert cookie["httponly"]
 
 

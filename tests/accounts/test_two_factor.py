@@ -6,9 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-import time_machine
-
 import pytest
+import time_machine
 from django.test import Client, override_settings
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticToken
@@ -112,7 +111,9 @@ def test_enrolling_shows_a_qr_code_drawn_here_and_the_first_code_confirms_the_ap
     assert "Two-factor authentication is set up" in body
     codes = re.findall(r"<li><code>([a-z2-7]+)</code></li>", body)
     assert len(codes) == 10
-    assert set(StaticToken.objects.filter(device__user=inclusion_officer).values_list("token", flat=True)) == set(codes)
+    assert set(
+        StaticToken.objects.filter(device__user=inclusion_officer).values_list("token", flat=True)
+    ) == set(codes)
     assert TOTPDevice.objects.get(user=inclusion_officer).confirmed
     assert client.get("/cases/").status_code == 200
 
@@ -130,7 +131,8 @@ def test_after_the_password_an_enrolled_officer_enters_a_code_and_a_used_code_is
     assert "Enter a correct code" in wrong.content.decode()
     code = code_for(device)
     right = client.post("/accounts/two-factor/code/", {"code": code, "next": "/cases/"})
-    assert right.status_code == 302 and right["Location"] == "/cases/"
+    assert right.status_code == 302
+    assert right["Location"] == "/cases/"
     assert client.get("/cases/").status_code == 200
 
     # The same code cannot be used again, even with the right password in a new session.
@@ -146,7 +148,9 @@ def test_a_recovery_code_signs_in_once(inclusion_officer: User) -> None:
     client = Client()
     password_step(client, "inclusion.officer")
     codes = new_recovery_codes(inclusion_officer)
-    assert client.post("/accounts/two-factor/code/", {"code": codes[0].upper(), "next": "/"}).status_code == 302
+    assert (
+        client.post("/accounts/two-factor/code/", {"code": codes[0].upper(), "next": "/"}).status_code == 302
+    )
     assert client.get("/cases/").status_code == 200
     second = Client()
     password_step(second, "inclusion.officer")
@@ -190,12 +194,15 @@ def test_an_officer_can_make_new_recovery_codes_and_the_old_ones_stop_working(
     new = re.findall(r"<li><code>([a-z2-7]+)</code></li>", made.content.decode())
     assert len(new) == 10
     left = set(StaticToken.objects.filter(device__user=inclusion_officer).values_list("token", flat=True))
-    assert left == set(new) and not left & set(old)
+    assert left == set(new)
+    assert not left & set(old)
 
 
 def test_the_next_address_after_a_code_must_be_roll_calls_own(inclusion_officer: User) -> None:
     device = authenticator_for(inclusion_officer)
     client = Client()
     password_step(client, "inclusion.officer")
-    answer = client.post("/accounts/two-factor/code/", {"code": code_for(device), "next": "https://evil.example/"})
+    answer = client.post(
+        "/accounts/two-factor/code/", {"code": code_for(device), "next": "https://evil.example/"}
+    )
     assert answer["Location"] == "/"
