@@ -69,8 +69,9 @@ class TwoFactorMiddleware:
                 return JsonResponse(
                     {"detail": "Finish signing in with your two-factor code first."}, status=403
                 )
-            if not getattr(view_func, "login_required", True):
-                return None  # public pages: the sign-in page, health checks
+            admin = match is not None and match.app_name == "admin"
+            if not getattr(view_func, "login_required", True) and not admin:
+                return None  # public pages: the sign-in page, health checks (not Django admin's)
             step = (
                 "accounts:two-factor-verify"
                 if two_factor.has_two_factor(signed_in)

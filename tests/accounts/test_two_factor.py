@@ -68,6 +68,10 @@ def test_an_officer_without_an_app_is_sent_to_set_one_up_and_reaches_nothing_els
         page = client.get(path)
         assert page.status_code == 302, path
         assert page["Location"].startswith("/accounts/two-factor/set-up/?next="), path
+    # Django admin (whose views are open to its own sign-in) is closed too.
+    admin_page = client.get("/django-admin/")
+    assert admin_page.status_code == 302
+    assert admin_page["Location"].startswith("/accounts/two-factor/set-up/")
     # The API refuses the half-signed-in session too, in JSON.
     api = client.get("/api/v1/cases/")
     assert api.status_code == 403
