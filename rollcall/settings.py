@@ -4,6 +4,7 @@ SQLite is the zero-set-up default; set DATABASE_URL for PostgreSQL. Nothing secr
 outside DEBUG the process refuses to start without SECRET_KEY.
 """
 
+import datetime as dt
 from pathlib import Path
 
 import dj_database_url
@@ -42,6 +43,10 @@ INSTALLED_APPS = [
     "knox",
     "drf_spectacular",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "rollcall.accounts",
     "rollcall.people",
     "rollcall.schools",
@@ -68,15 +73,22 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Pushes a used session's expiry on, once a minute (the idle timeout: docs/sign-in.md).
+    "rollcall.accounts.idle_timeout.IdleTimeoutMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "rollcall.headers.NoStoreMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Two-factor before any page, and a fresh password before a bulk download (docs/sign-in.md).
+    "rollcall.accounts.two_factor_middleware.TwoFactorMiddleware",
+    # django-axes turns a locked-out sign-in into its answer; it goes last, as its docs ask.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "rollcall.urls"
@@ -150,7 +162,71 @@ OIDC_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET", "")
 OIDC_SCOPES = env_str("OIDC_SCOPES", "openid email profile")
 if OIDC_DISCOVERY_URL and not (OIDC_CLIENT_ID and OIDC_CLIENT_SECRET):
     raise ImproperlyConfigured("OIDC_DISCOVERY_URL needs OIDC_CLIENT_ID and OIDC_CLIENT_SECRET too.")
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60, minimum=300)
+# ---- Signing in (docs/sign-in.md, docs/adr/0006-two-factor.md) ------------------------------
+# django-axes counts failed sign-ins before the password is checked; the second backend checks it.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Idle timeout: a session ends SESSION_IDLE_MINUTES after its last request (its expiry is pushed
+# on at most once a minute while used: rollcall/accounts/idle_timeout.py), and its cookie ends
+# with the browser.
+SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30, minimum=5)
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Who must use a second factor (an authenticator app, with recovery codes): these roles, by
+# membership (rollcall.rules.workflow.Role values). Every council role by default; add "school"
+# to require it of school users too. A user with no membership at all counts as council staff.
+# "none" requires it of nobody (only for measuring load: bench/load.py).
+_two_factor_roles = env_list(
+    "TWO_FACTOR_REQUIRED_ROLES", ["officer", "manager", "head_of_service", "administrator", "reader"]
+)
+TWO_FACTOR_REQUIRED_ROLES = [] if _two_factor_roles == ["none"] else _two_factor_roles
+_known_roles = {"officer", "manager", "head_of_service", "administrator", "reader", "school"}
+if set(TWO_FACTOR_REQUIRED_ROLES) - _known_roles:
+    raise ImproperlyConfigured(
+        f"TWO_FACTOR_REQUIRED_ROLES: {sorted(set(TWO_FACTOR_REQUIRED_ROLES) - _known_roles)} are not roles "
+        f"(use some of {sorted(_known_roles)}, or none)."
+    )
+# The name an authenticator app shows beside the code.
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Roll Call")
+# How many one-time recovery codes each person is given.
+TWO_FACTOR_RECOVERY_CODES = 10
+# A bulk download (a list, register or report as CSV, XLSX or PDF) asks for the password (and
+# code) again when the person last proved who they are more than this many minutes ago.
+REAUTHENTICATE_AFTER_MINUTES = env_int("REAUTHENTICATE_AFTER_MINUTES", 15, minimum=1)
+# The downloads that ask: URL names, with "?field=value" when the page downloads only for that.
+# tests/accounts/test_reauthentication.py fails when a CSV, XLSX or PDF address is missing here.
+REAUTHENTICATE_BEFORE = [
+    "reports:report-xlsx",
+    "reports:report-pdf",
+    "reports:report-csv",
+    "actionplans:scrutiny-pdf",
+    "actionplans:scrutiny-xlsx",
+    "admissions:checkoff_csv",
+    "admissions:checkoff_xlsx",
+    "admissions:fair_access?format=xlsx",
+    "admissions:waiting?format=xlsx",
+    "admissions:deferred?format=xlsx",
+    "homeeducation:register-csv",
+    "policies:campaign-csv",
+]
+# Throttling (django-axes): after AXES_FAILURE_LIMIT wrong sign-ins for one username, or from one
+# address, further tries are refused for AXES_COOLOFF_MINUTES or until an administrator unlocks.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_MINUTES = env_int("AXES_COOLOFF_MINUTES", 30, minimum=1)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=AXES_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "rollcall.accounts.lockout.locked_out"
+AXES_VERBOSE = False
+# The address counted is the connection's, unless AXES_PROXY_COUNT trusted proxies stand in front
+# (deploy/): then it is the client's address as the nearest of them wrote it in X-Forwarded-For.
+_proxy_count = env_int("AXES_PROXY_COUNT", 0, minimum=0)
+AXES_IPWARE_PROXY_COUNT = _proxy_count or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if _proxy_count else ["REMOTE_ADDR"]
+)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 import time_machine
+from django.test import Client
 from rest_framework.test import APIClient
 
 from rollcall.accounts.models import Team, User
@@ -16,6 +17,18 @@ from rollcall.rules.workflow import Role
 from rollcall.schools.models import School
 from tests import factories
 from tests.api_tokens import token_for
+from tests.two_factor import mark_verified
+
+_force_login_password_only = Client._login  # type: ignore[attr-defined]
+
+
+def _force_login_with_two_factor(self: Client, user: User, backend: str | None = None) -> None:
+    """force_login signs in completely: password and two-factor (tests/two_factor.py)."""
+    _force_login_password_only(self, user, backend)
+    mark_verified(self, user)
+
+
+Client._login = _force_login_with_two_factor  # type: ignore[attr-defined]
 
 # Tests run on a fixed school day so school-day arithmetic is predictable: Monday 16 Nov 2026.
 TODAY = dt.date(2026, 11, 16)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import random
 from collections import Counter
@@ -13,6 +14,7 @@ import time_machine
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from faker import Faker
 
 from rollcall.accounts.models import Membership, Team, User
@@ -21,6 +23,7 @@ from rollcall.demo.council import (
     DEMO_LA_CODE,
     DEMO_PASSWORD,
     DEMO_STAFF,
+    DEMO_TOTP_KEY,
     DemoError,
     demo_build,
     demo_schools_csv,
@@ -31,6 +34,7 @@ from rollcall.rules.calendar import academic_year_of, default_terms
 from rollcall.rules.upn import upn_errors
 from rollcall.rules.workflow import Role
 from rollcall.schools.models import ClosureDay, RemovalNotice, RollEntry, School, TermDate
+from tests.production import smoke
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 
@@ -204,6 +208,13 @@ class TestTheDemoCouncil:
         out = capsys.readouterr().out
         assert "http://127.0.0.1:8000/" in out
         assert DEMO_PASSWORD in out
+        # The published demo authenticator key, for an app, and every demo account has it.
+        assert base64.b32encode(bytes.fromhex(DEMO_TOTP_KEY)).decode() in out
+        assert DEMO_TOTP_KEY == smoke.DEMO_TOTP_KEY
+        staff = User.objects.filter(username__in=[seat.username for seat in DEMO_STAFF])
+        assert set(
+            TOTPDevice.objects.filter(user__in=staff, confirmed=True).values_list("key", flat=True)
+        ) == {DEMO_TOTP_KEY}
         assert "inclusion.officer2" in out
         head = next(line for line in out.splitlines() if line.startswith("head.of.service "))
         assert head.split() == ["head.of.service", "Head", "of", "service", "Heads", "of", "Service"]

@@ -83,6 +83,7 @@ LETTERS = (("Letter templates", "homeeducation:letter-templates"),)
 TRANSFERS = (("Transfers between councils", "transfers:list"),)
 PARTNERS = (("Partner councils", "transfers:partners"),)
 DATA_PROTECTION = (("Data protection", "dataprotection:subject-access"),)
+LOCKOUTS = (("Locked sign-ins", "accounts:lockouts"),)
 
 
 def _user_with(*memberships: tuple[Role, str | None]) -> User:
@@ -161,7 +162,8 @@ USERS: dict[str, tuple[Callable[[], User], tuple[tuple[str, str], ...]]] = {
         + AUDIT
         + DATA_PROTECTION
         + LETTERS
-        + API_TOKENS,
+        + API_TOKENS
+        + LOCKOUTS,
     ),
     "superuser with no membership": (
         _superuser,
@@ -175,7 +177,8 @@ USERS: dict[str, tuple[Callable[[], User], tuple[tuple[str, str], ...]]] = {
         + AUDIT
         + DATA_PROTECTION
         + LETTERS
-        + API_TOKENS,
+        + API_TOKENS
+        + LOCKOUTS,
     ),
     "report reader who is also an inclusion officer": (
         lambda: _user_with((Role.READER, None), (Role.OFFICER, Team.Kind.INCLUSION)),
@@ -236,7 +239,7 @@ def _everyone(user: object) -> bool:
 
 def test_every_registered_item_leads_to_a_page() -> None:
     discover()
-    assert len(menu.items()) == 7 + 2 + 25  # school, reader, staff (two Action plans, one shown)
+    assert len(menu.items()) == 7 + 2 + 26  # school, reader, staff (two Action plans, one shown)
     for item in menu.items():
         assert reverse(item.url_name).startswith("/")
 

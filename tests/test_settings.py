@@ -178,8 +178,13 @@ def test_it_starts_without_a_secret_key_only_in_debug(tmp_path):
     [
         ("DEBUG", "maybe", "DEBUG must be true or false, not 'maybe'."),
         ("SECURE_SSL_REDIRECT", "sometimes", "SECURE_SSL_REDIRECT must be true or false, not 'sometimes'."),
-        ("SESSION_COOKIE_AGE", "8h", "SESSION_COOKIE_AGE must be a whole number, not '8h'."),
-        ("SESSION_COOKIE_AGE", "60", "SESSION_COOKIE_AGE must be at least 300, not 60."),
+        (
+            "SESSION_IDLE_MINUTES",
+            "half an hour",
+            "SESSION_IDLE_MINUTES must be a whole number, not 'half an hour'.",
+        ),
+        ("SESSION_IDLE_MINUTES", "2", "SESSION_IDLE_MINUTES must be at least 5, not 2."),
+        ("TWO_FACTOR_REQUIRED_ROLES", "officer,boss", "TWO_FACTOR_REQUIRED_ROLES: ['boss'] are not roles"),
         ("EMAIL_PORT", "smtp", "EMAIL_PORT must be a whole number, not 'smtp'."),
     ],
 )

@@ -38,3 +38,8 @@ def sees_reader_menu(user: User) -> bool:
 def sees_staff_menu(user: User) -> bool:
     """Everyone else signed in: council staff, heads of service and administrators."""
     return not sees_school_menu(user) and not sees_reader_menu(user)
+
+
+def can_unlock_sign_ins(user: User) -> bool:
+    """Administrators see locked sign-ins and unlock them."""
+    return user.is_administrator

@@ -155,3 +155,19 @@ class Membership(models.Model):
     def __str__(self) -> str:
         where = self.school or self.team or "the council"
         return f"{self.user}: {self.get_role_display()}, {where}"
+
+
+class SignInUnlock(models.Model):
+    """An administrator lifted a sign-in lockout (django-axes): who, for which username or address, when."""
+
+    unlocked_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="unlocks_made")
+    username = models.CharField(max_length=255, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    failures_cleared = models.PositiveIntegerField()
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.unlocked_by} unlocked {self.username or self.ip_address} at {self.at:%Y-%m-%d %H:%M}"

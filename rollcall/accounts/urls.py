@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rollcall.accounts import oidc, views
+from rollcall.accounts import lockout_views, oidc, two_factor_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -9,4 +9,10 @@ urlpatterns = [
     # Single sign-on with the council's identity provider (rollcall/accounts/oidc.py).
     path("sign-in/council/", oidc.start, name="sso-start"),
     path("sign-in/council/callback/", oidc.callback, name="sso-callback"),
+    # Two-factor and lockouts (rollcall/accounts/two_factor*.py, lockout*.py).
+    path("two-factor/", two_factor_views.manage, name="two-factor"),
+    path("two-factor/set-up/", two_factor_views.enrol, name="two-factor-enrol"),
+    path("two-factor/code/", two_factor_views.verify, name="two-factor-verify"),
+    path("confirm-it-is-you/", two_factor_views.confirm_identity, name="confirm-identity"),
+    path("locked/", lockout_views.lockouts, name="lockouts"),
 ]

@@ -34,6 +34,7 @@ from typing import Protocol
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 from django.db.models import Count, Q
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from faker import Faker
 
 from rollcall import clock
@@ -67,6 +68,7 @@ __all__ = [
     "DEMO_LA_CODE",
     "DEMO_PASSWORD",
     "DEMO_STAFF",
+    "DEMO_TOTP_KEY",
     "DemoError",
     "DemoSignIn",
     "demo_build",
@@ -77,6 +79,9 @@ __all__ = [
 
 # Demo data only: printed on screen by `manage.py demo_sign_ins` for people trying Roll Call.
 DEMO_PASSWORD = "rollcall-demo-2026"  # noqa: S105
+# Demo data only, published like the password: every demo account's authenticator app shares this
+# key (hex, as django-otp stores it), so one app entry, or `manage.py demo_sign_ins`, serves all.
+DEMO_TOTP_KEY = "526f6c6c2043616c6c2064656d6f20636f646573"  # "Roll Call demo codes"
 COUNCIL_NAME = "Northmoor County Council"
 # Invented. It must not be a real DfE LA code: 306, 855, 856 and 857 are the seed councils', and
 # 940 to 943 are North Northamptonshire, West Northamptonshire, Cumberland, and Westmorland and
@@ -407,6 +412,12 @@ def demo_users(*, faker: Faker, schools: Sequence[School]) -> int:
         for user, school in zip(users[len(DEMO_STAFF) :], open_schools, strict=True)
     ]
     Membership.objects.bulk_create(memberships)
+    # Two-factor is on for council roles (TWO_FACTOR_REQUIRED_ROLES): every demo account, school
+    # users included in case a council requires it of them too, has the published demo key.
+    TOTPDevice.objects.bulk_create(
+        TOTPDevice(user=user, name="Demo authenticator app", key=DEMO_TOTP_KEY, confirmed=True)
+        for user in users
+    )
     return len(users)
 
 

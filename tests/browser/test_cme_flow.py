@@ -18,17 +18,15 @@ from rollcall.casework.models import Case
 from rollcall.notify.models import Message
 from rollcall.rules.workflow import Role
 from tests import factories
+from tests.browser import signing_in
 from tests.browser.conftest import Checker
 
 PASSWORD = "correct-horse-battery"
 
 
 def sign_in(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/sign-in/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_text("Signed in as")).to_be_visible()
+    """The password, then the two-factor code page (tests/browser/signing_in.py)."""
+    signing_in.sign_in(page, base, username, PASSWORD)
 
 
 def sign_out(page: Page) -> None:

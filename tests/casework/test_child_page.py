@@ -151,6 +151,7 @@ def test_the_search_page_costs_the_same_for_many_results(
     client = signed_in(head_of_service)
     # Session, user, memberships, count, page and the access log's one insert: the same for 30
     # results or 30,000.
+    # +1: the session's two-factor device (django-otp's middleware, docs/sign-in.md)
     with django_assert_max_num_queries(6):
         response = client.get(reverse("children:search"), {"surname": "Many"})
     assert response.context["page_obj"].paginator.count == 30
@@ -307,7 +308,8 @@ def test_the_child_page_costs_the_same_with_many_events_and_cases(
     # Fixed: session, user, memberships, child, the log row, addresses, carers, rolls, cases,
     # flags, duplicates, and the timeline's count and page (team and actor joined in); the rolls
     # section (settings.CHILD_PANELS): spells, deletion returns asked for, DfE items.
-    with django_assert_max_num_queries(16):
+    # +1: the session's two-factor device (django-otp's middleware, docs/sign-in.md)
+    with django_assert_max_num_queries(17):
         response = client.get(reverse("children:child", args=[child.pk]))
     assert len(response.context["timeline"]) == 20
     assert len(response.context["cases"]) == 3

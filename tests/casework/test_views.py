@@ -283,7 +283,7 @@ def test_the_caseload_query_count_does_not_grow_with_rows(
         response = client.get(reverse("casework:caseload"))
 
     assert len(response.context["rows"]) == 30
-    assert len(one.captured_queries) <= 8
+    assert len(one.captured_queries) <= 9  # 8, +1 for the session's two-factor device (django-otp)
 
 
 # ---- the case page ---------------------------------------------------------------------------

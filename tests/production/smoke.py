@@ -23,10 +23,19 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from django_otp.oath import hotp
+
 from rollcall.rules.upn import make_upn
 
 ROOT = Path(__file__).resolve().parents[2]
-PASSWORD = "rollcall-demo-2026"  # the published demo password (rollcall/demo.py)
+PASSWORD = "rollcall-demo-2026"  # the published demo password (rollcall/demo/council.py)
+# The published demo authenticator key (rollcall/demo/council.py DEMO_TOTP_KEY; tests/test_demo.py
+# checks they agree): the journey computes codes as a phone's authenticator app would.
+DEMO_TOTP_KEY = "526f6c6c2043616c6c2064656d6f20636f646573"
+# The last time step whose code each username used: Roll Call refuses a code used before, so a
+# second sign-in within 30 seconds takes the next step's code (within django-otp's tolerance of
+# one step) or waits for it.
+_used_steps: dict[str, int] = {}
 
 
 @dataclass
@@ -93,15 +102,38 @@ def manage(*args: str) -> str:
     return done.stdout
 
 
+def two_factor_code(username: str) -> str:
+    """The demo authenticator app's code for this username's next sign-in (never one used)."""
+    now = time.time()
+    step = int(now) // 30
+    wanted = max(step, _used_steps.get(username, -1) + 1)
+    if wanted > step + 1:
+        time.sleep((wanted - 1) * 30 - now + 0.5)
+    _used_steps[username] = wanted
+    return f"{hotp(bytes.fromhex(DEMO_TOTP_KEY), wanted):06d}"  # TOTP is HOTP of the time step
+
+
+def _csrf(page: Response) -> str:
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+    check(token is not None, f"{page.url} has no CSRF token")
+    assert token is not None
+    return token.group(1)
+
+
 def sign_in(browser: Browser, username: str) -> Response:
+    """The sign-in form, then the two-factor code page when Roll Call asks for a code."""
     form = browser.get("/accounts/sign-in/")
     check(form.status == 200, f"sign-in page answered {form.status}")
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text)
-    check(token is not None, "the sign-in form has no CSRF token")
-    assert token is not None
+    answer = browser.post_form(
+        "/accounts/sign-in/", {"csrfmiddlewaretoken": _csrf(form), "username": username, "password": PASSWORD}
+    )
+    if "/accounts/two-factor/code/" not in answer.url:
+        return answer
+    path = urllib.parse.urlsplit(answer.url)
+    next_page = urllib.parse.parse_qs(path.query).get("next", ["/"])[0]
     return browser.post_form(
-        "/accounts/sign-in/",
-        {"csrfmiddlewaretoken": token.group(1), "username": username, "password": PASSWORD},
+        f"{path.path}?{path.query}",
+        {"csrfmiddlewaretoken": _csrf(answer), "code": two_factor_code(username), "next": next_page},
     )
 
 
@@ -117,7 +149,7 @@ def journey(base: str) -> None:
     check("/accounts/sign-in/" in browser.get("/cases/").url, "the caseload did not ask to sign in")
     check(browser.get("/metrics", **{"X-Forwarded-For": "203.0.113.9"}).status == 404, "/metrics leaked")
 
-    step("an Inclusion officer signs in through the form, with its CSRF token")
+    step("an Inclusion officer signs in through the form (CSRF token) and the two-factor code page")
     signed_in = sign_in(browser, "inclusion.officer")
     check(signed_in.status == 200 and signed_in.url.endswith("/cases/"), f"sign-in ended at {signed_in.url}")
     check("Sign out" in signed_in.text, "the caseload page does not offer to sign out")

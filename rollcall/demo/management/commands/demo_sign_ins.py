@@ -6,12 +6,15 @@ it prints no password, just a note (and succeeds, so ``make run`` carries on wit
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
+from django_otp.oath import totp
 
-from rollcall.demo.council import DEMO_PASSWORD, demo_exists, demo_sign_ins
+from rollcall import clock
+from rollcall.demo.council import DEMO_PASSWORD, DEMO_TOTP_KEY, demo_exists, demo_sign_ins
 
 
 class Command(BaseCommand):
@@ -29,6 +32,16 @@ class Command(BaseCommand):
         widths = [max(len(row[i]) for row in rows) for i in range(3)]
         self.stdout.write(f"Roll Call is at {options['address']}")
         self.stdout.write(f"Every demo account's password is: {DEMO_PASSWORD}")
+        key = base64.b32encode(bytes.fromhex(DEMO_TOTP_KEY)).decode()
+        self.stdout.write(
+            f"Council accounts also ask for a two-factor code. Add this key to an authenticator app "
+            f"(time-based, 6 digits): {key}"
+        )
+        left = 30 - int(clock.now().timestamp()) % 30
+        self.stdout.write(
+            f"or use the code for now, {totp(bytes.fromhex(DEMO_TOTP_KEY)):06d} (good for {left} more "
+            "seconds; run `manage.py demo_sign_ins` again for a new one)."
+        )
         self.stdout.write("")
         for n, row in enumerate(rows):
             self.stdout.write(
