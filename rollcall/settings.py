@@ -160,6 +160,10 @@ OIDC_DISCOVERY_URL = _oidc_url
 OIDC_CLIENT_ID = env_str("OIDC_CLIENT_ID", "")
 OIDC_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET", "")
 OIDC_SCOPES = env_str("OIDC_SCOPES", "openid email profile")
+# A sign-in with the provider counts as two-factor when its amr claim says "mfa", or always when
+# this is true (the council's provider requires MFA for Roll Call, e.g. Entra ID Conditional
+# Access); otherwise Roll Call asks for its own code after the provider (docs/sign-in.md).
+OIDC_PROVIDER_REQUIRES_MFA = env_bool("OIDC_PROVIDER_REQUIRES_MFA", default=False)
 if OIDC_DISCOVERY_URL and not (OIDC_CLIENT_ID and OIDC_CLIENT_SECRET):
     raise ImproperlyConfigured("OIDC_DISCOVERY_URL needs OIDC_CLIENT_ID and OIDC_CLIENT_SECRET too.")
 # ---- Signing in (docs/sign-in.md, docs/adr/0006-two-factor.md) ------------------------------
@@ -209,7 +213,12 @@ REAUTHENTICATE_BEFORE = [
     "admissions:waiting?format=xlsx",
     "admissions:deferred?format=xlsx",
     "homeeducation:register-csv",
+    "homeeducation:register-xlsx",
     "policies:campaign-csv",
+    "children:break-glass-csv",
+    # Everything Roll Call holds about one child: a bulk export in all but name.
+    "dataprotection:subject-access-pdf",
+    "dataprotection:subject-access-zip",
 ]
 # Throttling (django-axes): after AXES_FAILURE_LIMIT wrong sign-ins for one username, or from one
 # address, further tries are refused for AXES_COOLOFF_MINUTES or until an administrator unlocks.

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 from functools import cache
 from typing import Any
+from urllib.parse import urlsplit
 
 from authlib.integrations.base_client import OAuthError
 from authlib.integrations.django_client import DjangoOAuth2App, OAuth
@@ -39,6 +40,30 @@ ENTRA_VERIFIED = "xms_edov"
 
 def single_sign_on_enabled() -> bool:
     return bool(settings.OIDC_DISCOVERY_URL)
+
+
+SSO_TWO_FACTOR = "rollcall_sso_two_factor"
+
+
+def provider_did_two_factor(amr: list[str]) -> bool:
+    """Whether a sign-in with the council's provider counts as two-factor (docs/sign-in.md): the
+    provider says so in its ``amr`` claim ("mfa"), or the council has told Roll Call its provider
+    always asks for a second factor (OIDC_PROVIDER_REQUIRES_MFA, e.g. an Entra ID Conditional
+    Access policy on the app). Otherwise Roll Call asks for its own code after the provider."""
+    return "mfa" in amr or bool(settings.OIDC_PROVIDER_REQUIRES_MFA)
+
+
+def session_passed_two_factor_at_provider(request: HttpRequest) -> bool:
+    return bool(getattr(request, "session", {}).get(SSO_TWO_FACTOR))
+
+
+def provider_origin() -> str:
+    """The identity provider's origin (scheme, host and port of its discovery address), which the
+    sign-in page's Content-Security-Policy lets its single sign-on button lead to; "" when off."""
+    if not single_sign_on_enabled():
+        return ""
+    parts = urlsplit(settings.OIDC_DISCOVERY_URL)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 @cache
@@ -121,7 +146,10 @@ def callback(request: HttpRequest) -> HttpResponse:
         return _refused(request, "accounts/sso_unknown.html")
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     # What the provider says about how the person proved who they are (e.g. ["pwd", "mfa"]).
-    request.session["rollcall_sso_amr"] = [str(v) for v in claims.get("amr", []) if isinstance(v, str)]
+    amr = [str(v) for v in claims.get("amr", []) if isinstance(v, str)]
+    request.session["rollcall_sso_amr"] = amr
+    if provider_did_two_factor(amr):
+        request.session[SSO_TWO_FACTOR] = True
     logger.info("Single sign-on: user %s signed in with the council's provider", user.pk)
     next_url = request.session.pop(NEXT_KEY, "")
     if next_url and url_has_allowed_host_and_scheme(

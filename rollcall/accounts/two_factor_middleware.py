@@ -19,7 +19,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from rollcall.accounts import two_factor
+from rollcall.accounts import oidc, two_factor
 from rollcall.accounts.models import User
 
 # Pages a person part-way through signing in may still reach.
@@ -64,7 +64,10 @@ class TwoFactorMiddleware:
             return None
         signed_in: User = user
         # OTPMiddleware gave every user is_verified(): True once this session passed two-factor.
-        if not getattr(user, "is_verified", lambda: False)() and two_factor.must_use_two_factor(signed_in):
+        passed = getattr(user, "is_verified", lambda: False)() or oidc.session_passed_two_factor_at_provider(
+            request
+        )
+        if not passed and two_factor.must_use_two_factor(signed_in):
             if request.path.startswith("/api/"):
                 return JsonResponse(
                     {"detail": "Finish signing in with your two-factor code first."}, status=403

@@ -1,11 +1,15 @@
 """Sign in, sign out and the home page that sends each person to their own work."""
 
+from typing import Any
+
+from csp.decorators import csp_update
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.decorators import method_decorator
 
+from rollcall.accounts import oidc
 from rollcall.accounts.forms import SignInForm
 
 
@@ -15,6 +19,15 @@ class SignInView(auth_views.LoginView):
     form_class = SignInForm
     redirect_authenticated_user = True
     extra_context = {"page_title": "Sign in"}
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response: HttpResponse = super().dispatch(request, *args, **kwargs)
+        provider = oidc.provider_origin()
+        if provider:
+            # "Sign in with your council account" posts here and is redirected to the provider:
+            # the page's Content-Security-Policy form-action must allow that one origin.
+            response = csp_update({"form-action": [provider]})(lambda _request: response)(request)
+        return response
 
 
 class SignOutView(auth_views.LogoutView):

@@ -26,6 +26,7 @@ from rollcall.casework.access import (
 from rollcall.casework.break_glass import break_glass_open
 from rollcall.casework.forms import BreakGlassForm
 from rollcall.casework.models import BreakGlass
+from rollcall.formats import spreadsheet_cell
 
 PER_PAGE = 50
 CSV_HEADERS = ("Access", "When", "Who", "Username", "Child id", "Reason", "Until")
@@ -78,11 +79,6 @@ def break_glass_report(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _cell(value: str) -> str:
-    """Stop a spreadsheet running a formula someone typed into a reason (CSV injection)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 @require_GET
 def break_glass_csv(request: HttpRequest) -> HttpResponse:
     """The same accesses as the report, as CSV."""
@@ -96,10 +92,10 @@ def break_glass_csv(request: HttpRequest) -> HttpResponse:
             [
                 access.pk,
                 access.granted_at.astimezone(clock.LONDON).isoformat(timespec="minutes"),
-                _cell(access.user.get_full_name() or access.user.username),
-                _cell(access.user.username),
+                spreadsheet_cell(access.user.get_full_name() or access.user.username),
+                spreadsheet_cell(access.user.username),
                 access.child_id,
-                _cell(access.reason),
+                spreadsheet_cell(access.reason),
                 access.expires_at.astimezone(clock.LONDON).isoformat(timespec="minutes"),
             ]
         )

@@ -37,8 +37,19 @@ from rollcall.admissions.models import (
 )
 from rollcall.attendance.models import PupilMarks
 from rollcall.audit.models import RecordView
-from rollcall.casework.models import Case, ChildMerge, Enquiry, Escalation, Event, Flag, Note, Task
+from rollcall.casework.models import (
+    BreakGlass,
+    Case,
+    ChildMerge,
+    Enquiry,
+    Escalation,
+    Event,
+    Flag,
+    Note,
+    Task,
+)
 from rollcall.exclusions.models import Consideration, Exclusion, PenaltyNotice
+from rollcall.formats import spreadsheet_cell
 from rollcall.health.models import (
     CheckIn,
     HealthReport,
@@ -55,13 +66,14 @@ from rollcall.homeeducation.models import (
     ParentNotification,
     SAONotice,
 )
-from rollcall.notify.models import Message
+from rollcall.notify.models import Dispatch, Message
 from rollcall.pdf import html_to_pdf
 from rollcall.people.models import Address, Carer, Child, PossibleDuplicate
 from rollcall.returns.models import SchoolReturn
-from rollcall.rolls.models import DeletionReturnMissing
+from rollcall.rolls.models import DeletionReturnMissing, PupilCharacteristics
 from rollcall.rules.workflow import Role
 from rollcall.schools.models import RemovalNotice, RollEntry, School
+from rollcall.transfers.models import Transfer
 
 PARENT = "parent or carer"
 OFFICER = "council officer"
@@ -145,7 +157,13 @@ SECTIONS: tuple[Section, ...] = (
     Section("penalty_considerations", "Penalty notice considerations", Consideration, "child_id"),
     Section("penalty_notices", "Penalty notices", PenaltyNotice, "child_id"),
     Section("messages", "Messages to staff about the child", Message, ""),
+    Section("messages_to_carers", "Messages to parents and carers", Dispatch, "child_id"),
+    Section(
+        "roll_characteristics", "What the school rolls say (DfE items)", PupilCharacteristics, "child_id"
+    ),
+    Section("transfers", "Moves to and from other councils", Transfer, "child_id"),
     Section("record_views", "Who viewed the child's record", RecordView, "child_id"),
+    Section("break_glass", "Break-the-glass accesses to the record", BreakGlass, "child_id"),
 )
 
 # Columns never shown: bookkeeping that says nothing about the child.
@@ -275,11 +293,6 @@ def gather(child: Child) -> Answer:
     return answer
 
 
-def _csv_safe(value: str) -> str:
-    """A cell a spreadsheet will not run as a formula (CSV injection)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def csv_zip(answer: Answer) -> bytes:
     """One CSV per record type (header only where there are none), and the third parties."""
     buffer = io.BytesIO()
@@ -288,12 +301,17 @@ def csv_zip(answer: Answer) -> bytes:
             text = io.StringIO()
             writer = csv.writer(text)
             writer.writerow(header)
-            writer.writerows([[_csv_safe(c) for c in row] for row in rows])
+            writer.writerows([[spreadsheet_cell(c) for c in row] for row in rows])
             archive.writestr(f"{section.key}.csv", text.getvalue())
         text = io.StringIO()
         writer = csv.writer(text)
         writer.writerow(["Kind of third party", "Name", "Where"])
-        writer.writerows([[_csv_safe(p.kind), _csv_safe(p.name), _csv_safe(p.where)] for p in answer.parties])
+        writer.writerows(
+            [
+                [spreadsheet_cell(p.kind), spreadsheet_cell(p.name), spreadsheet_cell(p.where)]
+                for p in answer.parties
+            ]
+        )
         archive.writestr("third_parties_for_redaction_review.csv", text.getvalue())
     return buffer.getvalue()
 

@@ -25,6 +25,7 @@ EXPORT = "/reports/monthly/report.xlsx"
 ONE_RECORD = {
     "health:referral-pdf",
     "homeeducation:letter-pdf",
+    "transfers:letter",
 }
 # Pages that download their list as XLSX with ?format=xlsx (their templates link it).
 FORMAT_DOWNLOADS = {"admissions:fair_access", "admissions:waiting", "admissions:deferred"}

@@ -48,6 +48,23 @@ WALKED_ELSEWHERE: dict[str, str] = {
     "rolls:school": "deletion returns missing after a roll load: tests/rolls/test_roll_pages.py",
 }
 
+# Child-bearing pages that log each read with record_view inside the view, built in parallel with
+# this walk and not yet requested by it (the demo council has no transfer, carer message or
+# subject access request): their refusals are not yet logged by child_record. Known gap, named
+# in docs/access.md; move each to CHILD_BEARING with a visit.
+NOT_YET_WALKED: dict[str, str] = {
+    "casework:carer-contact": "a carer's contact details on a case (record_view in the view)",
+    "casework:carer-message": "a message to a carer on a case (record_view in the view)",
+    "transfers:list": "transfers in and out (record_views in the view)",
+    "transfers:incoming": "an incoming transfer (record_view in the view)",
+    "transfers:send": "recording a move for a case (record_view in the view)",
+    "transfers:letter": "the transfer letter (PDF)",
+    "transfers:ctf": "the child's CTF for the lost-pupils service",
+    "dataprotection:subject-access-detail": "a subject access request (logged on request and download)",
+    "dataprotection:subject-access-pdf": "the subject access answer (PDF; logged on download)",
+    "dataprotection:subject-access-zip": "the subject access answer (CSVs; logged on download)",
+}
+
 # Routes that never show a child's record, and why.
 NOT_CHILD_BEARING: dict[str, str] = {
     "home": "the start page: counts and links",
@@ -126,6 +143,29 @@ NOT_CHILD_BEARING: dict[str, str] = {
     "admissions:waiting_new": "POST only (a 403/404 is logged as refused by child_record)",
     "health:provision-started": "POST only (a 403/404 is logged as refused by child_record)",
     "casework:task-complete": "POST only (its refusals are logged: tests/casework/test_permissions.py)",
+    "accounts:sso-start": "single sign-on: starts the provider's sign-in",
+    "accounts:sso-callback": "single sign-on: the provider's answer",
+    "accounts:two-factor": "the person's own two-factor settings",
+    "accounts:two-factor-enrol": "setting up an authenticator app",
+    "accounts:two-factor-verify": "the code page",
+    "accounts:confirm-identity": "the password again before a download",
+    "accounts:lockouts": "locked sign-ins: usernames and addresses",
+    "api-tokens:list": "API tokens: names, owners, scopes",
+    "api-tokens:revoke": "POST only: revoking a token",
+    "api:transfer-messages": "POST only: a partner council's signed message (no session)",
+    "notify:notify-delivery-status": "POST only: GOV.UK Notify's delivery receipt (no session)",
+    "notify:notify-returned-letter": "POST only: GOV.UK Notify's returned letter (no session)",
+    "dataprotection:retention": "the retention report: counts by record type",
+    "dataprotection:subject-access": "the form to start a request (child chosen by number)",
+    "exclusions:penalty-request": "a school's form asking about its own pupil",
+    "homeeducation:letter-post": "POST only: posting a served letter through Notify",
+    "homeeducation:letter-templates": "letter templates: wording with placeholders",
+    "homeeducation:letter-template": "a letter template, previewed with invented details",
+    "rolls:upload": "a blank upload form",
+    "rolls:import": "a roll file's progress, counts and line errors",
+    "rolls:import-progress": "a roll file's progress (JSON)",
+    "transfers:partners": "partner councils and their public keys",
+    "transfers:withdraw": "POST only: withdrawing a transfer",
 }
 
 
@@ -463,6 +503,11 @@ CHILD_BEARING: dict[str, Visit] = {
         lambda: reverse("homeeducation:register-csv"),
         settings={"CHILDREN_NOT_IN_SCHOOL_REGISTER": True},
     ),
+    "homeeducation:register-xlsx": Visit(
+        user("ehe.officer"),
+        lambda: reverse("homeeducation:register-xlsx"),
+        settings={"CHILDREN_NOT_IN_SCHOOL_REGISTER": True},
+    ),
 }
 
 
@@ -569,10 +614,10 @@ def _extras() -> None:
 
 def test_every_route_is_classified() -> None:
     names = {name for _route, name in ROUTES}
-    classified = set(CHILD_BEARING) | set(NOT_CHILD_BEARING) | set(WALKED_ELSEWHERE)
+    classified = set(CHILD_BEARING) | set(NOT_CHILD_BEARING) | set(WALKED_ELSEWHERE) | set(NOT_YET_WALKED)
     unclassified = names - classified
     assert not unclassified, f"classify these routes in {__file__}: {sorted(unclassified)}"
-    total = len(CHILD_BEARING) + len(NOT_CHILD_BEARING) + len(WALKED_ELSEWHERE)
+    total = len(CHILD_BEARING) + len(NOT_CHILD_BEARING) + len(WALKED_ELSEWHERE) + len(NOT_YET_WALKED)
     assert total == len(classified), "a route is classified twice"
     stale = classified - names
     assert not stale, f"these routes no longer exist: {sorted(stale)}"
@@ -626,7 +671,8 @@ def test_a_child_bearing_route_logs_each_child_it_shows(name: str) -> None:
     before = RecordView.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
 
     with (
-        time_machine.travel(dt.datetime(2026, 11, 16, 11, 0, tzinfo=dt.UTC), tick=False),
+        # Within the idle timeout of the sign-in, made at the demo's 10:00 (demo_council).
+        time_machine.travel(dt.datetime(2026, 11, 16, 10, 15, tzinfo=dt.UTC), tick=False),
         override_settings(**(visit.settings or {})),
     ):
         response = client.get(url)

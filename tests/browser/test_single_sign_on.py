@@ -23,6 +23,7 @@ def council_provider(live_server: Any, settings: Any, tmp_path: Path) -> Iterato
         settings.OIDC_DISCOVERY_URL = provider.discovery_url
         settings.OIDC_CLIENT_ID = CLIENT_ID
         settings.OIDC_CLIENT_SECRET = CLIENT_SECRET
+        settings.OIDC_PROVIDER_REQUIRES_MFA = True
         yield provider
 
 

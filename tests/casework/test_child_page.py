@@ -152,7 +152,7 @@ def test_the_search_page_costs_the_same_for_many_results(
     # Session, user, memberships, count, page and the access log's one insert: the same for 30
     # results or 30,000.
     # +1: the session's two-factor device (django-otp's middleware, docs/sign-in.md)
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         response = client.get(reverse("children:search"), {"surname": "Many"})
     assert response.context["page_obj"].paginator.count == 30
     assert RecordView.objects.filter(user=head_of_service, what="child search").count() == 30

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -92,3 +93,15 @@ def test_production_settings_secure_the_cookies_and_ask_for_https() -> None:
     assert production.CSRF_COOKIE_SECURE is True
     assert production.SESSION_COOKIE_HTTPONLY is True
     assert production.SECURE_HSTS_SECONDS >= 31536000
+
+
+@pytest.mark.django_db
+def test_the_sign_in_page_lets_its_single_sign_on_button_lead_to_the_provider_only(settings: Any) -> None:
+    assert _csp(Client().get("/accounts/sign-in/"))["form-action"] == ["'self'"]
+    settings.OIDC_DISCOVERY_URL = (
+        "https://login.example.gov.uk:8443/tenant/v2.0/.well-known/openid-configuration"
+    )
+    settings.OIDC_CLIENT_ID = "roll-call"
+    settings.OIDC_CLIENT_SECRET = "an-invented-secret"
+    form_action = _csp(Client().get("/accounts/sign-in/"))["form-action"]
+    assert form_action == ["'self'", "https://login.example.gov.uk:8443"]

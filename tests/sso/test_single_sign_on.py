@@ -38,6 +38,8 @@ def sso(provider: Provider, settings: Any) -> Provider:
     settings.OIDC_DISCOVERY_URL = provider.discovery_url
     settings.OIDC_CLIENT_ID = CLIENT_ID
     settings.OIDC_CLIENT_SECRET = CLIENT_SECRET
+    # The council's provider requires MFA for Roll Call (the local one sends no amr claim).
+    settings.OIDC_PROVIDER_REQUIRES_MFA = True
     return provider
 
 
@@ -180,3 +182,15 @@ def test_the_sign_in_page_offers_the_council_account_only_when_set_up(
 )
 def test_only_a_verified_email_claim_is_used(claims: dict[str, object], expected: str | None) -> None:
     assert verified_email(claims) == expected
+
+
+def test_without_the_providers_mfa_roll_call_still_asks_for_its_own_code(
+    sso: Provider, amy: User, settings: Any
+) -> None:
+    settings.OIDC_PROVIDER_REQUIRES_MFA = False  # and the provider's answer has no "mfa" in amr
+    client = Client()
+    sign_in(client, "amy")
+    assert signed_in_as(client) == amy.pk
+    page = client.get("/cases/")
+    assert page.status_code == 302
+    assert page["Location"].startswith("/accounts/two-factor/set-up/")
