@@ -5,7 +5,7 @@ from typing import Any
 from csp.decorators import csp_update
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.utils.decorators import method_decorator
 
@@ -20,8 +20,8 @@ class SignInView(auth_views.LoginView):
     redirect_authenticated_user = True
     extra_context = {"page_title": "Sign in"}
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        response: HttpResponse = super().dispatch(request, *args, **kwargs)
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        response = super().dispatch(request, *args, **kwargs)
         provider = oidc.provider_origin()
         if provider:
             # "Sign in with your council account" posts here and is redirected to the provider:

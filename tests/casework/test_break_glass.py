@@ -159,7 +159,7 @@ def test_the_owning_teams_managers_are_told_without_personal_facts(
     sent = [m for m in mail.outbox if m.to == [inclusion_manager.email]]
     assert len(sent) == 1
     for fact in (child.legal_forename, child.legal_surname, REASON, outsider.username):
-        assert fact not in sent[0].subject + sent[0].body
+        assert fact not in f"{sent[0].subject}{sent[0].body}"
     assert f"/children/{child.pk}" not in sent[0].body
     assert not told.filter(recipient__in=[other_manager, inclusion_officer]).exists()
 
