@@ -269,6 +269,20 @@ def test_seed_demo_reset_rebuilds_the_council_at_another_size() -> None:
     assert School.objects.count() == 40
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_demo_larger_than_a_roll_file_takes_fills_the_other_schools(monkeypatch: pytest.MonkeyPatch) -> None:
+    """100,000 children (the load test's council) once put more than a roll file's 5,000 pupils
+    on one school and seed_demo stopped; at any size no school's roll exceeds the limit."""
+    from rollcall.demo import council
+
+    monkeypatch.setattr(council, "MAX_ROWS", 4)
+    call_command("seed_demo", "--children", "70")
+
+    assert Child.objects.filter(upn__isnull=False).count() == 70
+    per_school = Counter(RollEntry.objects.filter(on_roll_to__isnull=True).values_list("school", flat=True))
+    assert max(per_school.values()) <= 4
+
+
 def test_the_same_seed_writes_the_same_schools_file(today: dt.date) -> None:
     def schools_file(seed: int) -> bytes:
         faker = Faker("en_GB")

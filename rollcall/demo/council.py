@@ -53,7 +53,7 @@ from rollcall.returns.claims import Pupil
 from rollcall.returns.removals import Removal, removal_notify
 from rollcall.rolls.ctf import CtfAddress, CtfContact, PupilDetails
 from rollcall.rolls.models import RollSnapshot
-from rollcall.rolls.pupils import rows_from_csv
+from rollcall.rolls.pupils import MAX_ROWS, rows_from_csv
 from rollcall.rolls.services import roll_load
 from rollcall.rules.age import is_compulsory_school_age
 from rollcall.rules.calendar import academic_year_of, default_terms
@@ -574,6 +574,13 @@ def demo_children(
             special[age] if roll < 0.015 else pru[age] if roll < 0.02 and age >= 11 else []
         ) or mainstream[age]
         school = rng.choice(choices)
+        if len(rolls[school.pk]) >= MAX_ROWS:
+            # A roll file holds at most MAX_ROWS pupils (rollcall/rolls/pupils.py): a large demo
+            # council fills its other schools instead (only then is the sequence drawn again).
+            room = [s for s in choices + mainstream[age] if len(rolls[s.pk]) < MAX_ROWS]
+            if not room:
+                raise ValueError(f"the demo council's schools cannot hold {count:,} children")
+            school = rng.choice(room)
         # The UPN came from the primary school the child started at, in their reception year.
         reception_year = this_year - (age - 4)
         first_school = school if school.phase == "Primary" else rng.choice(primaries)
