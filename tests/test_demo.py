@@ -270,7 +270,9 @@ def test_seed_demo_reset_rebuilds_the_council_at_another_size() -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_demo_larger_than_a_roll_file_takes_fills_the_other_schools(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_demo_larger_than_a_roll_file_takes_fills_the_other_schools(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """100,000 children (the load test's council) once put more than a roll file's 5,000 pupils
     on one school and seed_demo stopped; at any size no school's roll exceeds the limit."""
     from rollcall.demo import council
