@@ -11,6 +11,7 @@ from rollcall.api.models import ApiToken
 from rollcall.api.tokens import token_issue
 from rollcall.api_base import SCOPE_PRESETS
 from tests import factories
+from tests.browser import signing_in
 from tests.browser.conftest import Checker
 
 PASSWORD = "correct-horse-battery"
@@ -22,10 +23,7 @@ def test_an_administrator_revokes_a_token(live_server: Any, page: Page, checker:
     school_user = factories.school_user(username="ash.mis")
     token_issue(user=school_user, name="Ash Academy MIS", scopes=SCOPE_PRESETS["school-system"], days=90)
 
-    page.goto(f"{live_server.url}/accounts/sign-in/")
-    page.get_by_label("Username").fill("admin.person")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    signing_in.sign_in(page, live_server.url, "admin.person", PASSWORD)  # the password, then the code
     page.get_by_role("link", name="API tokens").click()
     expect(page.get_by_role("heading", name="API tokens", exact=True)).to_be_visible()
     expect(page.get_by_role("cell", name="Ash Academy MIS", exact=True)).to_be_visible()

@@ -11,8 +11,17 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import Checker
-from tests.browser.test_cme_flow import sign_in, sign_out
+from tests.browser.test_cme_flow import PASSWORD, sign_out
 from tests.transfers.two_councils import Council, two_councils
+
+
+def sign_in(page: Page, base: str, username: str) -> None:
+    """The password only: the two councils run with two-factor off (tests/transfers/two_councils.py)."""
+    page.goto(f"{base}/accounts/sign-in/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_text("Signed in as")).to_be_visible()
 
 
 @pytest.fixture(scope="module")
