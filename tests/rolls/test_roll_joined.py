@@ -120,6 +120,11 @@ def test_a_named_destination_that_never_reports_the_pupil_is_tracked_shown_and_c
     assert [m.child_id for m in found] == [late.child_id]
     assert found[0].due == due
     assert recent.child_id not in [m.child_id for m in found]
+    # Names of their own, so a random surname shared by the two children cannot pass or fail this.
+    Child.objects.filter(pk=late.child_id).update(legal_surname="Latereturn")
+    Child.objects.filter(pk=reported.child_id).update(legal_surname="Onrollalready")
+    late.child.refresh_from_db()
+    reported.child.refresh_from_db()
     client.force_login(inclusion_officer)
     page = client.get(f"/schools/{school.urn}/rolls/").content.decode()
     assert "New pupil returns not received" in page
