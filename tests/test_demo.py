@@ -292,3 +292,40 @@ def test_the_same_seed_writes_the_same_schools_file(today: dt.date) -> None:
         return demo_schools_csv(faker=faker, rng=random.Random(seed), today=today)
 
     assert schools_file(11) == schools_file(11) != schools_file(12)
+
+
+def test_a_large_demo_council_has_schools_enough_for_its_children(today: dt.date) -> None:
+    """The 100,000-child load-test council once had 8 secondaries for about 42,000 children of
+    secondary age, more than eight roll files of 5,000 can hold, and seed_demo stopped."""
+    import csv
+    import io
+
+    from rollcall.rolls.pupils import MAX_ROWS
+
+    children = 100_000
+    faker = Faker("en_GB")
+    faker.seed_instance(1)
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                demo_schools_csv(faker=faker, rng=random.Random(1), today=today, children=children).decode()
+            )
+        )
+    )
+    open_mainstream = [
+        r
+        for r in rows
+        if r["EstablishmentStatus (name)"] == "Open" and r["PhaseOfEducation (name)"] != "Not applicable"
+    ]
+    for age in range(4, 16):
+        room = sum(
+            MAX_ROWS for r in open_mainstream if int(r["StatutoryLowAge"]) <= age < int(r["StatutoryHighAge"])
+        )
+        assert room >= 2 * children / 12, age  # twice an even share of the children of that age
+    assert len({r["URN"] for r in rows}) == len({r["EstablishmentNumber"] for r in rows}) == len(rows)
+    assert len({r["EstablishmentName"] for r in rows}) == len(rows)
+
+
+def test_a_demo_council_beyond_the_primaries_numbers_is_refused(today: dt.date) -> None:
+    with pytest.raises(DemoError, match="at most"):
+        demo_schools_csv(faker=Faker("en_GB"), rng=random.Random(1), today=today, children=1_000_000)

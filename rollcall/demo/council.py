@@ -24,6 +24,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import math
 import random
 import re
 from collections import defaultdict
@@ -178,7 +179,7 @@ def demo_build(*, children: int = 5000, seed: int = 2026, stdout: _Writer | None
     with transaction.atomic():
         if School.objects.exists():
             raise DemoError("This database already has schools: the demo needs an empty one.")
-        schools = demo_schools(faker=faker, rng=rng, today=today)
+        schools = demo_schools(faker=faker, rng=rng, today=today, children=children)
         _say(stdout, f"Schools: {len(schools)} imported through the schools-register importer.")
         terms = demo_terms(today=today)
         _say(stdout, f"Term dates: {terms} half-terms over three academic years, with INSET days.")
@@ -211,8 +212,22 @@ class _SchoolPlan:
     status: str = "Open"
 
 
-def _schools_plan(faker: Faker, rng: random.Random) -> list[_SchoolPlan]:
-    """About 40 schools: primaries, secondaries, two special schools, a PRU, one closed school."""
+# Pupils per school when a large demo council needs more schools than the usual 40 (about the
+# average English primary and secondary), so the 100,000-child load-test council looks like a county.
+PRIMARY_PUPILS = 400
+SECONDARY_PUPILS = 1200
+
+
+def _schools_plan(faker: Faker, rng: random.Random, children: int) -> list[_SchoolPlan]:
+    """About 40 schools: primaries, secondaries, two special schools, a PRU, one closed school.
+
+    A council of more children than those 40 hold at the usual sizes gets more primaries and
+    secondaries (children are aged 4 to 15: seven primary years and five secondary years).
+    """
+    primaries = max(28, math.ceil(children * 7 / 12 / PRIMARY_PUPILS))
+    secondaries = max(8, math.ceil(children * 5 / 12 / SECONDARY_PUPILS))
+    if primaries > 999:  # establishment numbers 2000-3999 are the primaries' (DfE's ranges)
+        raise DemoError(f"The demo council holds at most {999 * PRIMARY_PUPILS * 12 // 7:,} children.")
     used: set[str] = set()
 
     def unique(name: str) -> str:
@@ -231,7 +246,7 @@ def _schools_plan(faker: Faker, rng: random.Random) -> list[_SchoolPlan]:
         "Academy sponsor led",
     )
     plans: list[_SchoolPlan] = []
-    for i in range(28):
+    for i in range(primaries):
         type_name = primary_types[i % len(primary_types)]
         town = TOWNS[i % len(TOWNS)]
         if type_name.startswith("Voluntary"):
@@ -245,11 +260,11 @@ def _schools_plan(faker: Faker, rng: random.Random) -> list[_SchoolPlan]:
         number = f"{3000 + i:04d}" if type_name.startswith("Voluntary") else f"{2000 + i:04d}"
         plans.append(_SchoolPlan(unique(name), type_name, "Primary", 4, 11, number))
     secondary_types = ("Academy converter", "Community school", "Foundation school", "Voluntary aided school")
-    for i in range(8):
+    for i in range(secondaries):
         town = TOWNS[i % len(TOWNS)]
         type_name = secondary_types[i % len(secondary_types)]
         name = (
-            f"St {_SAINTS[i]}'s Catholic High School"
+            f"St {_SAINTS[i % len(_SAINTS)]}'s Catholic High School"
             if type_name == "Voluntary aided school"
             else rng.choice(
                 [f"{town} Academy", f"{faker.last_name()} High School", f"{town} Community College"]
@@ -278,19 +293,19 @@ def _schools_plan(faker: Faker, rng: random.Random) -> list[_SchoolPlan]:
             "Primary",
             4,
             11,
-            "2099",
+            "2099" if primaries < 99 else f"{2000 + primaries:04d}",
             status="Closed",
         )
     )
     return plans
 
 
-def demo_schools_csv(*, faker: Faker, rng: random.Random, today: dt.date) -> bytes:
+def demo_schools_csv(*, faker: Faker, rng: random.Random, today: dt.date, children: int = 5000) -> bytes:
     """Write the demo schools as a schools-register (GIAS) CSV, with one extra column it ignores."""
     out = io.StringIO()
     header = [*COLUMNS, "LA (name)"]
     out.write(",".join(f'"{h}"' for h in header) + "\r\n")
-    for i, plan in enumerate(_schools_plan(faker, rng)):
+    for i, plan in enumerate(_schools_plan(faker, rng, children)):
         opened = faker.date_between_dates(dt.date(1950, 1, 1), dt.date(2010, 12, 31))
         if plan.type_name.startswith("Academy"):
             opened = dt.date(rng.randint(2011, 2020), 9, 1)  # a conversion opens a new establishment
@@ -316,9 +331,11 @@ def demo_schools_csv(*, faker: Faker, rng: random.Random, today: dt.date) -> byt
     return out.getvalue().encode("utf-8")
 
 
-def demo_schools(*, faker: Faker, rng: random.Random, today: dt.date) -> list[School]:
+def demo_schools(*, faker: Faker, rng: random.Random, today: dt.date, children: int) -> list[School]:
     """Load the demo schools through the real importer, then give each an e-mail address."""
-    report = schools_import(io.BytesIO(demo_schools_csv(faker=faker, rng=rng, today=today)))
+    report = schools_import(
+        io.BytesIO(demo_schools_csv(faker=faker, rng=rng, today=today, children=children))
+    )
     if report.errors:
         raise DemoError("The demo schools file did not import: " + "; ".join(map(str, report.errors)))
     schools = list(School.objects.filter(la_code=DEMO_LA_CODE).order_by("urn"))
