@@ -86,3 +86,38 @@ def form_conflict(form: forms.Form, conflict: EditConflict) -> None:
     data.update(form.data)
     data[form.add_prefix("version")] = str(conflict.current_version)
     form.data = data
+
+
+class CsvOrCtfUploadForm(forms.Form):
+    """A school's file, as a CSV or a Common Transfer File, and a radio saying which it is.
+
+    Subclasses declare ``file`` (its label and help) and ``file_format`` (their model's choices,
+    whose values are ``"csv"`` and ``"ctf"``); a file whose name says the other kind is refused.
+    """
+
+    file_accept = ".csv,.xml,text/csv,application/xml,text/xml"
+
+    def clean(self) -> dict[str, Any] | None:
+        data = super().clean() or {}
+        upload, chosen = data.get("file"), data.get("file_format")
+        if upload is not None and chosen:
+            name = str(upload.name or "").lower()
+            if name.endswith(".xml") and chosen == "csv":
+                self.add_error(
+                    "file_format", "The file is XML: choose Common Transfer File, or select the CSV"
+                )
+            elif name.endswith(".csv") and chosen == "ctf":
+                self.add_error(
+                    "file_format", "The file is a CSV: choose CSV, or select the Common Transfer File"
+                )
+        return data
+
+
+def file_format_field(choices: Any) -> forms.ChoiceField:
+    """The radio question "What kind of file is it?" for a CSV-or-CTF upload."""
+    return forms.ChoiceField(
+        label="What kind of file is it?",
+        choices=choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what kind of file it is"},
+    )
