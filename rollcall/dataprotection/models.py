@@ -3,7 +3,7 @@ every erasure run and subject access request (counts and who asked, never person
 
 from __future__ import annotations
 
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
@@ -49,6 +49,13 @@ class RetentionSettings(SettingsRow):
     record_views_years = models.PositiveSmallIntegerField(
         default=RECORD_TYPE["record_views"].default,
         validators=[MaxValueValidator(RECORD_TYPE["record_views"].maximum)],
+    )
+    child_records_years = models.PositiveSmallIntegerField(
+        default=RECORD_TYPE["child_records"].default,
+        validators=[
+            MinValueValidator(RECORD_TYPE["child_records"].minimum),
+            MaxValueValidator(RECORD_TYPE["child_records"].maximum),
+        ],
     )
     history = HistoricalRecords()
 

@@ -23,7 +23,7 @@ from typing import Any
 from django.core.files.storage import default_storage
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.db.models.deletion import Collector, ProtectedError
+from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django_tasks_db.models import DBTaskResult
 
 from rollcall import clock
@@ -34,7 +34,9 @@ from rollcall.casework.models import Case
 from rollcall.casework.sweep import sweep_instant
 from rollcall.dataprotection.models import AnonymisedCase, Erasure, RetentionSettings
 from rollcall.notify.models import Message
+from rollcall.people.models import Child
 from rollcall.policies.models import PolicyVersion
+from rollcall.schools.models import RollEntry
 from rollcall.rules import retention
 from rollcall.rules.calendar import SchoolCalendar
 from rollcall.rules.retention import RECORD_TYPE, RECORD_TYPES, Action, Period
@@ -98,6 +100,19 @@ def _erasable_cases(today: dt.date, period: Period) -> QuerySet[Case]:
     return due
 
 
+def _children_due(today: dt.date, period: Period) -> QuerySet[Child]:
+    born_by = retention.latest_due_reference(today, period)
+    return Child.objects.filter(date_of_birth__lte=born_by)
+
+
+def _erasable_children(today: dt.date, period: Period) -> QuerySet[Child]:
+    """Children whose whole record is due, except any with an open case or still on a roll: a
+    record the council is still working on is held, however old the child."""
+    open_case = Case.objects.filter(child_id=OuterRef("pk"), closed_at__isnull=True)
+    on_roll = RollEntry.objects.filter(child_id=OuterRef("pk"), on_roll_to__isnull=True)
+    return _children_due(today, period).exclude(Exists(open_case)).exclude(Exists(on_roll))
+
+
 def _superseded_policy_files(today: dt.date, period: Period) -> QuerySet[PolicyVersion]:
     later = PolicyVersion.objects.filter(
         policy_id=OuterRef("policy_id"),
@@ -126,6 +141,7 @@ def due_querysets(today: dt.date, schedule: dict[str, Period]) -> dict[str, Quer
             finished_at__lt=_cutoff(today, schedule["emails"]),
         ),
         "record_views": RecordView.objects.filter(at__lt=_cutoff(today, schedule["record_views"])),
+        "child_records": _erasable_children(today, schedule["child_records"]),
     }
 
 
@@ -133,7 +149,10 @@ def retention_report(today: dt.date) -> list[Due]:
     """The dry run: what would go on ``today``, by record type and count. Changes nothing."""
     schedule = RetentionSettings.current().schedule()
     querysets = due_querysets(today, schedule)
-    closed_due = _closed_cases_due(today, schedule["closed_cases"]).count()
+    held = {
+        "closed_cases": _closed_cases_due(today, schedule["closed_cases"]).count(),
+        "child_records": _children_due(today, schedule["child_records"]).count(),
+    }
     lines = []
     for kind in RECORD_TYPES:
         count = querysets[kind.key].count()
@@ -146,7 +165,7 @@ def retention_report(today: dt.date) -> list[Due]:
                 period=period,
                 keep_from=retention.latest_due_reference(today, period) + dt.timedelta(days=1),
                 count=count,
-                held=closed_due - count if kind.key == "closed_cases" else 0,
+                held=held[kind.key] - count if kind.key in held else 0,
             )
         )
     return lines
@@ -169,33 +188,35 @@ def _delete_with_history(queryset: QuerySet[Any]) -> int:
     return int(per_model.get(queryset.model._meta.label, 0))
 
 
+def _case_figures(case_ids: list[int], today: dt.date) -> list[tuple[int, AnonymisedCase]]:
+    """What is kept of each closed case in ``case_ids``: (case id, unsaved figures)."""
+    rows = Case.objects.filter(pk__in=case_ids, closed_at__isnull=False).values(
+        "pk", "kind", "outcome", "opened_on", "closed_at", "team_id", "child__date_of_birth"
+    )
+    kept: list[tuple[int, AnonymisedCase]] = []
+    for row in rows:
+        closed_on = clock.local_date(row["closed_at"])
+        figures = AnonymisedCase(
+            kind=row["kind"],
+            outcome=row["outcome"],
+            year_group=retention.year_group(row["child__date_of_birth"], closed_on),
+            opened_on=row["opened_on"],
+            closed_on=closed_on,
+            team_id=row["team_id"],
+            anonymised_on=today,
+        )
+        kept.append((row["pk"], figures))
+    return kept
+
+
 def _anonymise_cases(queryset: QuerySet[Case], today: dt.date) -> int:
     """Keep each due case's figures in an :class:`AnonymisedCase`, then erase the case with its
     tasks, events, flags, notes, enquiries and their history. Cases another record still
-    protects are left (the report counts them as held)."""
+    protects are left (the report counts them as held). Open cases are never touched."""
     done = 0
     ids = list(queryset.values_list("pk", flat=True))
     for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
-        rows = Case.objects.filter(pk__in=chunk).values(
-            "pk", "kind", "outcome", "opened_on", "closed_at", "team_id", "child__date_of_birth"
-        )
-        kept: list[tuple[int, AnonymisedCase]] = []
-        for row in rows:
-            closed_at = row["closed_at"]
-            if closed_at is None:  # the question asked for closed cases only; never open ones
-                continue
-            closed_on = clock.local_date(closed_at)
-            figures = AnonymisedCase(
-                kind=row["kind"],
-                outcome=row["outcome"],
-                year_group=retention.year_group(row["child__date_of_birth"], closed_on),
-                opened_on=row["opened_on"],
-                closed_on=closed_on,
-                team_id=row["team_id"],
-                anonymised_on=today,
-            )
-            kept.append((row["pk"], figures))
+        kept = _case_figures(ids[start : start + CHUNK], today)
         try:
             with transaction.atomic():
                 AnonymisedCase.objects.bulk_create([figures for _pk, figures in kept])
@@ -221,6 +242,70 @@ def _anonymise_one_by_one(kept: list[tuple[int, AnonymisedCase]]) -> int:
     return done
 
 
+def _records_about_children() -> list[tuple[type[models.Model], str]]:
+    """Every (model, foreign key name) pointing at a child, hidden relations included, except
+    the change history (erased after) and other children (a merged child is its own record)."""
+    relations = []
+    for rel in Child._meta.get_fields(include_hidden=True):
+        if isinstance(rel, models.ForeignObjectRel) and rel.field.model is not Child:
+            if not hasattr(rel.field.model, "instance_type"):  # django-simple-history's rows
+                relations.append((rel.field.model, rel.field.name))
+    return relations
+
+
+def _history_about_children() -> list[tuple[Any, str]]:
+    """The change-history tables that name a child (their rows outlive the record they copy)."""
+    return [
+        (rel.field.model._base_manager, rel.field.name)
+        for rel in Child._meta.get_fields(include_hidden=True)
+        if isinstance(rel, models.ForeignObjectRel) and hasattr(rel.field.model, "instance_type")
+    ]
+
+
+def _erase_whole_records(child_ids: list[int], today: dt.date) -> int:
+    """Erase these children's whole records in the current transaction: first what is kept of
+    their closed cases (as :class:`AnonymisedCase`), then every record about them, those that
+    others protect after the records protecting them, then the children and every history row.
+    Raises ProtectedError if a record outside these children still needs one of them."""
+    case_ids = list(Case.objects.filter(child_id__in=child_ids).values_list("pk", flat=True))
+    AnonymisedCase.objects.bulk_create([figures for _pk, figures in _case_figures(case_ids, today)])
+    pending = _records_about_children()
+    while pending:
+        left = []
+        for model, name in pending:
+            try:
+                _delete_with_history(model._base_manager.filter(**{f"{name}__in": child_ids}))
+            except (ProtectedError, RestrictedError):
+                left.append((model, name))  # another record about the children protects it
+        if len(left) == len(pending):
+            raise ProtectedError("A record outside these children needs one of them", set())
+        pending = left
+    erased = _delete_with_history(Child.objects.filter(pk__in=child_ids))
+    for history, name in _history_about_children():
+        history.filter(**{f"{name}__in": child_ids}).delete()
+    return erased
+
+
+def _erase_children(queryset: QuerySet[Child], today: dt.date) -> int:
+    """Erase each due child's whole record, a chunk at a time; a chunk that cannot go whole is
+    tried child by child, so one held child does not hold back the rest."""
+    done = 0
+    ids = list(queryset.values_list("pk", flat=True))
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        try:
+            with transaction.atomic():
+                done += _erase_whole_records(chunk, today)
+        except (ProtectedError, RestrictedError):
+            for child_id in chunk:
+                try:
+                    with transaction.atomic():
+                        done += _erase_whole_records([child_id], today)
+                except (ProtectedError, RestrictedError):
+                    continue
+    return done
+
+
 def _delete_files(names: Iterable[str]) -> None:
     for name in names:
         if name and default_storage.exists(name):
@@ -230,6 +315,8 @@ def _delete_files(names: Iterable[str]) -> None:
 def _erase(key: str, queryset: QuerySet[Any], today: dt.date) -> int:
     if key == "closed_cases":
         return _anonymise_cases(queryset, today)
+    if key == "child_records":
+        return _erase_children(queryset, today)
     if key == "attendance_files":
         names = list(queryset.values_list("file", flat=True))
         count = AttendanceImport.objects.filter(pk__in=queryset.values("pk")).update(file="")

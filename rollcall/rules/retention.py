@@ -66,6 +66,7 @@ class RecordType:
     reference: str  # the date the period is counted from, in words
     source: str  # where the default comes from (docs/retention.md has the full text)
     judgement: bool  # True where the default is the council's judgement, not a rule's
+    minimum: int = 0  # the shortest period a council may set
 
     @property
     def default_period(self) -> Period:
@@ -165,6 +166,23 @@ RECORD_TYPES: tuple[RecordType, ...] = (
         "Kept as long as the case it may be asked about (judgement; UK GDPR Art. 5(1)(f) and 32)",
         True,
     ),
+    # Last: a child's closed cases are anonymised, and the records above taken, before the
+    # child's whole record goes.
+    RecordType(
+        "child_records",
+        "Children's whole records (the child, addresses, carers, rolls, returns, cases and "
+        "everything else about them)",
+        Unit.YEARS,
+        25,
+        100,
+        Action.ERASE,
+        "the child's date of birth",
+        "IRMS toolkit, pupil's educational record and local-authority education welfare records: "
+        "date of birth of the child + 25 years (the age an education, health and care plan can "
+        "last to); never less than 18 years, past the end of compulsory school age",
+        False,
+        minimum=18,
+    ),
 )
 RECORD_TYPE = {t.key: t for t in RECORD_TYPES}
 
@@ -232,8 +250,8 @@ def schedule_errors(amounts: Mapping[str, int]) -> dict[str, str]:
         kind = RECORD_TYPE.get(key)
         if kind is None:
             errors[key] = f"There is no record type called {key}"
-        elif amount < 0:
-            errors[key] = f"{kind.label} must be kept for 0 {kind.unit.value} or more"
+        elif amount < kind.minimum:
+            errors[key] = f"{kind.label} must be kept for {kind.minimum} {kind.unit.value} or more"
         elif amount > kind.maximum:
             errors[key] = f"{kind.label} cannot be kept for more than {kind.maximum} {kind.unit.value}"
     return errors

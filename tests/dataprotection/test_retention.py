@@ -255,3 +255,118 @@ def test_a_case_another_record_protects_is_held_even_through_a_hidden_relation()
     protecting = {model for model, _condition in protected_referrers(Case)}
     assert EHESource in protecting  # cme_case: OneToOneField(..., PROTECT, related_name="+")
     assert ProvisionReferral in protecting  # case: ForeignKey(..., PROTECT, related_name="referrals")
+
+
+BORN = dt.date(2001, 3, 3)
+TWENTY_FIFTH_BIRTHDAY = dt.date(2026, 3, 3)
+
+
+def _rows_naming(child_id: int) -> dict[str, int]:
+    """Every row in the database with a foreign key to this child, history tables included,
+    found from the model registry (not from the retention step's own list)."""
+    from django.apps import apps
+
+    found: dict[str, int] = {}
+    for model in apps.get_models():
+        for field in model._meta.fields:
+            if field.is_relation and field.related_model is Child:
+                count = model._base_manager.filter(**{field.attname: child_id}).count()
+                if count:
+                    found[f"{model._meta.label}.{field.name}"] = count
+    return found
+
+
+@pytest.fixture
+def grown_up(
+    council: None, teams: dict[str, Team], inclusion_officer: User, school: School
+) -> dict[str, Any]:
+    """A child born on 3 March 2001 with the records a child collects: an address, a carer, a
+    past school place, an address they moved from, a removal notice and the CME case it opened (closed in 2025, so the
+    closed-cases period has not run), a note, an access-log row and a changed record."""
+    child = factories.ChildFactory.create(date_of_birth=BORN)
+    factories.AddressFactory.create(child=child).delete()  # its change history stays, naming the child
+    factories.AddressFactory.create(child=child)
+    factories.CarerFactory.create(child=child)
+    factories.RollEntryFactory.create(child=child, school=school, on_roll_to=dt.date(2017, 7, 21))
+    notice = factories.RemovalNoticeFactory.create(child=child, school=school)
+    case = case_open(
+        child=child,
+        kind="cme",
+        team=teams[Team.Kind.INCLUSION],
+        source="Removal notice",
+        owner=inclusion_officer,
+        removal_notice=notice,
+        at=dt.datetime(2025, 1, 6, 10, tzinfo=dt.UTC),
+    )
+    note_add(
+        case=case, author=inclusion_officer, text="Moved abroad", at=dt.datetime(2025, 1, 7, tzinfo=dt.UTC)
+    )
+    case_transition(
+        case=case,
+        target="closed",
+        actor=None,
+        outcome="on_roll",
+        outcome_details={"school": "Hill School"},
+        at=dt.datetime(2025, 1, 8, 10, tzinfo=dt.UTC),
+    )
+    RecordView.objects.create(user=inclusion_officer, child=child, at=CLOSED, what="Child", path="/")
+    child.preferred_name = "Sam"
+    child.save()
+    return {"child": child, "case": case, "team": teams[Team.Kind.INCLUSION], "officer": inclusion_officer}
+
+
+@pytest.mark.django_db
+def test_a_childs_whole_record_goes_on_their_25th_birthday_leaving_no_row_that_names_them(
+    grown_up: dict[str, Any],
+) -> None:
+    child: Child = grown_up["child"]
+    before = _rows_naming(child.pk)
+    assert {"people.Address.child", "schools.RemovalNotice.child", "casework.Case.child"} <= set(before)
+    assert _counts(TWENTY_FIFTH_BIRTHDAY - dt.timedelta(days=1))["child_records"] == 0
+    assert _counts(TWENTY_FIFTH_BIRTHDAY)["child_records"] == 1
+
+    erased = retention_apply(TWENTY_FIFTH_BIRTHDAY)
+
+    assert erased["child_records"] == 1
+    assert not Child.objects.filter(pk=child.pk).exists()
+    assert not Child.history.filter(id=child.pk).exists()
+    assert _rows_naming(child.pk) == {}
+    kept = AnonymisedCase.objects.get()  # the case's figures stay, as when a case's own period runs
+    assert (kept.kind, kept.outcome, kept.year_group) == ("cme", "on_roll", 19)
+    assert Erasure.objects.get(record_type="child_records").count == 1
+    assert retention_apply(TWENTY_FIFTH_BIRTHDAY)["child_records"] == 0
+
+
+@pytest.mark.django_db
+def test_a_child_with_an_open_case_or_on_a_roll_is_held_however_old(
+    grown_up: dict[str, Any], school: School
+) -> None:
+    child: Child = grown_up["child"]
+    open_case = case_open(
+        child=child, kind="cme", team=grown_up["team"], source="Referral", owner=grown_up["officer"]
+    )
+    line = next(line for line in retention_report(TWENTY_FIFTH_BIRTHDAY) if line.key == "child_records")
+    assert (line.count, line.held) == (0, 1)
+    assert retention_apply(TWENTY_FIFTH_BIRTHDAY)["child_records"] == 0
+    assert Child.objects.filter(pk=child.pk).exists()
+
+    Case.objects.filter(pk=open_case.pk).delete()
+    factories.RollEntryFactory.create(child=child, school=school, on_roll_from=dt.date(2025, 9, 1))
+    assert _counts(TWENTY_FIFTH_BIRTHDAY)["child_records"] == 0
+
+
+@pytest.mark.django_db
+def test_a_child_another_childs_record_still_needs_is_held_and_the_rest_go(
+    grown_up: dict[str, Any],
+) -> None:
+    """A record merged into a child who is not due (here: born later) keeps that child."""
+    child: Child = grown_up["child"]
+    younger = factories.ChildFactory.create(date_of_birth=dt.date(2012, 5, 1))
+    Child.objects.filter(pk=younger.pk).update(merged_into=child)
+    other = factories.ChildFactory.create(date_of_birth=BORN)
+
+    erased = retention_apply(TWENTY_FIFTH_BIRTHDAY)
+
+    assert erased["child_records"] == 1
+    assert Child.objects.filter(pk=child.pk).exists()
+    assert not Child.objects.filter(pk=other.pk).exists()

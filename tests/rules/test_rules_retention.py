@@ -112,7 +112,7 @@ def test_every_record_type_has_a_default_within_its_bounds_and_a_source() -> Non
     keys = [t.key for t in RECORD_TYPES]
     assert len(keys) == len(set(keys))
     for kind in RECORD_TYPES:
-        assert 0 <= kind.default <= kind.maximum
+        assert 0 <= kind.minimum <= kind.default <= kind.maximum
         assert kind.source
         assert kind.reference
     assert schedule_errors({t.key: t.default for t in RECORD_TYPES}) == {}
@@ -126,6 +126,15 @@ def test_schedule_errors_name_the_type_and_the_bound() -> None:
         "messages": "Messages in people's inboxes must be kept for 0 months or more",
         "nonsense": "There is no record type called nonsense",
     }
+
+
+def test_a_childs_whole_record_cannot_be_set_to_go_before_they_are_18() -> None:
+    assert schedule_errors({"child_records": 17}) == {
+        "child_records": "Children's whole records (the child, addresses, carers, rolls, returns, cases "
+        "and everything else about them) must be kept for 18 years or more"
+    }
+    assert schedule_errors({"child_records": 18}) == {}
+    assert RECORD_TYPES[-1].key == "child_records"  # after the closed cases and the other records
 
 
 @pytest.mark.parametrize(
