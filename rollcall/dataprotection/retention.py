@@ -36,10 +36,10 @@ from rollcall.dataprotection.models import AnonymisedCase, Erasure, RetentionSet
 from rollcall.notify.models import Message
 from rollcall.people.models import Child
 from rollcall.policies.models import PolicyVersion
-from rollcall.schools.models import RollEntry
 from rollcall.rules import retention
 from rollcall.rules.calendar import SchoolCalendar
 from rollcall.rules.retention import RECORD_TYPE, RECORD_TYPES, Action, Period
+from rollcall.schools.models import RollEntry
 
 CHUNK = 500
 EMAIL_TASK = "rollcall.notify.tasks.email_messages"
@@ -195,7 +195,10 @@ def _case_figures(case_ids: list[int], today: dt.date) -> list[tuple[int, Anonym
     )
     kept: list[tuple[int, AnonymisedCase]] = []
     for row in rows:
-        closed_on = clock.local_date(row["closed_at"])
+        closed_at = row["closed_at"]
+        if closed_at is None:  # asked for closed cases only; never an open one
+            continue
+        closed_on = clock.local_date(closed_at)
         figures = AnonymisedCase(
             kind=row["kind"],
             outcome=row["outcome"],
@@ -245,12 +248,13 @@ def _anonymise_one_by_one(kept: list[tuple[int, AnonymisedCase]]) -> int:
 def _records_about_children() -> list[tuple[type[models.Model], str]]:
     """Every (model, foreign key name) pointing at a child, hidden relations included, except
     the change history (erased after) and other children (a merged child is its own record)."""
-    relations = []
-    for rel in Child._meta.get_fields(include_hidden=True):
-        if isinstance(rel, models.ForeignObjectRel) and rel.field.model is not Child:
-            if not hasattr(rel.field.model, "instance_type"):  # django-simple-history's rows
-                relations.append((rel.field.model, rel.field.name))
-    return relations
+    return [
+        (rel.field.model, rel.field.name)
+        for rel in Child._meta.get_fields(include_hidden=True)
+        if isinstance(rel, models.ForeignObjectRel)
+        and rel.field.model is not Child
+        and not hasattr(rel.field.model, "instance_type")  # django-simple-history's rows
+    ]
 
 
 def _history_about_children() -> list[tuple[Any, str]]:
