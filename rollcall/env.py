@@ -56,3 +56,29 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None or raw.strip() == "":
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_cache(name: str) -> dict[str, object]:
+    """Django's cache settings from a URL in the variable ``name``.
+
+    Unset: each process's own memory (``make run``, the tests). ``redis://host:port/db`` (or
+    ``rediss://`` for TLS, with ``user:password@`` if the server asks for them): a Redis server
+    that every web process and worker shares. ``file:///an/absolute/folder``: files in a folder
+    that every process on one machine shares. Anything else stops the process at start-up.
+    """
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    scheme = raw.split("://", 1)[0].lower() if "://" in raw else ""
+    if scheme in {"redis", "rediss"}:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": raw}
+    if scheme == "file":
+        folder = raw[len("file://") :]
+        if not folder.startswith("/"):
+            raise ImproperlyConfigured(
+                f"{name} must name an absolute folder, like file:///var/cache/rollcall."
+            )
+        return {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": folder}
+    raise ImproperlyConfigured(
+        f"{name} must be a redis://, rediss:// or file:/// address, not one starting {raw.split(':', 1)[0]!r}."
+    )

@@ -11,7 +11,7 @@ import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from rollcall.env import env_bool, env_int, env_list, env_str
+from rollcall.env import env_bool, env_cache, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("ROLLCALL_VAR_DIR", str(BASE_DIR / "var")))
@@ -316,6 +316,16 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
 }
+# The cache every process shares (CACHE_URL, docs/operations.md): the API throttles' counts and
+# the dashboard's figures. Unset, each process keeps its own in memory (make run, the tests), and
+# with several web processes a caller could reach an API rate once per process.
+CACHES = {
+    "default": {
+        **env_cache("CACHE_URL"),
+        # Keys are prefixed, so two Roll Calls (two councils) may share one Redis server.
+        "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "rollcall"),
+    }
+}
 # API rates, as DRF writes them ("600/minute", "20/second", "10000/day"), read at each call.
 API_THROTTLE_RATES: dict[str, str | None] = {
     "address": env_str("API_RATE_PER_ADDRESS", "1200/minute"),
@@ -386,7 +396,7 @@ CHILD_PANELS: list[str] = [
 CHILDREN_NOT_IN_SCHOOL_REGISTER = env_bool("CHILDREN_NOT_IN_SCHOOL_REGISTER", default=False)
 
 # The managers' dashboard's figures are kept this long per day and team scope (0: worked out
-# on every request). Each web process keeps its own copy (Django's local-memory cache).
+# on every request), in the shared cache when CACHE_URL sets one (CACHES above).
 DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 300, minimum=0)
 
 # The council's name as shown on every page and letter.

@@ -1,6 +1,8 @@
 from django.urls import URLPattern, path
 
 from rollcall.admissions import api, views
+from rollcall.admissions.models import PutOnRollRequest
+from rollcall.audit.services import child_of, child_record
 
 app_name = "admissions"
 urlpatterns: list[URLPattern] = [
@@ -25,7 +27,10 @@ urlpatterns: list[URLPattern] = [
     path("api/v1/requests/", api.RequestListDeprecated.as_view(), name="api_requests"),
     path(
         "api/v1/requests/<int:pk>/confirm/",
-        api.RequestConfirmDeprecated.as_view(),
+        # A POST: its answer is the school's own; a refusal (403/404) is logged naming the child.
+        child_record("API put-on-roll answer", child_of(PutOnRollRequest), shown=False)(
+            api.RequestConfirmDeprecated.as_view()
+        ),
         name="api_request_confirm",
     ),
 ]

@@ -12,12 +12,14 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import IsAuthenticated
 
 from rollcall.admissions import api as admissions_api
+from rollcall.admissions.models import PutOnRollRequest
 from rollcall.api import views
 from rollcall.api_base import ApiChecks
 from rollcall.attendance import api as attendance_api
 from rollcall.audit.services import child_of, child_record, the_child
 from rollcall.casework.models import Case
 from rollcall.exclusions import api as exclusions_api
+from rollcall.exclusions.models import Consideration
 from rollcall.policies import api as policies_api
 from rollcall.returns import api as returns_api
 from rollcall.rolls import api as rolls_api
@@ -69,13 +71,18 @@ urlpatterns = [
     ),
     path(
         "v1/exclusions/penalty-considerations/<int:pk>/decision/",
-        exclusions_api.ConsiderationDecide.as_view(),
+        # POST only: a refusal (403/404) is logged naming the child (a decision is not a read).
+        child_record("API penalty-notice decision", child_of(Consideration), shown=False)(
+            exclusions_api.ConsiderationDecide.as_view()
+        ),
         name="penalty-consideration-decide",
     ),
     path("v1/transfers/messages/", transfers_api.TransferMessages.as_view(), name="transfer-messages"),
     path(
         "v1/admissions/requests/<int:pk>/confirm/",
-        admissions_api.RequestConfirm.as_view(),
+        child_record("API put-on-roll answer", child_of(PutOnRollRequest), shown=False)(
+            admissions_api.RequestConfirm.as_view()
+        ),
         name="admissions-request-confirm",
     ),
 ]

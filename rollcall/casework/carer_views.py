@@ -10,9 +10,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 
 from rollcall.accounts.access import signed_in_user
-from rollcall.audit.services import record_view
+from rollcall.audit.services import child_of, child_record, record_view
 from rollcall.casework.access import EDIT, get_case_for_user
 from rollcall.casework.carers import carer_contact_request, carer_contact_update
+from rollcall.casework.models import Case
 from rollcall.casework.services import CaseworkError
 from rollcall.casework.views import _case_url, _form_page
 from rollcall.people.models import Carer
@@ -68,10 +69,12 @@ def _carer(request: HttpRequest, pk: int, carer_pk: int) -> tuple[Any, Carer]:
     user = signed_in_user(request)
     case = get_case_for_user(user, pk, action=EDIT)
     carer = get_object_or_404(Carer, pk=carer_pk, child_id=case.child_id)
+    # Each request shows the carer's details on the child's case (a refusal is logged by child_record).
     record_view(user=user, child=case.child_id, what="carer contact details", path=request.path)
     return case, carer
 
 
+@child_record("carer contact details", child_of(Case), shown=False)
 def carer_contact(request: HttpRequest, pk: int, carer_pk: int) -> HttpResponse:
     """Change a carer's e-mail, phone, how they want to be contacted and their language."""
     case, carer = _carer(request, pk, carer_pk)
@@ -93,6 +96,7 @@ def carer_contact(request: HttpRequest, pk: int, carer_pk: int) -> HttpResponse:
     return _form_page(request, case, form, title=f"Contact details for {carer.name}", submit="Save")
 
 
+@child_record("message to a carer", child_of(Case), shown=False)
 def carer_message(request: HttpRequest, pk: int, carer_pk: int) -> HttpResponse:
     """Ask a carer, by e-mail or text message through GOV.UK Notify, to contact the team."""
     case, carer = _carer(request, pk, carer_pk)

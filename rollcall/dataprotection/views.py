@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from rollcall import clock
 from rollcall.accounts.access import signed_in_user
+from rollcall.audit.services import child_of, child_record
 from rollcall.dataprotection import subject_access
 from rollcall.dataprotection.access import can_answer_subject_access, can_manage_retention
 from rollcall.dataprotection.forms import SubjectAccessForm
@@ -64,12 +65,14 @@ def _request_for(request: HttpRequest, pk: int) -> SubjectAccessRequest:
 
 
 @require_GET
+@child_record("Subject access request", child_of(SubjectAccessRequest))
 def subject_access_detail(request: HttpRequest, pk: int) -> HttpResponse:
     made = _request_for(request, pk)
     return render(request, "dataprotection/subject_access_detail.html", {"made": made})
 
 
 @require_GET
+@child_record("Subject access request: PDF", child_of(SubjectAccessRequest), shown=False)
 def subject_access_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     made = _request_for(request, pk)
     answer = subject_access.gather(made.child)
@@ -82,6 +85,7 @@ def subject_access_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
+@child_record("Subject access request: CSV files", child_of(SubjectAccessRequest), shown=False)
 def subject_access_zip(request: HttpRequest, pk: int) -> HttpResponse:
     made = _request_for(request, pk)
     answer = subject_access.gather(made.child)

@@ -221,7 +221,12 @@ def test_someone_else_cannot_download_a_request(held: dict[str, Any], inclusion_
     client.force_login(inclusion_officer)
     for name in ("subject-access-detail", "subject-access-pdf", "subject-access-zip"):
         assert client.get(reverse(f"dataprotection:{name}", args=[made.pk])).status_code == 403
-    assert not RecordView.objects.filter(what__startswith="Subject access").exists()
+    # Nothing shown; each refused attempt is logged naming the child (docs/access.md).
+    logged = RecordView.objects.filter(what__startswith="Subject access")
+    assert (
+        sorted(logged.values_list("user", "child", "outcome"))
+        == [(inclusion_officer.pk, held["child"].pk, RecordView.Outcome.REFUSED)] * 3
+    )
 
 
 @pytest.mark.django_db
