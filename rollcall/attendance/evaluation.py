@@ -67,6 +67,9 @@ CHUNK = 2000  # rows fetched at a time
 WRITE_BATCH = 1000  # rows per executemany batch
 _IN_CHUNK = 500  # ids per IN (...) list
 _MANY_CHILDREN = 10 * _IN_CHUNK  # above this, children's schools are found in one pass
+# Up to this many schools, their pupils are evaluated by a query of their ids without first
+# asking whether they are every school (a scan of the year's records, not worth it for one school).
+_FEW_SCHOOLS = 50
 
 # The evaluated facts as PupilMarks columns, in the order they are read and written.
 FACT_FIELDS = (
@@ -136,11 +139,18 @@ def _chunks(values: Sequence[int], size: int = _IN_CHUNK) -> Iterable[Sequence[i
 def evaluate(
     *,
     child_ids: Iterable[int] | None = None,
+    school_ids: Iterable[int] | None = None,
     as_of: dt.date | None = None,
     thresholds: Thresholds | None = None,
     at: dt.datetime | None = None,
 ) -> EvaluationResult:
     """Evaluate the attendance rules for some children (default: all) in one transaction.
+
+    ``child_ids``: those children and every pupil of every school they have marks at this year.
+    ``school_ids`` (what an import passes: the schools whose records it changed): every pupil with
+    marks at those schools this year, each with all their records (a mover's other school is
+    read for the merge, but its other pupils are not evaluated: nothing of theirs moved). Either
+    way the stored state afterwards is what evaluating everybody would leave.
 
     ``as_of`` (default: today) picks the academic year and is the latest day counted; each
     school's window ends on its last marked school day on or before it (see the module
@@ -157,22 +167,31 @@ def evaluate(
 
     records = PupilMarks.objects.filter(academic_year=year)
     scope: QuerySet[Any] | None = None
-    if child_ids is not None:
-        ids = sorted(set(child_ids))
+    if child_ids is not None or school_ids is not None:
+        ids = sorted(set(child_ids or ()))
         schools: set[int] = set()
+        if school_ids is not None:
+            # Only schools with records this year have windows and pupils to evaluate.
+            wanted_schools = sorted(set(school_ids))
+            for chunk in _chunks(wanted_schools):
+                schools.update(
+                    records.filter(school_id__in=chunk).values_list("school_id", flat=True).distinct()
+                )
         if len(ids) > _MANY_CHILDREN:
             # A council-wide file: one pass over (child, school) beats hundreds of IN lists.
             wanted = set(ids)
             pairs = records.values_list("child_id", "school_id").iterator(chunk_size=CHUNK)
             schools.update(school_id for child_id, school_id in pairs if child_id in wanted)
-        else:
+        elif ids:
             for chunk in _chunks(ids):
                 schools.update(
                     records.filter(child_id__in=chunk).values_list("school_id", flat=True).distinct()
                 )
         if not schools:
             return result
-        if schools != set(records.values_list("school_id", flat=True).distinct()):
+        if len(schools) <= _FEW_SCHOOLS or schools != set(
+            records.values_list("school_id", flat=True).distinct()
+        ):
             # Every pupil of those schools: their windows move with the new marks.
             scope = records.filter(school_id__in=schools).values("child_id")
             records = records.filter(child_id__in=scope)
