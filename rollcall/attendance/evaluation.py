@@ -61,14 +61,15 @@ from rollcall.rules.attendance import (
     school_day_offsets,
 )
 from rollcall.rules.calendar import SchoolCalendar, academic_year_of
-from rollcall.schools.models import RollEntry
+from rollcall.schools.models import RollEntry, School
 
 CHUNK = 2000  # rows fetched at a time
 WRITE_BATCH = 1000  # rows per executemany batch
 _IN_CHUNK = 500  # ids per IN (...) list
 _MANY_CHILDREN = 10 * _IN_CHUNK  # above this, children's schools are found in one pass
-# Up to this many schools, their pupils are evaluated by a query of their ids without first
-# asking whether they are every school (a scan of the year's records, not worth it for one school).
+# Up to this many schools (fewer than the council has), their pupils are evaluated by a query of
+# their ids without first asking whether they are every school with records (a scan of the
+# year's records: not worth it for a school's file).
 _FEW_SCHOOLS = 50
 
 # The evaluated facts as PupilMarks columns, in the order they are read and written.
@@ -189,9 +190,11 @@ def evaluate(
                 )
         if not schools:
             return result
-        if len(schools) <= _FEW_SCHOOLS or schools != set(
-            records.values_list("school_id", flat=True).distinct()
-        ):
+        every_school = len(schools) >= School.objects.count() or (
+            len(schools) > _FEW_SCHOOLS
+            and schools == set(records.values_list("school_id", flat=True).distinct())
+        )
+        if not every_school:
             # Every pupil of those schools: their windows move with the new marks.
             scope = records.filter(school_id__in=schools).values("child_id")
             records = records.filter(child_id__in=scope)
@@ -366,20 +369,45 @@ def _column(name: str) -> str:
 def _facts_write(updates: Sequence[tuple[Any, ...]]) -> int:
     """Write the changed facts (each update: the FACT_FIELDS values, then the record's id).
 
-    One parameterised UPDATE run by ``executemany`` in batches: on SQLite about 100,000 rows a
-    second; on PostgreSQL psycopg pipelines the statements, as fast as ``UPDATE … FROM
-    (VALUES …)`` was when measured. Both beat ``bulk_update``, whose CASE WHEN per column grows
-    with the batch. Only records whose facts changed are written.
+    SQLite: one parameterised UPDATE run by ``executemany`` in batches, about 100,000 rows a
+    second (it beats ``bulk_update``, whose CASE WHEN per column grows with the batch).
+    PostgreSQL: the rows are COPied into a temporary table and written by one ``UPDATE … FROM``
+    (measured at 10,000 pupils: 0.2 s against 2.2 s for pipelined UPDATEs, which paid a round
+    trip and an index lookup per row). Only records whose facts changed are written.
     """
     if not updates:
         return 0
     meta = PupilMarks._meta
     quote = connection.ops.quote_name
+    table, pk = quote(meta.db_table), quote(meta.pk.column)
+    if connection.vendor == "postgresql":
+        return _facts_copy(updates, table, pk)
     columns = ", ".join(f"{quote(_column(name))} = %s" for name in FACT_FIELDS)
-    sql = f"UPDATE {quote(meta.db_table)} SET {columns} WHERE {quote(meta.pk.column)} = %s"  # noqa: S608
+    sql = f"UPDATE {table} SET {columns} WHERE {pk} = %s"  # noqa: S608
     with connection.cursor() as cursor:
         for start in range(0, len(updates), WRITE_BATCH):
             cursor.executemany(sql, updates[start : start + WRITE_BATCH])
+    return len(updates)
+
+
+def _facts_copy(updates: Sequence[tuple[Any, ...]], table: str, pk: str) -> int:
+    """PostgreSQL: COPY the new facts into a temporary table, then one UPDATE … FROM it."""
+    quote = connection.ops.quote_name
+    columns = [quote(_column(name)) for name in FACT_FIELDS]
+    types = ["integer"] * 7 + ["boolean", "boolean", "date"]
+    definition = ", ".join(f"{c} {t}" for c, t in zip(columns, types, strict=True))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS attendance_facts ({definition}, id bigint) ON COMMIT DROP"
+        )
+        cursor.execute("TRUNCATE attendance_facts")
+        with cursor.cursor.copy(f"COPY attendance_facts ({', '.join(columns)}, id) FROM STDIN") as copy:
+            for row in updates:
+                copy.write_row(row)
+        assignments = ", ".join(f"{c} = f.{c}" for c in columns)
+        cursor.execute(
+            f"UPDATE {table} AS t SET {assignments} FROM attendance_facts AS f WHERE t.{pk} = f.id"  # noqa: S608 - names from the model
+        )
     return len(updates)
 
 
