@@ -56,6 +56,7 @@ Progress = Callable[[int, int], None]
 """Council teams whose members (any role) import council-wide files."""
 WRITE_BATCH = 1000  # records per upsert statement (15 parameters each: under every database's limit)
 READ_CHUNK = 2000  # children per query when reading the stored strings
+_RUN, _RUN_GAP = 16, 8  # ids read as a range: at least _RUN of them, each within _RUN_GAP of the last
 PROGRESS_EVERY = 0.2  # seconds between progress writes
 _BLANK = ord(BLANK)
 # A fixed key for PostgreSQL's advisory lock: imports write one at a time (see _write).
@@ -440,20 +441,42 @@ def _existing(
 ) -> dict[tuple[int, int, int], tuple[str, int | None]]:
     """The stored strings (and the import that last changed each) of some records, by key.
 
-    ``child_ids`` are sorted; asked for as a range (not a list of thousands of ids), which the
-    unique index on (child, school, academic year) answers; whatever else the range holds is
-    simply not looked up. (Adding the schools to the query made SQLite choose the per-school
-    index and read every record of those schools for each chunk.)
+    ``child_ids`` are sorted. Runs of close ids are asked for as ranges (not lists of thousands of
+    ids), which the unique index on (child, school, academic year) answers; whatever else a range
+    holds is simply not looked up. The ids outside any run (a school's few pupils who came from
+    another school, whose ids lie anywhere in the council) are asked for by list: one range from
+    the smallest id to the largest would read most of the council's records for a school's file.
+    (Adding the schools to the query made SQLite choose the per-school index and read every
+    record of those schools for each chunk.)
     """
+    runs, alone = _id_runs(child_ids)
     found: dict[tuple[int, int, int], tuple[str, int | None]] = {}
     wanted_schools, wanted_years = set(school_ids), set(years)
-    rows = PupilMarks.objects.filter(child_id__gte=child_ids[0], child_id__lte=child_ids[-1]).values_list(
-        "child_id", "school_id", "academic_year", "marks", "last_import_id"
-    )
-    for child_id, school_id, year, marks, last_import in rows:
-        if school_id in wanted_schools and year in wanted_years:
-            found[(child_id, school_id, year)] = (marks, last_import)
+    columns = ("child_id", "school_id", "academic_year", "marks", "last_import_id")
+    queries = [PupilMarks.objects.filter(child_id__gte=low, child_id__lte=high) for low, high in runs]
+    if alone:
+        queries.append(PupilMarks.objects.filter(child_id__in=alone))
+    for query in queries:
+        for child_id, school_id, year, marks, last_import in query.values_list(*columns):
+            if school_id in wanted_schools and year in wanted_years:
+                found[(child_id, school_id, year)] = (marks, last_import)
     return found
+
+
+def _id_runs(ids: list[int]) -> tuple[list[tuple[int, int]], list[int]]:
+    """Sorted ids as (first, last) runs of at least _RUN ids no more than _RUN_GAP apart, and
+    the ids in no such run."""
+    runs: list[tuple[int, int]] = []
+    alone: list[int] = []
+    start = 0
+    for k in range(1, len(ids) + 1):
+        if k == len(ids) or ids[k] - ids[k - 1] > _RUN_GAP:
+            if k - start >= _RUN:
+                runs.append((ids[start], ids[k - 1]))
+            else:
+                alone += ids[start:k]
+            start = k
+    return runs, alone
 
 
 def _upsert(rows: list[tuple[int, int, int, str]], import_id: int, now: dt.datetime) -> None:

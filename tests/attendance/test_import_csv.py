@@ -511,3 +511,15 @@ def test_progress_is_saved_as_the_file_is_read_where_other_connections_see_it(
     assert seen[-1][0] == len(rows)
     imp.refresh_from_db()
     assert imp.rows_read == imp.rows_total == len(rows)
+
+
+def test_stored_records_are_read_by_ranges_of_close_ids_and_a_list_of_the_rest() -> None:
+    from rollcall.attendance.services import _id_runs
+
+    school_ids = list(range(1000, 1020))  # a school's pupils, created together
+    movers = [7, 5000, 90_000]  # pupils who came from other schools
+    ids = sorted(school_ids + movers + [1030, 1031])
+
+    assert _id_runs(ids) == ([(1000, 1019)], [7, 1030, 1031, 5000, 90_000])
+    assert _id_runs([]) == ([], [])
+    assert _id_runs(list(range(1, 33, 2))) == ([(1, 31)], [])  # 16 ids, 2 apart: one range
