@@ -12,9 +12,11 @@ The window ("as of")
     its pupils look "unmarked" in between, and a pupil with no marks while the school marks
     everybody else is "possibly left". It also means nothing changes between imports, so no
     daily re-evaluation is needed (facts change only when marks, term dates or thresholds do).
-    Because a school's window moves when any of its marks arrive, evaluating some children
-    re-evaluates every pupil of the schools they have marks at this year: that is how a pupil
-    who is absent from a file (no marks at all) is found possibly left.
+    Because a school's window moves when any of its marks arrive, an import evaluates every
+    pupil of the schools whose records it changed (``school_ids``), and evaluating some children
+    (``child_ids``) every pupil of the schools they have marks at this year: that is how a pupil
+    who is absent from a file (no marks at all) is found possibly left. Nothing of any other
+    pupil moved, so the stored state is the same as after evaluating everybody.
 
 Children at two schools
     A pupil who changed school has one record per school. Each record's own facts (its school's
