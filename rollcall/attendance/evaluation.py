@@ -12,9 +12,11 @@ The window ("as of")
     its pupils look "unmarked" in between, and a pupil with no marks while the school marks
     everybody else is "possibly left". It also means nothing changes between imports, so no
     daily re-evaluation is needed (facts change only when marks, term dates or thresholds do).
-    Because a school's window moves when any of its marks arrive, evaluating some children
-    re-evaluates every pupil of the schools they have marks at this year: that is how a pupil
-    who is absent from a file (no marks at all) is found possibly left.
+    Because a school's window moves when any of its marks arrive, an import evaluates every
+    pupil of the schools whose records it changed (``school_ids``), and evaluating some children
+    (``child_ids``) every pupil of the schools they have marks at this year: that is how a pupil
+    who is absent from a file (no marks at all) is found possibly left. Nothing of any other
+    pupil moved, so the stored state is the same as after evaluating everybody.
 
 Children at two schools
     A pupil who changed school has one record per school. Each record's own facts (its school's
@@ -61,12 +63,16 @@ from rollcall.rules.attendance import (
     school_day_offsets,
 )
 from rollcall.rules.calendar import SchoolCalendar, academic_year_of
-from rollcall.schools.models import RollEntry
+from rollcall.schools.models import RollEntry, School
 
 CHUNK = 2000  # rows fetched at a time
 WRITE_BATCH = 1000  # rows per executemany batch
 _IN_CHUNK = 500  # ids per IN (...) list
 _MANY_CHILDREN = 10 * _IN_CHUNK  # above this, children's schools are found in one pass
+# Up to this many schools (fewer than the council has), their pupils are evaluated by a query of
+# their ids without first asking whether they are every school with records (a scan of the
+# year's records: not worth it for a school's file).
+_FEW_SCHOOLS = 50
 
 # The evaluated facts as PupilMarks columns, in the order they are read and written.
 FACT_FIELDS = (
@@ -136,11 +142,18 @@ def _chunks(values: Sequence[int], size: int = _IN_CHUNK) -> Iterable[Sequence[i
 def evaluate(
     *,
     child_ids: Iterable[int] | None = None,
+    school_ids: Iterable[int] | None = None,
     as_of: dt.date | None = None,
     thresholds: Thresholds | None = None,
     at: dt.datetime | None = None,
 ) -> EvaluationResult:
     """Evaluate the attendance rules for some children (default: all) in one transaction.
+
+    ``child_ids``: those children and every pupil of every school they have marks at this year.
+    ``school_ids`` (what an import passes: the schools whose records it changed): every pupil with
+    marks at those schools this year, each with all their records (a mover's other school is
+    read for the merge, but its other pupils are not evaluated: nothing of theirs moved). Either
+    way the stored state afterwards is what evaluating everybody would leave.
 
     ``as_of`` (default: today) picks the academic year and is the latest day counted; each
     school's window ends on its last marked school day on or before it (see the module
@@ -157,22 +170,33 @@ def evaluate(
 
     records = PupilMarks.objects.filter(academic_year=year)
     scope: QuerySet[Any] | None = None
-    if child_ids is not None:
-        ids = sorted(set(child_ids))
+    if child_ids is not None or school_ids is not None:
+        ids = sorted(set(child_ids or ()))
         schools: set[int] = set()
+        if school_ids is not None:
+            # Only schools with records this year have windows and pupils to evaluate.
+            wanted_schools = sorted(set(school_ids))
+            for chunk in _chunks(wanted_schools):
+                schools.update(
+                    records.filter(school_id__in=chunk).values_list("school_id", flat=True).distinct()
+                )
         if len(ids) > _MANY_CHILDREN:
             # A council-wide file: one pass over (child, school) beats hundreds of IN lists.
             wanted = set(ids)
             pairs = records.values_list("child_id", "school_id").iterator(chunk_size=CHUNK)
             schools.update(school_id for child_id, school_id in pairs if child_id in wanted)
-        else:
+        elif ids:
             for chunk in _chunks(ids):
                 schools.update(
                     records.filter(child_id__in=chunk).values_list("school_id", flat=True).distinct()
                 )
         if not schools:
             return result
-        if schools != set(records.values_list("school_id", flat=True).distinct()):
+        every_school = len(schools) >= School.objects.count() or (
+            len(schools) > _FEW_SCHOOLS
+            and schools == set(records.values_list("school_id", flat=True).distinct())
+        )
+        if not every_school:
             # Every pupil of those schools: their windows move with the new marks.
             scope = records.filter(school_id__in=schools).values("child_id")
             records = records.filter(child_id__in=scope)
@@ -347,20 +371,45 @@ def _column(name: str) -> str:
 def _facts_write(updates: Sequence[tuple[Any, ...]]) -> int:
     """Write the changed facts (each update: the FACT_FIELDS values, then the record's id).
 
-    One parameterised UPDATE run by ``executemany`` in batches: on SQLite about 100,000 rows a
-    second; on PostgreSQL psycopg pipelines the statements, as fast as ``UPDATE … FROM
-    (VALUES …)`` was when measured. Both beat ``bulk_update``, whose CASE WHEN per column grows
-    with the batch. Only records whose facts changed are written.
+    SQLite: one parameterised UPDATE run by ``executemany`` in batches, about 100,000 rows a
+    second (it beats ``bulk_update``, whose CASE WHEN per column grows with the batch).
+    PostgreSQL: the rows are COPied into a temporary table and written by one ``UPDATE … FROM``
+    (measured at 10,000 pupils: 0.2 s against 2.2 s for pipelined UPDATEs, which paid a round
+    trip and an index lookup per row). Only records whose facts changed are written.
     """
     if not updates:
         return 0
     meta = PupilMarks._meta
     quote = connection.ops.quote_name
+    table, pk = quote(meta.db_table), quote(meta.pk.column)
+    if connection.vendor == "postgresql":
+        return _facts_copy(updates, table, pk)
     columns = ", ".join(f"{quote(_column(name))} = %s" for name in FACT_FIELDS)
-    sql = f"UPDATE {quote(meta.db_table)} SET {columns} WHERE {quote(meta.pk.column)} = %s"  # noqa: S608
+    sql = f"UPDATE {table} SET {columns} WHERE {pk} = %s"  # noqa: S608
     with connection.cursor() as cursor:
         for start in range(0, len(updates), WRITE_BATCH):
             cursor.executemany(sql, updates[start : start + WRITE_BATCH])
+    return len(updates)
+
+
+def _facts_copy(updates: Sequence[tuple[Any, ...]], table: str, pk: str) -> int:
+    """PostgreSQL: COPY the new facts into a temporary table, then one UPDATE … FROM it."""
+    quote = connection.ops.quote_name
+    columns = [quote(_column(name)) for name in FACT_FIELDS]
+    types = ["integer"] * 7 + ["boolean", "boolean", "date"]
+    definition = ", ".join(f"{c} {t}" for c, t in zip(columns, types, strict=True))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS attendance_facts ({definition}, id bigint) ON COMMIT DROP"
+        )
+        cursor.execute("TRUNCATE attendance_facts")
+        with cursor.cursor.copy(f"COPY attendance_facts ({', '.join(columns)}, id) FROM STDIN") as copy:
+            for row in updates:
+                copy.write_row(row)
+        assignments = ", ".join(f"{c} = f.{c}" for c in columns)
+        cursor.execute(
+            f"UPDATE {table} AS t SET {assignments} FROM attendance_facts AS f WHERE t.{pk} = f.id"  # noqa: S608 - names from the model
+        )
     return len(updates)
 
 

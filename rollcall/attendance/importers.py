@@ -1105,13 +1105,18 @@ def _xml_problem(failure: BaseException, line: int) -> FileError:
 
 def read_ctf(
     path: Path,
-    reference: Reference,
+    reference: Reference | Callable[[Sequence[str]], Reference],
     *,
     progress: Progress | None = None,
     max_errors: int = 500,
     max_bytes: int | None = None,
 ) -> MarksRead:
-    """Read and check a Common Transfer File's attendance (see the module docstring)."""
+    """Read and check a Common Transfer File's attendance (see the module docstring).
+
+    ``reference`` may be a function of the file's UPNs (as written, without spaces, upper case)
+    returning the reference: called once the file is parsed, so a school's file of a few hundred
+    pupils need not load every child of the council.
+    """
     size = path.stat().st_size
     max_bytes = max_bytes or CTF_MAX_BYTES
     if size > max_bytes:
@@ -1159,7 +1164,13 @@ def read_ctf(
                 )
             ]
         )
+    if not isinstance(reference, Reference):
+        reference = reference(sorted({_ctf_upn(item) for item in handler.attendance}))
     return _check_ctf(handler, reference, max_errors)
+
+
+def _ctf_upn(item: _Attendance) -> str:
+    return item.upn.replace(" ", "").upper()
 
 
 def _check_ctf(handler: _CtfHandler, reference: Reference, max_errors: int) -> MarksRead:
@@ -1191,7 +1202,7 @@ def _check_ctf(handler: _CtfHandler, reference: Reference, max_errors: int) -> M
     ]
 
     items = handler.attendance
-    upns = pa.array([item.upn.replace(" ", "").upper() for item in items], type=pa.string())
+    upns = pa.array([_ctf_upn(item) for item in items], type=pa.string())
     pupil = reference.pupil_indexes(upns) if items else np.zeros(0, dtype=np.int64)
     starts = np.zeros(len(items), dtype=np.int64)  # days since 1970-01-01; -1 not a date
     per_item: list[list[FileError]] = [[] for _ in items]

@@ -26,7 +26,7 @@ import datetime as dt
 import hashlib
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -56,6 +56,7 @@ Progress = Callable[[int, int], None]
 """Council teams whose members (any role) import council-wide files."""
 WRITE_BATCH = 1000  # records per upsert statement (15 parameters each: under every database's limit)
 READ_CHUNK = 2000  # children per query when reading the stored strings
+_RUN, _RUN_GAP = 16, 8  # ids read as a range: at least _RUN of them, each within _RUN_GAP of the last
 PROGRESS_EVERY = 0.2  # seconds between progress writes
 _BLANK = ord(BLANK)
 # A fixed key for PostgreSQL's advisory lock: imports write one at a time (see _write).
@@ -204,14 +205,23 @@ def _enqueue(import_id: int) -> None:
 # ---- running an import ------------------------------------------------------------------------------------
 
 
-def reference_load(*, school: School | None) -> Reference:
-    """What files are checked against, in four queries: children with UPNs, schools, rolls, calendar."""
+def reference_load(*, school: School | None, upns: Sequence[str] | None = None) -> Reference:
+    """What files are checked against, in four queries: children with UPNs, schools, rolls, calendar.
+
+    ``upns``: only the children with these UPNs (and their rolls) are loaded, in chunks; what the
+    file names is all it is checked against, so a school's file of 400 pupils does not load the
+    council's 100,000 children (or 1,000,000). Without them, every child with a UPN.
+    """
     # A UPN left on a record merged into another belongs to the surviving child.
-    children = list(
-        Child.objects.exclude(upn__isnull=True)
-        .exclude(upn="")
-        .values_list(Coalesce("merged_into_id", "id"), "upn")
-    )
+    with_upn = Child.objects.exclude(upn__isnull=True).exclude(upn="")
+    children: list[tuple[int, str]] = []
+    if upns is None:
+        children = list(with_upn.values_list(Coalesce("merged_into_id", "id"), "upn"))
+    else:
+        for start in range(0, len(upns), READ_CHUNK):
+            children += with_upn.filter(upn__in=upns[start : start + READ_CHUNK]).values_list(
+                Coalesce("merged_into_id", "id"), "upn"
+            )
     schools = list(
         School.objects.values_list("id", "urn", "la_code", "establishment_number", "name", "status_name")
     )
@@ -220,7 +230,15 @@ def reference_load(*, school: School | None) -> Reference:
     rolls = RollEntry.objects.all()
     if school is not None:
         rolls = rolls.filter(school=school)
-    roll = list(rolls.values_list("child_id", "school_id", "on_roll_from", "on_roll_to"))
+    columns = ("child_id", "school_id", "on_roll_from", "on_roll_to")
+    roll: list[tuple[Any, ...]] = []
+    if upns is None:
+        roll = list(rolls.values_list(*columns))
+    else:
+        # Only the rolls of the children found are ever looked up.
+        ids = sorted({pk for pk, _ in children})
+        for start in range(0, len(ids), READ_CHUNK):
+            roll += rolls.filter(child_id__in=ids[start : start + READ_CHUNK]).values_list(*columns)
     forever = dt.date(9999, 12, 31)
     return Reference(
         upns=[upn or "" for _, upn in children],
@@ -335,7 +353,7 @@ def import_run(attendance_import: AttendanceImport, *, progress: Progress | None
                 rows=read.rows,
             )
             return imp
-        changed_children = _write(imp, read)
+        changed_schools = _write(imp, read)
     except Exception:
         logger.exception("Attendance import %s stopped", imp.pk)
         message = (
@@ -351,7 +369,7 @@ def import_run(attendance_import: AttendanceImport, *, progress: Progress | None
         )
         raise
     _discard_file(imp)
-    _evaluate(imp, changed_children)
+    _evaluate(imp, changed_schools)
     return imp
 
 
@@ -368,11 +386,17 @@ def _discard_file(imp: AttendanceImport) -> None:
 
 
 def _read(imp: AttendanceImport, progress: Progress | None) -> MarksRead:
-    reference = reference_load(school=imp.school)
     path = Path(imp.file.path)
     report = _progress_writer(imp, progress)
     if imp.format == AttendanceImport.Format.CTF:
-        return importers.read_ctf(path, reference, progress=report, max_errors=AttendanceImport.MAX_ERRORS)
+        # Parsed first, then checked against the children it names only (a school's file).
+        def reference_for(upns: Sequence[str]) -> Reference:
+            return reference_load(school=imp.school, upns=upns)
+
+        return importers.read_ctf(
+            path, reference_for, progress=report, max_errors=AttendanceImport.MAX_ERRORS
+        )
+    reference = reference_load(school=imp.school)
     return importers.read_csv(path, reference, progress=report, max_errors=AttendanceImport.MAX_ERRORS)
 
 
@@ -417,20 +441,42 @@ def _existing(
 ) -> dict[tuple[int, int, int], tuple[str, int | None]]:
     """The stored strings (and the import that last changed each) of some records, by key.
 
-    ``child_ids`` are sorted; asked for as a range (not a list of thousands of ids), which the
-    unique index on (child, school, academic year) answers; whatever else the range holds is
-    simply not looked up. (Adding the schools to the query made SQLite choose the per-school
-    index and read every record of those schools for each chunk.)
+    ``child_ids`` are sorted. Runs of close ids are asked for as ranges (not lists of thousands of
+    ids), which the unique index on (child, school, academic year) answers; whatever else a range
+    holds is simply not looked up. The ids outside any run (a school's few pupils who came from
+    another school, whose ids lie anywhere in the council) are asked for by list: one range from
+    the smallest id to the largest would read most of the council's records for a school's file.
+    (Adding the schools to the query made SQLite choose the per-school index and read every
+    record of those schools for each chunk.)
     """
+    runs, alone = _id_runs(child_ids)
     found: dict[tuple[int, int, int], tuple[str, int | None]] = {}
     wanted_schools, wanted_years = set(school_ids), set(years)
-    rows = PupilMarks.objects.filter(child_id__gte=child_ids[0], child_id__lte=child_ids[-1]).values_list(
-        "child_id", "school_id", "academic_year", "marks", "last_import_id"
-    )
-    for child_id, school_id, year, marks, last_import in rows:
-        if school_id in wanted_schools and year in wanted_years:
-            found[(child_id, school_id, year)] = (marks, last_import)
+    columns = ("child_id", "school_id", "academic_year", "marks", "last_import_id")
+    queries = [PupilMarks.objects.filter(child_id__gte=low, child_id__lte=high) for low, high in runs]
+    if alone:
+        queries.append(PupilMarks.objects.filter(child_id__in=alone))
+    for query in queries:
+        for child_id, school_id, year, marks, last_import in query.values_list(*columns):
+            if school_id in wanted_schools and year in wanted_years:
+                found[(child_id, school_id, year)] = (marks, last_import)
     return found
+
+
+def _id_runs(ids: list[int]) -> tuple[list[tuple[int, int]], list[int]]:
+    """Sorted ids as (first, last) runs of at least _RUN ids no more than _RUN_GAP apart, and
+    the ids in no such run."""
+    runs: list[tuple[int, int]] = []
+    alone: list[int] = []
+    start = 0
+    for k in range(1, len(ids) + 1):
+        if k == len(ids) or ids[k] - ids[k - 1] > _RUN_GAP:
+            if k - start >= _RUN:
+                runs.append((ids[start], ids[k - 1]))
+            else:
+                alone += ids[start:k]
+            start = k
+    return runs, alone
 
 
 def _upsert(rows: list[tuple[int, int, int, str]], import_id: int, now: dt.datetime) -> None:
@@ -506,7 +552,8 @@ def _upsert(rows: list[tuple[int, int, int, str]], import_id: int, now: dt.datet
 
 
 def _write(imp: AttendanceImport, read: MarksRead) -> list[int]:
-    """Merge the file's marks into the stored records in one transaction; return changed children.
+    """Merge the file's marks into the stored records in one transaction; return the schools
+    whose records changed.
 
     A mark in the file replaces the stored mark of that session; a session the file leaves blank
     keeps what was stored. Records are upserted on (child, school, academic year), so this works
@@ -516,7 +563,7 @@ def _write(imp: AttendanceImport, read: MarksRead) -> list[int]:
     order = np.lexsort((read.years, read.school_ids, read.child_ids))
     added = replaced = unchanged = 0
     replaced_from: dict[int | None, int] = {}
-    changed_children: set[int] = set()
+    changed_schools: set[int] = set()
     records = 0
     with transaction.atomic():
         _lock_writers()
@@ -551,7 +598,7 @@ def _write(imp: AttendanceImport, read: MarksRead) -> list[int]:
             for k in changed.tolist():
                 text = merged[k, : marks_length(years[k])].tobytes().decode("ascii")
                 rows.append((children[k], schools[k], years[k], text))
-                changed_children.add(children[k])
+                changed_schools.add(schools[k])
             records += len(rows)
             _upsert(rows, imp.pk, now)
         earlier = {
@@ -574,21 +621,22 @@ def _write(imp: AttendanceImport, read: MarksRead) -> list[int]:
             "academic_years": sorted({int(y) for y in np.unique(read.years)}),
         }
         _finish(imp, AttendanceImport.Status.IMPORTED, summary=summary, rows=read.rows)
-    return sorted(changed_children)
+    return sorted(changed_schools)
 
 
-def _evaluate(imp: AttendanceImport, child_ids: list[int]) -> None:
-    """Evaluate the children whose records changed; the prompts raised go into the summary.
+def _evaluate(imp: AttendanceImport, school_ids: list[int]) -> None:
+    """Evaluate the pupils of the schools whose records changed (their windows may have moved:
+    see ``evaluation``); the prompts raised go into the summary.
 
     After the marks are committed, so a fault here cannot lose them: the import stays imported,
     the fault is logged and noted, and the next evaluation (any import, or the sweep) catches up.
     """
-    if not child_ids:
+    if not school_ids:
         return
     from rollcall.attendance.evaluation import evaluate
 
     try:
-        result = evaluate(child_ids=child_ids)
+        result = evaluate(school_ids=school_ids)
     except Exception:
         logger.exception("Evaluating the children of attendance import %s failed", imp.pk)
         imp.summary = {**imp.summary, "evaluation_failed": True}

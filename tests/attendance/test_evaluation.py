@@ -19,7 +19,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from rollcall.accounts.models import Membership, Team, User
-from rollcall.attendance.evaluation import evaluate
+from rollcall.attendance.evaluation import FACT_FIELDS, evaluate
 from rollcall.attendance.models import PupilMarks
 from rollcall.attendance.sweep import attendance_sweep
 from rollcall.casework import events
@@ -510,3 +510,60 @@ def test_the_nightly_sweep_step_catches_up_and_then_has_nothing_to_do(pupils: An
     assert second["attendance_pupils"] == 9
     assert second["attendance_facts_written"] == second["attendance_cases_opened"] == 0
     assert second["attendance_messages"] == second["attendance_flags_raised"] == 0
+
+
+def stored_state() -> dict[str, list[dict[str, Any]]]:
+    """Everything an evaluation writes: every record's facts, and every flag, case, task, event
+    and message as stored."""
+    return {
+        "records": list(PupilMarks.objects.order_by("pk").values("pk", "marks", *(f for f in FACT_FIELDS))),
+        **{
+            model.__name__: list(model.objects.order_by("pk").values())
+            for model in (Flag, Case, Task, Event, Message)
+        },
+    }
+
+
+def test_evaluating_the_schools_an_import_changed_leaves_what_evaluating_everybody_leaves(
+    pupils: Any, school: School, school_b: School
+) -> None:
+    evaluate()
+    # Moorside Academy's file: one pupil's marks, to a later day, so the school's window moves
+    # and every pupil of it (those not in the file too) has new facts.
+    ill = PupilMarks.objects.get(child=pupils.ill, school=school)
+    ill.marks = marks(until=B_LAST, days=spread("II", school_days(dt.date(2026, 11, 2), B_LAST)))
+    ill.save()
+
+    result = evaluate(school_ids=[school.pk])
+
+    assert result.pupils == 6  # Moorside Academy's pupils, the mover among them; not Northmoor's
+    assert facts(pupils.gone, school)["unmarked_days"] == 11  # not in the file, window moved
+    state = stored_state()
+    everybody = evaluate()
+    assert everybody.facts_written == 0
+    assert all(
+        (c.cases_opened, c.cases_updated, c.tasks_added, c.flags_raised, c.flags_cleared, c.messages)
+        == (0,) * 6
+        for c in everybody.triggers.values()
+    )
+    assert stored_state() == state
+
+    # Northmoor High's file: the mover's record there (read again, with Moorside's, for the
+    # merge) and a pupil absent without a reason for the last ten days.
+    steady = PupilMarks.objects.get(child=pupils.steady, school=school_b)
+    steady.marks = marks(until=B_LAST, days=spread("NN", school_days(dt.date(2026, 11, 3), B_LAST)))
+    steady.save()
+    mover = PupilMarks.objects.get(child=pupils.mover, school=school_b)
+    mover.marks = marks(
+        until=dt.date(2026, 10, 9), days=spread("II", school_days(dt.date(2026, 9, 7), dt.date(2026, 9, 23)))
+    )
+    mover.save()
+
+    result = evaluate(school_ids=[school_b.pk])
+
+    assert result.pupils == 4  # steady, persistent, severe and the mover
+    assert result.triggers["missing"].cases_opened == 1
+    state = stored_state()
+    everybody = evaluate()
+    assert everybody.facts_written == 0
+    assert stored_state() == state

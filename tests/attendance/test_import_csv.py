@@ -22,6 +22,7 @@ from rollcall.attendance.services import import_create, import_run
 from rollcall.people.models import Child
 from rollcall.rules.attendance import blank_marks, session_index
 from rollcall.schools.models import ClosureDay, School
+from tests import factories
 from tests.attendance.conftest import on_roll, stored_marks
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
@@ -440,32 +441,36 @@ def test_the_children_whose_marks_changed_are_evaluated_and_the_prompts_summaris
     assert record(other, school).evaluated_as_of is not None
 
 
-def test_the_evaluation_is_given_only_the_children_whose_records_changed(
+def test_the_evaluation_is_given_only_the_schools_whose_records_changed(
     monkeypatch: pytest.MonkeyPatch,
     pupils_on_roll: list[Child],
     school: School,
     csv_file: Callable[..., Path],
     run_import: Any,
+    other_school: School,
 ) -> None:
     from rollcall.attendance import evaluation
 
-    calls: list[list[int]] = []
+    calls: list[dict[str, Any]] = []
     real = evaluation.evaluate
 
     def recording(**kwargs: Any) -> Any:
-        calls.append(sorted(kwargs["child_ids"]))
+        calls.append(kwargs)
         return real(**kwargs)
 
     monkeypatch.setattr(evaluation, "evaluate", recording)
     child, other, _ = pupils_on_roll
+    elsewhere = other_school
+    factories.RollEntryFactory.create(child=other, school=elsewhere, on_roll_from=dt.date(2025, 9, 1))
     run_import(
-        csv_file(rows_for(child, school, (MON, "AM", "/")) + rows_for(other, school, (MON, "AM", "/")))
+        csv_file(rows_for(child, school, (MON, "AM", "/")) + rows_for(other, elsewhere, (MON, "AM", "/")))
     )
     run_import(
         csv_file(rows_for(child, school, (MON, "AM", "/")) + rows_for(other, school, (MON, "AM", "I")))
     )
+    run_import(csv_file(rows_for(child, school, (MON, "AM", "/"))))  # nothing new: no evaluation
 
-    assert calls == [sorted([child.pk, other.pk]), [other.pk]]
+    assert calls == [{"school_ids": sorted([school.pk, elsewhere.pk])}, {"school_ids": [school.pk]}]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -506,3 +511,15 @@ def test_progress_is_saved_as_the_file_is_read_where_other_connections_see_it(
     assert seen[-1][0] == len(rows)
     imp.refresh_from_db()
     assert imp.rows_read == imp.rows_total == len(rows)
+
+
+def test_stored_records_are_read_by_ranges_of_close_ids_and_a_list_of_the_rest() -> None:
+    from rollcall.attendance.services import _id_runs
+
+    school_ids = list(range(1000, 1020))  # a school's pupils, created together
+    movers = [7, 5000, 90_000]  # pupils who came from other schools
+    ids = sorted(school_ids + movers + [1030, 1031])
+
+    assert _id_runs(ids) == ([(1000, 1019)], [7, 1030, 1031, 5000, 90_000])
+    assert _id_runs([]) == ([], [])
+    assert _id_runs(list(range(1, 33, 2))) == ([(1, 31)], [])  # 16 ids, 2 apart: one range
