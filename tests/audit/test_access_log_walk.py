@@ -33,7 +33,8 @@ from rollcall.demo.council import demo_build
 from rollcall.exclusions.models import Consideration, Exclusion
 from rollcall.health.models import HealthReport, NamedContact, ProvisionReferral
 from rollcall.homeeducation import services as ehe_services
-from rollcall.homeeducation.models import EHERecord, SAONotice
+from rollcall.homeeducation import notinschool
+from rollcall.homeeducation.models import EHERecord, InformationRequest, PartTimeArrangement, SAONotice
 from rollcall.people.models import Child, PossibleDuplicate
 from rollcall.returns.claims import Pupil
 from rollcall.returns.models import SchoolReturn
@@ -159,6 +160,7 @@ NOT_CHILD_BEARING: dict[str, str] = {
     "dataprotection:subject-access": "the form to start a request (child chosen by number)",
     "exclusions:penalty-request": "a school's form asking about its own pupil",
     "homeeducation:letter-post": "POST only: posting a served letter through Notify",
+    "homeeducation:arrangement-new": "a blank form",
     "homeeducation:letter-templates": "letter templates: wording with placeholders",
     "homeeducation:letter-template": "a letter template, previewed with invented details",
     "rolls:upload": "a blank upload form",
@@ -281,6 +283,14 @@ def _ehe_page(name: str, **extra: Any) -> Visit:
         user("ehe.officer"),
         lambda: reverse(name, kwargs={"pk": _ehe().pk, **extra}),
         lambda: {_ehe().child_id},
+    )
+
+
+def _arrangement_page(name: str) -> Visit:
+    return Visit(
+        user("ehe.officer"),
+        lambda: reverse(name, args=[first(PartTimeArrangement).pk]),
+        lambda: {first(PartTimeArrangement).child_id},
     )
 
 
@@ -493,6 +503,17 @@ CHILD_BEARING: dict[str, Visit] = {
         lambda: reverse("homeeducation:letter-pdf", args=[_letter().pk]),
         lambda: {_letter().record.child_id},
     ),
+    "homeeducation:arrangements": Visit(user("ehe.officer"), lambda: reverse("homeeducation:arrangements")),
+    "homeeducation:arrangement": _arrangement_page("homeeducation:arrangement"),
+    "homeeducation:arrangement-end": _arrangement_page("homeeducation:arrangement-end"),
+    "homeeducation:arrangement-request-new": _arrangement_page("homeeducation:arrangement-request-new"),
+    "homeeducation:request-new": _ehe_page("homeeducation:request-new"),
+    "homeeducation:requests": Visit(user("ehe.officer"), lambda: reverse("homeeducation:requests")),
+    "homeeducation:request-answer": Visit(
+        user("ehe.officer"),
+        lambda: reverse("homeeducation:request-answer", args=[first(InformationRequest).pk]),
+        lambda: {first(InformationRequest).child_id},
+    ),
     "homeeducation:register": Visit(
         user("ehe.officer"),
         lambda: reverse("homeeducation:register"),
@@ -589,6 +610,27 @@ def _extras() -> None:
         },
     )
     assert SAONotice.objects.exists()
+    # A pupil educated elsewhere part of the week, and a request to the home educator's parent.
+    notinschool.arrangement_record(
+        actor=officer,
+        school=entry.school,
+        child=child,
+        facts=notinschool.ArrangementFacts(
+            kind="flexi",
+            sessions_elsewhere=4,
+            provider="The parents",
+            provider_type="parents",
+            starts_on=dt.date(2026, 11, 2),
+        ),
+    )
+    notinschool.information_request(
+        actor=officer,
+        recipient="parent",
+        addressed_to="A parent",
+        asked_for="The register information",
+        sent_on=dt.date(2026, 11, 16),
+        record=record,
+    )
     # A school's removal notice about a child on another school's roll: a claim to check.
     other = (
         RollEntry.objects.filter(on_roll_to__isnull=True)
