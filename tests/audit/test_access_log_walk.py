@@ -32,8 +32,8 @@ from rollcall.casework.models import Case, ChildMerge
 from rollcall.demo.council import demo_build
 from rollcall.exclusions.models import Consideration, Exclusion
 from rollcall.health.models import HealthReport, NamedContact, ProvisionReferral
-from rollcall.homeeducation import services as ehe_services
 from rollcall.homeeducation import notinschool
+from rollcall.homeeducation import services as ehe_services
 from rollcall.homeeducation.models import EHERecord, InformationRequest, PartTimeArrangement, SAONotice
 from rollcall.people.models import Child, PossibleDuplicate
 from rollcall.returns.claims import Pupil
@@ -130,6 +130,7 @@ NOT_CHILD_BEARING: dict[str, str] = {
     "api:new-pupils": "POST only: the school's own notice",
     "api:school-roll": "PUT only: the school's own roll",
     "api:penalty-consideration-decide": "POST only: a decision",
+    "api:ehe-notifications": "POST only: a parent's notification, answered with its reference only",
     "api:admissions-request-confirm": "POST only: the school's answer",
     "admissions:api_request_confirm": "POST only: the school's answer (old address)",
     "admissions:application_new": "a blank form",
@@ -369,6 +370,12 @@ CHILD_BEARING: dict[str, Visit] = {
     "api:exclusions": Visit(user("access.officer"), lambda: reverse("api:exclusions")),
     "api:penalty-considerations": Visit(
         user("access.officer"), lambda: reverse("api:penalty-considerations")
+    ),
+    "api:ehe-records": Visit(user("ehe.officer"), lambda: reverse("api:ehe-records")),
+    "api:ehe-record": Visit(
+        user("ehe.officer"),
+        lambda: reverse("api:ehe-record", args=[_ehe().pk]),
+        lambda: {_ehe().child_id},
     ),
     # schools
     "schools:portal": Visit(lambda: school_user_of(_notice().school), lambda: reverse("schools:portal")),
