@@ -40,6 +40,7 @@ def test_the_ehe_team_lists_open_records_and_each_child_is_logged(ehe_officer: U
     assert [r["reference"] for r in results] == [record.case.reference]
     assert results[0]["child"] == record.child_id
     assert results[0]["educated_by"] == "The parents"
+    assert record.next_review_on is not None
     assert results[0]["next_review_on"] == record.next_review_on.isoformat()
     assert RecordView.objects.filter(user=ehe_officer, child=record.child, what__contains="API").count() == 1
 
