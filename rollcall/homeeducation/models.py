@@ -8,6 +8,7 @@ officer's view of suitability with reasons. Its owner and its dated follow-up ar
 
 from __future__ import annotations
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
@@ -62,11 +63,13 @@ class EHESettings(SettingsRow):
     )
     parent_information_days = models.PositiveSmallIntegerField(
         default=15,
+        validators=[MinValueValidator(1)],
         help_text="Days, beginning with the day of the request, a parent has to give the register "
         "information (s.436D; 15 in the 2022 Bill, to confirm).",
     )
     provider_information_days = models.PositiveSmallIntegerField(
         default=15,
+        validators=[MinValueValidator(1)],
         help_text="Days, beginning with the day of the request, an education provider has to answer "
         "(s.436E; 15 in the Bill, to confirm).",
     )
@@ -75,6 +78,7 @@ class EHESettings(SettingsRow):
     )
     provider_request_interval_months = models.PositiveSmallIntegerField(
         default=3,
+        validators=[MaxValueValidator(12)],
         help_text="Months the council waits before asking a provider about the same child again "
         "(no more often than every 3 months: Lords amendment, to confirm).",
     )
