@@ -33,7 +33,7 @@ from rollcall.homeeducation.models import EHERecord
 _READ_ONLY_TEAM = "Only the Elective Home Education team can read home-education records."
 
 
-class RecordSerializer(serializers.ModelSerializer[EHERecord]):
+class EHERecordSerializer(serializers.ModelSerializer[EHERecord]):
     """A home-education record: the education, the officer's view and the next review."""
 
     reference = serializers.CharField(source="case.reference", read_only=True)
@@ -91,7 +91,7 @@ class RecordList(LogsChildrenShown, ApiView):
     """``GET``: the home-education records you may read, next review first."""
 
     api_scopes = {"GET": ("home-education:read",)}
-    serializer_class = RecordSerializer
+    serializer_class = EHERecordSerializer
     shown_what = "API home-education records"
 
     def get_queryset(self) -> QuerySet[EHERecord]:
@@ -103,31 +103,31 @@ class RecordList(LogsChildrenShown, ApiView):
     @extend_schema(
         summary="List home-education records",
         description="Open records by default; `?closed=true` for every record. EHE team and heads of service.",
-        responses={200: RecordSerializer(many=True), 403: OpenApiResponse(ERROR)},
+        responses={200: EHERecordSerializer(many=True), 403: OpenApiResponse(ERROR)},
     )
     def get(self, request: Request) -> Response:
         page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(RecordSerializer(page, many=True).data)
+        return self.get_paginated_response(EHERecordSerializer(page, many=True).data)
 
 
 class RecordDetail(ApiView):
     """``GET``: one home-education record (logged as shown; refusals logged by the route)."""
 
     api_scopes = {"GET": ("home-education:read",)}
-    serializer_class = RecordSerializer
+    serializer_class = EHERecordSerializer
 
     @extend_schema(
         summary="Read a home-education record",
-        responses={200: RecordSerializer, 403: OpenApiResponse(ERROR), 404: OpenApiResponse(ERROR)},
+        responses={200: EHERecordSerializer, 403: OpenApiResponse(ERROR), 404: OpenApiResponse(ERROR)},
     )
     def get(self, request: Request, pk: int) -> Response:
         record = _records(request).filter(pk=pk).first()
         if record is None or not can_view_record(signed_in_user(request), record):
             raise NotFound("No such record")
-        return Response(RecordSerializer(record).data)
+        return Response(EHERecordSerializer(record).data)
 
 
-class NotificationInputSerializer(StrictSerializer):
+class EHENotificationInputSerializer(StrictSerializer):
     """What a parent told the council, as the public form asks it."""
 
     child_forename = text_field("the child's first name", max_length=100)
@@ -169,7 +169,7 @@ class NotificationInputSerializer(StrictSerializer):
         )
 
 
-class NotificationAnswerSerializer(serializers.Serializer[Any]):
+class EHENotificationAnswerSerializer(serializers.Serializer[Any]):
     reference = serializers.CharField(help_text="The council's reference for the notification.")
     status = serializers.CharField(help_text="Always to_confirm: an officer checks it first.")
     message = serializers.CharField()
@@ -182,7 +182,7 @@ class NotificationCreate(ApiView):
     """``POST``: a parent's notification of home education, held for an officer to confirm."""
 
     api_scopes = {"POST": ("home-education:notify",)}
-    serializer_class = NotificationInputSerializer
+    serializer_class = EHENotificationInputSerializer
 
     @extend_schema(
         summary="Pass on a parent's notification of home education",
@@ -192,9 +192,9 @@ class NotificationCreate(ApiView):
             "is the reference only (202). Over the day's limit from one address, or about one home "
             "address, 429. Dates are ISO 8601; errors are keyed by field."
         ),
-        request=NotificationInputSerializer,
+        request=EHENotificationInputSerializer,
         responses={
-            202: NotificationAnswerSerializer,
+            202: EHENotificationAnswerSerializer,
             400: OpenApiResponse(description="Errors keyed by field; nothing was recorded."),
             403: OpenApiResponse(ERROR),
             429: OpenApiResponse(ERROR),
@@ -204,7 +204,7 @@ class NotificationCreate(ApiView):
         user = signed_in_user(request)
         if not user.is_council_staff:
             raise PermissionDenied("Only council staff systems can pass on a parent's notification.")
-        incoming = NotificationInputSerializer(data=request.data)
+        incoming = EHENotificationInputSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         try:
             notification = services.notification_receive(
