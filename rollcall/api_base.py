@@ -55,6 +55,8 @@ SCOPES: dict[str, str] = {
     "policies:read": "Read policies",
     "policies:write": "Change policies",
     "penalties": "Read and decide penalty-notice considerations",
+    "home-education:read": "Read home-education records (Elective Home Education team)",
+    "home-education:notify": "Pass on parents' notifications of home education, for an officer to confirm",
     "schema": "Read the API's OpenAPI schema",
 }
 # The usual sets: a school's management information system gets only what a school sends.

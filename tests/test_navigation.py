@@ -46,6 +46,7 @@ SCHOOL_MENU = (
     ("Tell us a pupil left", "returns:removal-new"),
     ("Report absence through illness", "health:report-new"),
     ("Exclusions", "exclusions:exclusions"),
+    ("Pupils educated elsewhere part-time", "homeeducation:arrangements"),
     ("Send attendance marks", "attendance:imports"),
     ("Absence", "attendance:absence"),
     ("Pupils without marks", "attendance:possibly-left"),
@@ -239,7 +240,7 @@ def _everyone(user: object) -> bool:
 
 def test_every_registered_item_leads_to_a_page() -> None:
     discover()
-    assert len(menu.items()) == 7 + 2 + 26  # school, reader, staff (two Action plans, one shown)
+    assert len(menu.items()) == 8 + 2 + 26  # school, reader, staff (two Action plans, one shown)
     for item in menu.items():
         assert reverse(item.url_name).startswith("/")
 

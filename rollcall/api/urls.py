@@ -20,6 +20,8 @@ from rollcall.audit.services import child_of, child_record, the_child
 from rollcall.casework.models import Case
 from rollcall.exclusions import api as exclusions_api
 from rollcall.exclusions.models import Consideration
+from rollcall.homeeducation import api as homeeducation_api
+from rollcall.homeeducation.models import EHERecord
 from rollcall.policies import api as policies_api
 from rollcall.returns import api as returns_api
 from rollcall.rolls import api as rolls_api
@@ -76,6 +78,19 @@ urlpatterns = [
             exclusions_api.ConsiderationDecide.as_view()
         ),
         name="penalty-consideration-decide",
+    ),
+    path("v1/home-education/records/", homeeducation_api.RecordList.as_view(), name="ehe-records"),
+    path(
+        "v1/home-education/records/<int:pk>/",
+        child_record("API home-education record", child_of(EHERecord))(
+            homeeducation_api.RecordDetail.as_view()
+        ),
+        name="ehe-record",
+    ),
+    path(
+        "v1/home-education/notifications/",
+        homeeducation_api.NotificationCreate.as_view(),
+        name="ehe-notifications",
     ),
     path("v1/transfers/messages/", transfers_api.TransferMessages.as_view(), name="transfer-messages"),
     path(

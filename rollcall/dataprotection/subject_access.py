@@ -63,7 +63,9 @@ from rollcall.homeeducation.models import (
     EHEEvidence,
     EHERecord,
     EHESource,
+    InformationRequest,
     ParentNotification,
+    PartTimeArrangement,
     SAONotice,
 )
 from rollcall.notify.models import Dispatch, Message
@@ -152,6 +154,18 @@ SECTIONS: tuple[Section, ...] = (
     Section("school_attendance_orders", "School attendance order notices", SAONotice, "record__child_id"),
     Section(
         "parent_notifications", "Parents' notices of home education", ParentNotification, "record__child_id"
+    ),
+    Section(
+        "part_time_arrangements",
+        "Educated elsewhere part of the time (children not in school register)",
+        PartTimeArrangement,
+        "child_id",
+    ),
+    Section(
+        "register_information_requests",
+        "Requests for the children not in school register information",
+        InformationRequest,
+        "child_id",
     ),
     Section("exclusions", "Suspensions and exclusions", Exclusion, "child_id"),
     Section("penalty_considerations", "Penalty notice considerations", Consideration, "child_id"),

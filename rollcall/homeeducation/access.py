@@ -7,12 +7,13 @@ order route are for the EHE team and heads of service; referral for prosecution 
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from rollcall.accounts.models import Team, User
 from rollcall.casework.access import can_edit_case, can_view_case, cases_visible_to
-from rollcall.homeeducation.models import EHERecord
+from rollcall.homeeducation.models import EHERecord, InformationRequest, PartTimeArrangement
 from rollcall.rules.workflow import Role
+from rollcall.schools.models import School
 
 
 def is_ehe_staff(user: User) -> bool:
@@ -49,3 +50,47 @@ def records_visible_to(user: User) -> QuerySet[EHERecord]:
 def can_edit_letter_templates(user: User) -> bool:
     """The attendance order route's letter templates: administrators only."""
     return user.is_authenticated and not user.is_school_user and user.is_administrator
+
+
+# ---- part-time arrangements and requests for the register information -------------------------
+
+
+def can_see_arrangements(user: User) -> bool:
+    """The EHE team and heads of service see every part-time arrangement; a school its own."""
+    return is_ehe_staff(user) or (user.is_authenticated and user.is_school_user)
+
+
+def can_enter_arrangement(user: User, school: School) -> bool:
+    """The EHE team for any school; a school user for their own school only."""
+    if is_ehe_staff(user):
+        return True
+    return user.is_authenticated and user.school is not None and user.school.pk == school.pk
+
+
+def arrangements_visible_to(user: User) -> QuerySet[PartTimeArrangement]:
+    if is_ehe_staff(user):
+        return PartTimeArrangement.objects.all()
+    school = user.school if user.is_authenticated else None
+    if school is None:
+        return PartTimeArrangement.objects.none()
+    return PartTimeArrangement.objects.filter(school=school)
+
+
+def can_ask_about_arrangement(user: User) -> bool:
+    """Requests to a part-time arrangement's parents or provider: the EHE team only."""
+    return is_ehe_staff(user)
+
+
+def requests_visible_to(user: User) -> QuerySet[InformationRequest]:
+    """Requests about records the user may see, and, for the EHE team, about arrangements."""
+    if not is_ehe_staff(user):
+        return InformationRequest.objects.none()
+    return InformationRequest.objects.filter(
+        Q(record__in=records_visible_to(user)) | Q(arrangement__isnull=False)
+    )
+
+
+def can_answer_request(user: User, request: InformationRequest) -> bool:
+    if request.record is not None:
+        return can_edit_record(user, request.record)
+    return can_ask_about_arrangement(user)

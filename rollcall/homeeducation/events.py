@@ -16,6 +16,10 @@ EHE_EDUCATION = "ehe.education"
 EHE_JUDGED = "ehe.judged"
 SAO_NOTICE = "ehe.sao_notice"
 SAO_PROSECUTION = "ehe.sao_prosecution"
+EHE_ARRANGEMENT = "ehe.arrangement"
+EHE_ARRANGEMENT_ENDED = "ehe.arrangement_ended"
+EHE_REQUEST_SENT = "ehe.request_sent"
+EHE_REQUEST_ANSWERED = "ehe.request_answered"
 
 events_words_register(
     {
@@ -28,5 +32,9 @@ events_words_register(
         EHE_JUDGED: "Home education judged: {judgement}; next review {next_review_on}",
         SAO_NOTICE: "{step} served on {served_on}; period ends {period_end}",
         SAO_PROSECUTION: "Referred for prosecution (s.443); education supervision order considered",
+        EHE_ARRANGEMENT: "Educated elsewhere part of the time: {kind} at {school}, {sessions} sessions a week",
+        EHE_ARRANGEMENT_ENDED: "Part-time arrangement ends on {ends_on}",
+        EHE_REQUEST_SENT: "Register information asked of {recipient}; due {due_on}",
+        EHE_REQUEST_ANSWERED: "Register information received on {answered_on}",
     }
 )

@@ -11,9 +11,18 @@ from django import forms
 
 from rollcall.forms import DateField
 from rollcall.homeeducation import letters
-from rollcall.homeeducation.models import EHEContact, EHEEvidence, EHERecord, SAONotice
+from rollcall.homeeducation.models import (
+    EHEContact,
+    EHEEvidence,
+    EHERecord,
+    InformationRequest,
+    PartTimeArrangement,
+    SAONotice,
+)
+from rollcall.homeeducation.notinschool import ArrangementFacts
 from rollcall.homeeducation.services import EducationFacts, NotificationFacts
 from rollcall.returns.forms import PupilDetailsForm
+from rollcall.rules.not_in_school import SESSIONS_PER_WEEK, arrangement_problems
 from rollcall.rules.workflow import EHE
 
 
@@ -313,3 +322,141 @@ class LetterTemplateForm(forms.Form):
                 listed = ", ".join("{" + u + "}" for u in unknown)
                 self.add_error(name, f"Roll Call does not know {listed}: use only the placeholders listed")
         return cleaned
+
+
+# ---- the register's own records: part-time arrangements and requests for information ----------
+
+
+class ArrangementForm(forms.Form):
+    """A pupil on a school's roll educated elsewhere for part of the week (s.436B(b)).
+
+    The school is the signed-in school user's own; the EHE team names it by its URN."""
+
+    school_urn = forms.CharField(
+        label="School's URN",
+        max_length=10,
+        help_text="The school the pupil is registered at, for example 100001.",
+        error_messages={"required": "Enter the school's URN"},
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "inputmode": "numeric"}),
+    )
+    upn = forms.CharField(
+        label="Pupil's UPN (if known)",
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-20", "spellcheck": "false"}),
+    )
+    first_name = forms.CharField(label="Pupil's first name", required=False, max_length=100)
+    last_name = forms.CharField(label="Pupil's last name", required=False, max_length=100)
+    date_of_birth = DateField(
+        label="Pupil's date of birth", required=False, past_only=True, help_text="For example, 27 3 2015"
+    )
+    kind = _radio(
+        "What kind of arrangement?", PartTimeArrangement.Kind.choices, "Select the kind of arrangement"
+    )
+    sessions_elsewhere = forms.IntegerField(
+        label="Sessions a week educated elsewhere",
+        min_value=1,
+        max_value=SESSIONS_PER_WEEK,
+        help_text="A session is a morning or an afternoon: a school week has 10.",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-2", "inputmode": "numeric"}),
+        error_messages={
+            "required": "Enter the sessions a week educated elsewhere",
+            "invalid": "Sessions a week must be a whole number, like 4",
+            "min_value": f"Sessions a week must be between 1 and {SESSIONS_PER_WEEK}",
+            "max_value": f"Sessions a week must be between 1 and {SESSIONS_PER_WEEK}",
+        },
+    )
+    provider = forms.CharField(
+        label="Who educates the pupil elsewhere",
+        max_length=200,
+        help_text="The parents, or the provider's name.",
+        error_messages={"required": "Enter who educates the pupil elsewhere"},
+    )
+    provider_type = _radio(
+        "What kind of provider?", PartTimeArrangement.ProviderType.choices, "Select the kind of provider"
+    )
+    provider_address = forms.CharField(
+        label="Where the pupil is taught elsewhere (optional)",
+        required=False,
+        help_text="The provider's address, or a website or e-mail address if online.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    parents = forms.CharField(
+        label="Parents (optional)",
+        required=False,
+        help_text="Each parent's name and home address.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    starts_on = DateField(
+        label="Date the arrangement starts", required=True, help_text="For example, 2 11 2026"
+    )
+    ends_on = DateField(
+        label="Date the arrangement ends (optional)",
+        required=False,
+        help_text="Leave blank if not agreed yet.",
+    )
+
+    def __init__(self, *args: Any, school_fixed: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if school_fixed:
+            del self.fields["school_urn"]
+
+    def clean_upn(self) -> str:
+        return "".join(str(self.cleaned_data.get("upn") or "").upper().split())
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        named = cleaned.get("first_name") and cleaned.get("last_name") and cleaned.get("date_of_birth")
+        if not cleaned.get("upn") and not named and "first_name" not in self.errors:
+            self.add_error(
+                "first_name", "Enter the pupil's UPN, or their first name, last name and date of birth"
+            )
+        for name, problem in arrangement_problems(
+            cleaned.get("starts_on"), cleaned.get("ends_on"), cleaned.get("sessions_elsewhere")
+        ).items():
+            if name not in self.errors and name in self.fields and cleaned.get(name) is not None:
+                self.add_error(name, problem)
+        return cleaned
+
+    def facts(self) -> ArrangementFacts:
+        d = self.cleaned_data
+        return ArrangementFacts(
+            kind=d["kind"],
+            sessions_elsewhere=d["sessions_elsewhere"],
+            provider=d["provider"],
+            provider_type=d["provider_type"],
+            starts_on=d["starts_on"],
+            provider_address=d.get("provider_address", ""),
+            parents=d.get("parents", ""),
+            ends_on=d.get("ends_on"),
+        )
+
+
+class ArrangementEndForm(forms.Form):
+    ends_on = DateField(label="Date the arrangement ends", required=True, help_text="For example, 18 12 2026")
+
+
+class RequestForm(forms.Form):
+    recipient = _radio(
+        "Who is the request to?", InformationRequest.Recipient.choices, "Select who the request is to"
+    )
+    addressed_to = forms.CharField(
+        label="Name of the parent or provider",
+        max_length=200,
+        error_messages={"required": "Enter the name of the parent or provider"},
+    )
+    asked_for = _text("What the council asked for", "Enter what the council asked for", rows=3)
+    sent_on = _date("Date the request was sent")
+
+
+class AnswerForm(forms.Form):
+    answered_on = _date("Date the answer was received")
+    answer = _text("The answer, or what it said", "Enter the answer, or what it said")
+
+
+class RequestFilterForm(forms.Form):
+    state = forms.ChoiceField(
+        label="Show",
+        required=False,
+        choices=[("", "Waiting for an answer"), ("overdue", "Overdue"), ("answered", "Answered")],
+    )

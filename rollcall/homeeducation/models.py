@@ -8,6 +8,7 @@ officer's view of suitability with reasons. Its owner and its dated follow-up ar
 
 from __future__ import annotations
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
@@ -59,6 +60,27 @@ class EHESettings(SettingsRow):
     )
     confirm_notification_school_days = models.PositiveSmallIntegerField(
         default=2, help_text="School days for the team to check a parent's notification."
+    )
+    parent_information_days = models.PositiveSmallIntegerField(
+        default=15,
+        validators=[MinValueValidator(1)],
+        help_text="Days, beginning with the day of the request, a parent has to give the register "
+        "information (s.436D; 15 in the 2022 Bill, to confirm).",
+    )
+    provider_information_days = models.PositiveSmallIntegerField(
+        default=15,
+        validators=[MinValueValidator(1)],
+        help_text="Days, beginning with the day of the request, an education provider has to answer "
+        "(s.436E; 15 in the Bill, to confirm).",
+    )
+    information_reminder_days = models.PositiveSmallIntegerField(
+        default=5, help_text="Days before a request for information is due that the officer is reminded."
+    )
+    provider_request_interval_months = models.PositiveSmallIntegerField(
+        default=3,
+        validators=[MaxValueValidator(12)],
+        help_text="Months the council waits before asking a provider about the same child again "
+        "(no more often than every 3 months: Lords amendment, to confirm).",
     )
     history = HistoricalRecords()
 
@@ -370,3 +392,125 @@ class LetterTemplate(models.Model):
 
     def __str__(self) -> str:
         return f"Letter template: {self.get_kind_display()}"
+
+
+class PartTimeArrangement(models.Model):
+    """A child registered at a school but educated elsewhere for part of the time (s.436B(b)):
+    flexi-schooling, a part-time timetable or off-site alternative provision the school arranged
+    or agreed. Entered by the EHE team or by the school; puts the child on the register while in
+    force and while the child is on that school's roll."""
+
+    class Kind(models.TextChoices):
+        FLEXI = "flexi", "Flexi-schooling (educated by the parents part of the week)"
+        PART_TIME = "part_time", "Part-time timetable"
+        ALTERNATIVE = "alternative", "Alternative provision off the school site"
+        OTHER = "other", "Other education elsewhere"
+
+    class ProviderType(models.TextChoices):
+        PARENTS = "parents", "The parents"
+        TUTOR = "tutor", "A tutor"
+        ALTERNATIVE = "alternative", "An alternative provision provider"
+        ONLINE = "online", "An online school or course"
+        OTHER = "other", "Other"
+
+    class EnteredBy(models.TextChoices):
+        OFFICER = "officer", "The council"
+        SCHOOL = "school", "The school"
+
+    child = models.ForeignKey("people.Child", on_delete=models.PROTECT, related_name="part_time_arrangements")
+    school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    sessions_elsewhere = models.PositiveSmallIntegerField(
+        "sessions a week educated elsewhere",
+        help_text="A session is a morning or an afternoon: a school week has 10.",
+    )
+    provider = models.CharField(
+        "who educates the child elsewhere", max_length=200, help_text="The parents, or the provider's name."
+    )
+    provider_type = models.CharField(max_length=20, choices=ProviderType.choices)
+    provider_address = models.TextField(
+        "where the child is taught elsewhere",
+        blank=True,
+        help_text="The provider's address, the address where taught, or a website or e-mail if online.",
+    )
+    parents = models.TextField(blank=True, help_text="Each parent's name and home address.")
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True)
+    entered_by_kind = models.CharField(max_length=10, choices=EnteredBy.choices)
+    entered_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    entered_at = models.DateTimeField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-starts_on", "-pk"]
+        indexes = [models.Index(fields=["school", "ends_on"], name="ehe_parttime_school")]
+        constraints = [
+            models.CheckConstraint(
+                name="ehe_parttime_sessions",
+                condition=Q(sessions_elsewhere__gte=1, sessions_elsewhere__lte=10),
+            ),
+            models.CheckConstraint(
+                name="ehe_parttime_dates",
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Part-time arrangement for {self.child} at {self.school}"
+
+    @property
+    def reference(self) -> str:
+        return f"PTA-{self.pk:06d}"
+
+
+class InformationRequest(models.Model):
+    """The council asks a parent (s.436D) or an education provider (s.436E) for the register
+    information about a child: due by the rules, reminded and listed overdue by the sweep, and
+    the answer recorded."""
+
+    class Recipient(models.TextChoices):
+        PARENT = "parent", "A parent (s.436D)"
+        PROVIDER = "provider", "An education provider (s.436E)"
+
+    child = models.ForeignKey("people.Child", on_delete=models.PROTECT, related_name="information_requests")
+    record = models.ForeignKey(
+        EHERecord, on_delete=models.PROTECT, null=True, blank=True, related_name="information_requests"
+    )
+    arrangement = models.ForeignKey(
+        PartTimeArrangement,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="information_requests",
+    )
+    recipient = models.CharField(max_length=10, choices=Recipient.choices)
+    addressed_to = models.CharField(max_length=200, help_text="The parent's or the provider's name.")
+    asked_for = models.TextField(help_text="What the council asked for.")
+    sent_on = models.DateField()
+    due_on = models.DateField()
+    answered_on = models.DateField(null=True, blank=True)
+    answer = models.TextField(blank=True)
+    answer_recorded_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    requested_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        indexes = [models.Index(fields=["answered_on", "due_on"], name="ehe_request_due")]
+        constraints = [
+            models.CheckConstraint(
+                name="ehe_request_about_one",
+                condition=Q(record__isnull=False, arrangement__isnull=True)
+                | Q(record__isnull=True, arrangement__isnull=False),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Request {self.reference} to {self.addressed_to}"
+
+    @property
+    def reference(self) -> str:
+        return f"RQ-{self.pk:06d}"

@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 
+from rollcall import clock
 from rollcall.accounts.models import User
 from rollcall.casework.access import can_edit_case
 from rollcall.casework.models import Case
@@ -27,6 +28,8 @@ def ehe_panel(request: HttpRequest, case: Case) -> str:
             contacts=list(record.contacts.select_related("recorded_by")),
             evidence=list(record.evidence.all()),
             order_case=Case.objects.open().filter(child_id=case.child_id, kind="sao").first(),
+            requests=list(record.information_requests.order_by("-sent_on", "-pk")),
+            today=clock.today(),
         )
     return render_to_string("homeeducation/panel.html", context, request=request)
 

@@ -67,12 +67,15 @@ from rollcall.rules.calendar import SchoolCalendar
 from rollcall.rules.home_education import (
     EHETimescales,
     Step,
+    consent_decision_due,
     consent_needed,
     earliest_next_step,
     first_contact_due,
     informal_enquiry_reply_due,
     next_review_due,
+    notification_check_due,
     order_serve_due,
+    prosecution_follow_up_due,
     step_deadline,
 )
 from rollcall.schools.models import School
@@ -92,6 +95,8 @@ def timescales(settings: EHESettings | None = None) -> EHETimescales:
         preliminary_notice_days=s.preliminary_notice_days,
         choice_period_days=s.choice_period_days,
         serve_order_school_days=s.serve_order_school_days,
+        consent_decision_school_days=s.consent_decision_school_days,
+        confirm_notification_school_days=s.confirm_notification_school_days,
     )
 
 
@@ -109,7 +114,7 @@ def first_tasks(
     the first contact, due by the council's timescales."""
     s = settings or EHESettings.current()
     if consent:
-        due = calendar.add_school_days(today, s.consent_decision_school_days)
+        due = consent_decision_due(calendar, today, timescales(s))
         return [("consent_decision", "Decide the council's consent to home education", due)]
     return [
         (
@@ -660,7 +665,7 @@ def prosecution_refer(
             case=order_case,
             code="prosecution",
             title="Follow the prosecution to its outcome",
-            due=council_calendar().add_school_days(clock.local_date(instant), 20),
+            due=prosecution_follow_up_due(council_calendar(), clock.local_date(instant), timescales()),
             assignee=order_case.owner or actor,
             key=f"sao:{order_case.pk}:prosecution",
             at=instant,
@@ -837,9 +842,7 @@ def notification_receive(
     ):
         raise Throttled
     team = Team.objects.filter(kind=Team.Kind.EHE).first()
-    confirm_by = council_calendar().add_school_days(
-        clock.local_date(instant), settings.confirm_notification_school_days
-    )
+    confirm_by = notification_check_due(council_calendar(), clock.local_date(instant), timescales(settings))
     with transaction.atomic():
         notification = ParentNotification.objects.create(
             received_at=instant,

@@ -9,6 +9,9 @@
 - A child who joins a school roll closes their home-education record and attendance order route
   ("on_roll"), as the workflows let Roll Call do.
 - The owner is reminded once of a review coming due (message key ``ehe-review:<record>:<date>``).
+- Requests for the register information (s.436D/E): the officer (the record's owner, or who
+  asked) is reminded once as one falls due (``ehe-request:<pk>:reminder``) and told once when it
+  is overdue (``ehe-request:<pk>:overdue``), by the rules' dates from the sweep's day.
 
 Set-based: a few queries for the sources, bulk case opening; idempotent by unique keys.
 """
@@ -34,10 +37,12 @@ from rollcall.casework.services import (
 )
 from rollcall.casework.sweep import sweep_instant
 from rollcall.homeeducation.events import EHE_REGISTERED, EHE_SOURCE_JOINED
-from rollcall.homeeducation.models import EHERecord, EHESettings, EHESource
+from rollcall.homeeducation.models import EHERecord, EHESettings, EHESource, InformationRequest
+from rollcall.homeeducation.notinschool import information_timescales
 from rollcall.homeeducation.services import ehe_team, first_tasks, is_special_school
 from rollcall.notify.services import messages_send_bulk
 from rollcall.rules.calendar import SchoolCalendar
+from rollcall.rules.not_in_school import request_state
 from rollcall.schools.models import RemovalNotice, RollEntry, School
 
 _CME_SOURCE = EHERecord.Source.CME_OUTCOME
@@ -232,15 +237,69 @@ def review_reminders(*, today: dt.date) -> int:
     return messages_send_bulk(items, at=sweep_instant(today))
 
 
+def request_reminders(*, today: dt.date) -> tuple[int, int, int]:
+    """Remind the officer once of each unanswered request as it falls due, and tell them once
+    when it is overdue. Returns (reminders sent, overdue notices sent, requests overdue today)."""
+    t = information_timescales()
+    rows = InformationRequest.objects.filter(
+        answered_on__isnull=True, due_on__lte=today + timedelta(days=t.reminder_days)
+    ).values_list(
+        "pk",
+        "due_on",
+        "answered_on",
+        "record__case__owner_id",
+        "requested_by_id",
+        "record__case_id",
+        "arrangement_id",
+    )
+    reminders, overdue = [], []
+    for pk, due_on, answered_on, owner_id, asker_id, case_id, arrangement_id in rows:
+        state = request_state(due_on, answered_on, today, t)
+        reference = f"RQ-{pk:06d}"
+        url = (
+            reverse("casework:case", args=[case_id])
+            if case_id is not None
+            else reverse("homeeducation:arrangement", args=[arrangement_id])
+        )
+        recipient = owner_id or asker_id
+        if state == "reminder":
+            reminders.append(
+                (
+                    recipient,
+                    f"Request for information {reference} due {due_on:%d/%m/%Y}",
+                    f"The answer to request {reference} for the register information is due on {due_on:%d/%m/%Y}.",
+                    url,
+                    f"ehe-request:{pk}:reminder",
+                )
+            )
+        elif state == "overdue":
+            overdue.append(
+                (
+                    recipient,
+                    f"Request for information {reference} overdue",
+                    f"No answer to request {reference} for the register information: it was due on "
+                    f"{due_on:%d/%m/%Y}. Chase it or consider what follows.",
+                    url,
+                    f"ehe-request:{pk}:overdue",
+                )
+            )
+    at = sweep_instant(today)
+    return messages_send_bulk(reminders, at=at), messages_send_bulk(overdue, at=at), len(overdue)
+
+
 def ehe_sweep(*, today: dt.date, calendar: SchoolCalendar) -> dict[str, int]:
     closed = cases_close_on_roll(today=today)
     opened, joined = records_open_from_sources(today=today, calendar=calendar)
     reminded = review_reminders(today=today)
+    request_reminded, overdue_told, overdue = request_reminders(today=today)
     return {
         "ehe_closed_on_roll": closed,
         "ehe_records_opened": opened,
         "ehe_sources_joined": joined,
         "ehe_review_reminders": reminded,
+        "ehe_request_reminders": request_reminded,
+        "ehe_requests_overdue_told": overdue_told,
+        "ehe_requests_overdue": overdue,
         "ehe_breaches": len(ehe_invariant_breaches(today=today)),
     }
 

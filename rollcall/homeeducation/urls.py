@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from rollcall.homeeducation import letter_views, views
+from rollcall.homeeducation import letter_views, register_views, views
 
 app_name = "homeeducation"
 urlpatterns = [
@@ -25,5 +25,17 @@ urlpatterns = [
     path("register.csv", views.register_csv, name="register-csv"),
     path("register.xlsx", views.register_xlsx, name="register-xlsx"),
     path("notifications/", views.notification_list, name="notifications"),
+    path("part-time/", register_views.arrangement_list, name="arrangements"),
+    path("part-time/new/", register_views.arrangement_new, name="arrangement-new"),
+    path("part-time/<int:pk>/", register_views.arrangement_detail, name="arrangement"),
+    path("part-time/<int:pk>/end/", register_views.arrangement_end, name="arrangement-end"),
+    path(
+        "part-time/<int:pk>/requests/new/",
+        register_views.arrangement_request_new,
+        name="arrangement-request-new",
+    ),
+    path("records/<int:pk>/requests/new/", register_views.record_request_new, name="request-new"),
+    path("requests/", register_views.request_list, name="requests"),
+    path("requests/<int:pk>/answer/", register_views.request_answer, name="request-answer"),
     path("notifications/<int:pk>/", views.notification_detail, name="notification"),
 ]

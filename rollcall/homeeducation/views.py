@@ -22,6 +22,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
+from rollcall import clock
 from rollcall.accounts.access import signed_in_user
 from rollcall.accounts.models import User
 from rollcall.audit.services import child_of, child_record, record_view, record_views
@@ -31,7 +32,7 @@ from rollcall.casework.identity import child_match_or_create
 from rollcall.casework.services import CaseworkError
 from rollcall.formats import spreadsheet_row
 from rollcall.homeeducation import register, services
-from rollcall.homeeducation.access import can_open_record, records_visible_to
+from rollcall.homeeducation.access import arrangements_visible_to, can_open_record, records_visible_to
 from rollcall.homeeducation.forms import (
     ConsentForm,
     ContactForm,
@@ -445,43 +446,70 @@ def _register_user(request: HttpRequest) -> User:
     return _checker(request)
 
 
-def _register_filters(request: HttpRequest) -> tuple[str, str]:
+def _register_filters(request: HttpRequest) -> tuple[str, str, str]:
     status = request.GET.get("status", "")
     source = request.GET.get("source", "")
+    kind = request.GET.get("kind", "")
     return (
         status if status in EHE.statuses and status not in EHE.closed else "",
         source if source in EHERecord.Source.values else "",
+        kind if kind in register.KINDS else "",
     )
+
+
+def _register_entries(request: HttpRequest, user: User) -> list[register.Entry]:
+    status, source, kind = _register_filters(request)
+    return register.entries(
+        records_visible_to(user),
+        arrangements_visible_to(user),
+        today=clock.today(),
+        status=status,
+        source=source,
+        kind=kind,
+    )
+
+
+def _children(entries: Any) -> list[int]:
+    """Each child once, in the order shown (a child may have two lines)."""
+    return list(dict.fromkeys(entry.child_id for entry in entries))
 
 
 def register_page(request: HttpRequest) -> HttpResponse:
     user = _register_user(request)
-    status, source = _register_filters(request)
-    visible = records_visible_to(user)
-    rows = register.register_rows(visible, status=status, source=source)
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    status, source, kind = _register_filters(request)
+    page = Paginator(_register_entries(request, user), 50).get_page(request.GET.get("page"))
     record_views(
         user=user,
-        children=[row[-1] for row in page],
+        children=_children(page),
         what="children not in school register",
         path=request.path,
     )
+    visible = records_visible_to(user)
     sources, statuses, table = register.aggregate(visible)
+    kinds, types, part_time = register.arrangement_aggregate(
+        arrangements_visible_to(user), today=clock.today()
+    )
     return render(
         request,
         "homeeducation/register.html",
         {
             "page": page,
-            "cells": [register.row_cells(row) for row in page],
+            "cells": [entry.cells for entry in page],
             "headers": register.HEADERS,
             "status": status,
             "source": source,
+            "kind": kind,
+            "kinds": list(register.KINDS.items()),
             "statuses": [(code, label) for code, label in EHE.statuses.items() if code not in EHE.closed],
             "sources": EHERecord.Source.choices,
             "aggregate": list(zip(sources, table.cells, table.row_totals, strict=True)),
             "aggregate_columns": statuses,
             "aggregate_totals": table.column_totals,
             "aggregate_total": table.total,
+            "part_time": list(zip(kinds, part_time.cells, part_time.row_totals, strict=True)),
+            "part_time_columns": types,
+            "part_time_totals": part_time.column_totals,
+            "part_time_total": part_time.total,
             "query": request.GET.urlencode(),
         },
     )
@@ -489,18 +517,17 @@ def register_page(request: HttpRequest) -> HttpResponse:
 
 def register_csv(request: HttpRequest) -> HttpResponse:
     user = _register_user(request)
-    status, source = _register_filters(request)
-    rows = register.register_rows(records_visible_to(user), status=status, source=source)
+    found = _register_entries(request, user)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="children-not-in-school.csv"'
     writer = csv.writer(response)
     writer.writerow(register.HEADERS)
-    shown: list[int] = []
-    for row in rows.iterator(chunk_size=2000):
-        writer.writerow(spreadsheet_row(register.row_cells(row)))
-        shown.append(row[-1])
+    for entry in found:
+        writer.writerow(spreadsheet_row(entry.cells))
     # Every child in the extract was shown: one log row each.
-    record_views(user=user, children=shown, what="children not in school register (CSV)", path=request.path)
+    record_views(
+        user=user, children=_children(found), what="children not in school register (CSV)", path=request.path
+    )
     return response
 
 
@@ -511,8 +538,7 @@ def register_xlsx(request: HttpRequest) -> HttpResponse:
     import xlsxwriter
 
     user = _register_user(request)
-    status, source = _register_filters(request)
-    rows = register.register_rows(records_visible_to(user), status=status, source=source)
+    found = _register_entries(request, user)
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(
         buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
@@ -523,19 +549,19 @@ def register_xlsx(request: HttpRequest) -> HttpResponse:
     day = book.add_format({"num_format": "d mmm yyyy"})
     for column, header in enumerate(register.HEADERS):
         sheet.write_string(0, column, header, bold)
-    shown: list[int] = []
-    for line, row in enumerate(rows.iterator(chunk_size=2000), start=1):
-        for column, cell in enumerate(register.row_cells(row)):
+    for line, entry in enumerate(found, start=1):
+        for column, cell in enumerate(entry.cells):
             if isinstance(cell, dt.date):
                 sheet.write_datetime(line, column, dt.datetime.combine(cell, dt.time()), day)
             elif isinstance(cell, int | float | Decimal) and not isinstance(cell, bool):
                 sheet.write_number(line, column, float(cell))
             else:
                 sheet.write_string(line, column, "" if cell is None else str(cell))
-        shown.append(row[-1])
     sheet.freeze_panes(1, 0)
     book.close()
-    record_views(user=user, children=shown, what="children not in school register (XLSX)", path=request.path)
+    record_views(
+        user=user, children=_children(found), what="children not in school register (XLSX)", path=request.path
+    )
     response = HttpResponse(
         buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )

@@ -85,6 +85,8 @@ class EHEFigures:
     """The parent's main reason, records opened each month."""
     outcomes: tuple[tuple[str, int], ...]
     """Records closed in the period by outcome."""
+    outcomes_by_month: tuple[tuple[str, tuple[int, ...]], ...]
+    """Records closed each month by outcome."""
     notices: tuple[tuple[str, int], ...]
     """Attendance-order notices served in the period, by step."""
     sao_outcomes: tuple[tuple[str, int], ...]
@@ -100,13 +102,14 @@ def ehe_figures(period: Period, as_at: dt.date) -> EHEFigures:
             "case__opened_on", "source", "reason"
         )
     )
-    closed_days = [
-        clock.local_date(c)
-        for c in Case.objects.filter(closed_between(period.start, as_at), kind="ehe").values_list(
-            "closed_at", flat=True
+    closed_rows = [
+        (clock.local_date(c), outcome)
+        for c, outcome in Case.objects.filter(closed_between(period.start, as_at), kind="ehe").values_list(
+            "closed_at", "outcome"
         )
         if c is not None
     ]
+    closed_days = [day for day, _outcome in closed_rows]
     open_counts = Case.objects.filter(kind="ehe").aggregate(
         **{f"m{i}": Count("pk", filter=open_at(end)) for i, end in enumerate(ends)}
     )
@@ -118,12 +121,15 @@ def ehe_figures(period: Period, as_at: dt.date) -> EHEFigures:
         (label, _by_month((d for d, _s, r in opened_rows if r == code), months))
         for code, label in EHERecord.Reason.choices
     ]
-    outcome_counts = dict(
-        Case.objects.filter(closed_between(period.start, as_at), kind="ehe")
-        .values_list("outcome")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+    outcome_counts = dict(Counter(outcome for _day, outcome in closed_rows))
+    known_outcomes = [(code, str(getattr(o, "label", code))) for code, o in EHE.outcomes.items()]
+    by_outcome = [
+        (label, _by_month((day for day, outcome in closed_rows if outcome == code), months))
+        for code, label in known_outcomes
+    ]
+    unknown = [day for day, outcome in closed_rows if outcome not in EHE.outcomes]
+    if unknown:
+        by_outcome.append(("Outcome not recorded", _by_month(unknown, months)))
     sao_counts = dict(
         Case.objects.filter(closed_between(period.start, as_at), kind="sao")
         .values_list("outcome")
@@ -144,6 +150,7 @@ def ehe_figures(period: Period, as_at: dt.date) -> EHEFigures:
         by_source=tuple(sources),
         by_reason=tuple(reasons),
         outcomes=_outcomes(EHE.outcomes.items(), outcome_counts),
+        outcomes_by_month=tuple(by_outcome),
         notices=tuple((label, notice_counts.get(code, 0)) for code, label in STEP_CHOICES),
         sao_outcomes=_outcomes(SAO.outcomes.items(), sao_counts),
     )
@@ -205,7 +212,13 @@ def ehe_tables(f: EHEFigures) -> tuple[Table, ...]:
             heading="Parent's main reason",
             note="The parent's main reason, where they chose to give one; parents do not have to.",
         ),
-        _pairs_table("ehe-outcome", "Home education records closed by outcome", "Outcome", f.outcomes),
+        _month_table(
+            "ehe-outcome",
+            "Home education records closed by outcome",
+            f.months,
+            f.outcomes_by_month,
+            heading="Outcome",
+        ),
         _pairs_table("sao-notices", "Attendance order notices served", "Notice", f.notices),
         _pairs_table("sao-outcome", "Attendance order cases closed by outcome", "Outcome", f.sao_outcomes),
     )

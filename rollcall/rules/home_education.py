@@ -46,13 +46,16 @@ __all__ = [
     "add_months",
     "choice_period_end",
     "closes_process",
+    "consent_decision_due",
     "consent_needed",
     "earliest_next_step",
     "first_contact_due",
     "informal_enquiry_reply_due",
     "next_review_due",
+    "notification_check_due",
     "order_serve_due",
     "preliminary_notice_period_end",
+    "prosecution_follow_up_due",
     "step_deadline",
 ]
 
@@ -76,6 +79,12 @@ class EHETimescales:
     preliminary_notice_days: int = STATUTORY_MINIMUM_NOTICE_DAYS
     choice_period_days: int = 15
     serve_order_school_days: int = 10
+    consent_decision_school_days: int = 5
+    """School days to decide the council's consent for a special-school place (local practice)."""
+    confirm_notification_school_days: int = 2
+    """School days for the EHE team to check a parent's notification (local practice)."""
+    prosecution_follow_up_school_days: int = 20
+    """School days after a referral for prosecution (s.443) before the officer checks its progress."""
 
     def __post_init__(self) -> None:
         for name in (
@@ -83,6 +92,9 @@ class EHETimescales:
             "informal_enquiry_school_days",
             "serve_order_school_days",
             "choice_period_days",
+            "consent_decision_school_days",
+            "confirm_notification_school_days",
+            "prosecution_follow_up_school_days",
         ):
             if getattr(self, name) < 0:
                 msg = f"A timescale cannot be negative; got {getattr(self, name)} for {name}"
@@ -175,6 +187,29 @@ def order_serve_due(
     """The date by which the council should serve the order once the choice period has ended
     (s.437(3) sets no maximum; default 10 school days, a setting)."""
     return calendar.add_school_days(choice_period_ends, t.serve_order_school_days)
+
+
+def consent_decision_due(
+    calendar: SchoolCalendar, opened_on: date, t: EHETimescales = DEFAULT_EHE_TIMESCALES
+) -> date:
+    """The date the council decides its consent to home education for a pupil at a special
+    school it arranged (no period in law; default 5 school days, local practice *to confirm*)."""
+    return calendar.add_school_days(opened_on, t.consent_decision_school_days)
+
+
+def notification_check_due(
+    calendar: SchoolCalendar, received_on: date, t: EHETimescales = DEFAULT_EHE_TIMESCALES
+) -> date:
+    """The date the EHE team checks a parent's notification by (default 2 school days)."""
+    return calendar.add_school_days(received_on, t.confirm_notification_school_days)
+
+
+def prosecution_follow_up_due(
+    calendar: SchoolCalendar, referred_on: date, t: EHETimescales = DEFAULT_EHE_TIMESCALES
+) -> date:
+    """The date the officer checks a referral for prosecution (s.443) has moved on (default 20
+    school days; the court sets its own dates)."""
+    return calendar.add_school_days(referred_on, t.prosecution_follow_up_school_days)
 
 
 class Step(enum.StrEnum):

@@ -102,6 +102,10 @@ def test_the_schema_is_openapi_3_with_every_endpoint(inclusion_officer: User, to
         "/api/v1/exclusions/penalty-considerations/{id}/decision/",
         # Signed messages from partner councils (the transfers app, issue 17).
         "/api/v1/transfers/messages/",
+        # Home-education records and parents' notifications (issue 15).
+        "/api/v1/home-education/records/",
+        "/api/v1/home-education/records/{id}/",
+        "/api/v1/home-education/notifications/",
     }
     post = schema["paths"]["/api/v1/removals/"]["post"]
     header = next(p for p in post["parameters"] if p["in"] == "header")

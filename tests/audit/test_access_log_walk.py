@@ -36,8 +36,9 @@ from rollcall.dataprotection.services import subject_access_record
 from rollcall.demo.council import demo_build
 from rollcall.exclusions.models import Consideration, Exclusion
 from rollcall.health.models import HealthReport, NamedContact, ProvisionReferral
+from rollcall.homeeducation import notinschool
 from rollcall.homeeducation import services as ehe_services
-from rollcall.homeeducation.models import EHERecord, SAONotice
+from rollcall.homeeducation.models import EHERecord, InformationRequest, PartTimeArrangement, SAONotice
 from rollcall.people.models import Carer, Child, PossibleDuplicate
 from rollcall.returns.claims import Pupil
 from rollcall.returns.models import SchoolReturn
@@ -120,6 +121,7 @@ NOT_CHILD_BEARING: dict[str, str] = {
     "api:penalty-consideration-decide": "POST only: a decision (refusals logged: REFUSED_POSTS below)",
     "api:admissions-request-confirm": "POST only: the school's answer (refusals logged: REFUSED_POSTS)",
     "admissions:api_request_confirm": "POST only: the school's answer, old address (REFUSED_POSTS)",
+    "api:ehe-notifications": "POST only: a parent's notification, answered with its reference only",
     "admissions:application_new": "a blank form",
     "admissions:fair_access_new": "a blank form",
     "health:report-new": "a blank form",
@@ -148,6 +150,7 @@ NOT_CHILD_BEARING: dict[str, str] = {
     "dataprotection:subject-access": "the form to start a request (child chosen by number)",
     "exclusions:penalty-request": "a school's form asking about its own pupil",
     "homeeducation:letter-post": "POST only: posting a served letter through Notify",
+    "homeeducation:arrangement-new": "a blank form",
     "homeeducation:letter-templates": "letter templates: wording with placeholders",
     "homeeducation:letter-template": "a letter template, previewed with invented details",
     "rolls:upload": "a blank upload form",
@@ -328,6 +331,14 @@ def _subject_access_page(name: str) -> Visit:
     )
 
 
+def _arrangement_page(name: str) -> Visit:
+    return Visit(
+        user("ehe.officer"),
+        lambda: reverse(name, args=[first(PartTimeArrangement).pk]),
+        lambda: {first(PartTimeArrangement).child_id},
+    )
+
+
 def _report(slug: str, kind: str) -> Visit:
     def url() -> str:
         if kind == "page":
@@ -424,6 +435,12 @@ CHILD_BEARING: dict[str, Visit] = {
     "api:exclusions": Visit(user("access.officer"), lambda: reverse("api:exclusions")),
     "api:penalty-considerations": Visit(
         user("access.officer"), lambda: reverse("api:penalty-considerations")
+    ),
+    "api:ehe-records": Visit(user("ehe.officer"), lambda: reverse("api:ehe-records")),
+    "api:ehe-record": Visit(
+        user("ehe.officer"),
+        lambda: reverse("api:ehe-record", args=[_ehe().pk]),
+        lambda: {_ehe().child_id},
     ),
     # schools
     "schools:portal": Visit(lambda: school_user_of(_notice().school), lambda: reverse("schools:portal")),
@@ -558,6 +575,17 @@ CHILD_BEARING: dict[str, Visit] = {
         lambda: reverse("homeeducation:letter-pdf", args=[_letter().pk]),
         lambda: {_letter().record.child_id},
     ),
+    "homeeducation:arrangements": Visit(user("ehe.officer"), lambda: reverse("homeeducation:arrangements")),
+    "homeeducation:arrangement": _arrangement_page("homeeducation:arrangement"),
+    "homeeducation:arrangement-end": _arrangement_page("homeeducation:arrangement-end"),
+    "homeeducation:arrangement-request-new": _arrangement_page("homeeducation:arrangement-request-new"),
+    "homeeducation:request-new": _ehe_page("homeeducation:request-new"),
+    "homeeducation:requests": Visit(user("ehe.officer"), lambda: reverse("homeeducation:requests")),
+    "homeeducation:request-answer": Visit(
+        user("ehe.officer"),
+        lambda: reverse("homeeducation:request-answer", args=[first(InformationRequest).pk]),
+        lambda: {first(InformationRequest).child_id},
+    ),
     "homeeducation:register": Visit(
         user("ehe.officer"),
         lambda: reverse("homeeducation:register"),
@@ -654,6 +682,27 @@ def _extras() -> None:
         },
     )
     assert SAONotice.objects.exists()
+    # A pupil educated elsewhere part of the week, and a request to the home educator's parent.
+    notinschool.arrangement_record(
+        actor=officer,
+        school=entry.school,
+        child=child,
+        facts=notinschool.ArrangementFacts(
+            kind="flexi",
+            sessions_elsewhere=4,
+            provider="The parents",
+            provider_type="parents",
+            starts_on=dt.date(2026, 11, 2),
+        ),
+    )
+    notinschool.information_request(
+        actor=officer,
+        recipient="parent",
+        addressed_to="A parent",
+        asked_for="The register information",
+        sent_on=dt.date(2026, 11, 16),
+        record=record,
+    )
     # A school's removal notice about a child on another school's roll: a claim to check.
     other = (
         RollEntry.objects.filter(on_roll_to__isnull=True)

@@ -8,7 +8,14 @@ from rollcall.audit.models import RecordView
 from rollcall.audit_registry import Tracked, track, tracked
 from rollcall.casework.models import Case, Task
 from rollcall.dataprotection.models import Erasure, RetentionSettings, SubjectAccessRequest
-from rollcall.homeeducation.models import EHEContact, EHEEvidence, EHERecord, SAONotice
+from rollcall.homeeducation.models import (
+    EHEContact,
+    EHEEvidence,
+    EHERecord,
+    InformationRequest,
+    PartTimeArrangement,
+    SAONotice,
+)
 from rollcall.people.models import Address, Carer, Child
 from rollcall.returns.models import ReturnBurst, SchoolReturn
 from rollcall.schools.models import RollEntry, School
@@ -29,6 +36,8 @@ def test_each_app_puts_its_records_on_the_audit_trail_in_app_order() -> None:
         ("Home-education contact", EHEContact, "record__child_id"),
         ("Home-education evidence", EHEEvidence, "record__child_id"),
         ("Attendance order notice", SAONotice, "record__child_id"),
+        ("Part-time arrangement", PartTimeArrangement, "child_id"),
+        ("Request for register information", InformationRequest, "child_id"),
         ("Retention erasure", Erasure, None),
         ("Retention schedule", RetentionSettings, None),
         ("Subject access request", SubjectAccessRequest, "child_id"),

@@ -131,3 +131,70 @@ def test_a_parent_notifies_and_the_council_follows_the_education_to_an_order(
     checker.check("order in force")
     order.refresh_from_db()
     assert order.status == "order"
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(CASE_PANELS=PANELS, CHILDREN_NOT_IN_SCHOOL_REGISTER=True)
+def test_a_school_records_flexi_schooling_and_the_council_asks_for_the_register_information(
+    live_server, page: Page, checker: Checker
+) -> None:
+    today = clock.today()
+    for year in (today.year - 1, today.year, today.year + 1):
+        factories.academic_year_terms(year)
+    for kind in Team.Kind.values:
+        factories.TeamFactory.create(kind=kind)
+    factories.staff(Role.OFFICER, Team.Kind.EHE, username="ehe.officer", password=PASSWORD)
+    school = factories.SchoolFactory.create(name="Moorside Academy")
+    factories.school_user(school, username="moorside", password=PASSWORD)
+    child = factories.ChildFactory.create(
+        legal_forename="Ivy", legal_surname="Holt", date_of_birth=dt.date(2015, 5, 4), upn=None
+    )
+    factories.RollEntryFactory.create(child=child, school=school, on_roll_from=dt.date(2024, 9, 4))
+    base = live_server.url
+
+    # 1. The school records flexi-schooling for its pupil (a mistake first).
+    sign_in(page, base, "moorside")
+    page.get_by_role("link", name="Pupils educated elsewhere part-time").click()
+    checker.check("part-time arrangements (school)")
+    page.get_by_role("link", name="Record an arrangement").click()
+    page.get_by_label("Pupil's first name").fill("Ivy")
+    page.get_by_label("Pupil's last name").fill("Holt")
+    fill_date(page, "Pupil's date of birth", dt.date(2015, 5, 4))
+    page.get_by_label("Flexi-schooling (educated by the parents part of the week)").check()
+    page.get_by_label("Sessions a week educated elsewhere").fill("12")
+    page.get_by_label("Who educates the pupil elsewhere").fill("Kit Holt")
+    page.get_by_label("The parents", exact=True).check()
+    fill_date(page, "Date the arrangement starts", today)
+    page.get_by_role("button", name="Record the arrangement").click()
+    expect(page.get_by_role("link", name="Sessions a week must be between 1 and 10")).to_be_visible()
+    checker.check("arrangement form with an error")
+    page.get_by_label("Sessions a week educated elsewhere").fill("4")
+    page.get_by_role("button", name="Record the arrangement").click()
+    expect(page.get_by_text("Part-time arrangement recorded")).to_be_visible()
+    checker.check("arrangement page (school)")
+    page.get_by_role("button", name="Sign out").click()
+
+    # 2. The EHE officer finds the pupil on the register and asks the parent for the information.
+    sign_in(page, base, "ehe.officer")
+    page.goto(f"{base}/home-education/register/")
+    expect(page.get_by_role("cell", name="Ivy Holt")).to_be_visible()
+    expect(
+        page.get_by_role("cell", name="Registered at a school, educated elsewhere part of the time")
+    ).to_be_visible()
+    checker.check("register with a part-time pupil")
+    page.goto(f"{base}/home-education/part-time/")
+    page.get_by_role("link", name="Ivy Holt").click()
+    page.get_by_role("link", name="Ask the parents or provider for the register information").click()
+    checker.check("request form")
+    page.get_by_label("A parent (s.436D)").check()
+    fill_date(page, "Date the request was sent", today)
+    page.get_by_role("button", name="Record the request").click()
+    expect(page.get_by_text("Request RQ-000001 recorded")).to_be_visible()
+    page.goto(f"{base}/home-education/requests/")
+    checker.check("requests list")
+    page.get_by_role("link", name="Record the answer to RQ-000001").click()
+    fill_date(page, "Date the answer was received", today)
+    page.get_by_label("The answer, or what it said").fill("Kit Holt teaches on Thursdays and Fridays.")
+    page.get_by_role("button", name="Record the answer").click()
+    expect(page.get_by_text("The answer to RQ-000001 is recorded")).to_be_visible()
+    checker.check("requests list after the answer")

@@ -373,6 +373,18 @@ TIMELINE: list[tuple[str, dict[str, Any], str]] = [
         {"eso_considered": "Refused to engage"},
         "Referred for prosecution (s.443); education supervision order considered",
     ),
+    (
+        "ehe.arrangement",
+        {"kind": "Part-time timetable", "school": "Hill School", "sessions": 4},
+        "Educated elsewhere part of the time: Part-time timetable at Hill School, 4 sessions a week",
+    ),
+    ("ehe.arrangement_ended", {"ends_on": "2027-01-08"}, "Part-time arrangement ends on 2027-01-08"),
+    (
+        "ehe.request_sent",
+        {"recipient": "A parent (s.436D)", "due_on": "2026-11-30"},
+        "Register information asked of A parent (s.436D); due 2026-11-30",
+    ),
+    ("ehe.request_answered", {"answered_on": "2026-11-20"}, "Register information received on 2026-11-20"),
 ]
 
 

@@ -257,3 +257,16 @@ def test_the_area_figures_take_a_fixed_number_of_queries(area_records: Council) 
         areas.enforcement_figures(Q4, D(2026, 3, 31))
     assert len(few.captured_queries) == len(many.captured_queries)
     assert Case.objects.filter(kind="ehe").count() >= 24
+
+
+def test_home_education_outcomes_are_split_by_month(area_records: Council) -> None:
+    f = areas.ehe_figures(Q4, D(2026, 3, 31))
+    by_month = dict(f.outcomes_by_month)
+    on_roll = next(label for label, n in f.outcomes if n == 1)
+    assert by_month[on_roll] == (0, 0, 1)  # closed on 15 March
+    assert sum(sum(values) for values in by_month.values()) == sum(n for _l, n in f.outcomes)
+    client = Client()
+    client.force_login(area_records.head)
+    _shown, tables = read_page(client.get("/reports/quarterly/?period=2025-26-Q4").content.decode())
+    assert tables["ehe-outcome"][0][1:] == ["January 2026", "February 2026", "March 2026", "Period"]
+    assert [on_roll, "0", "0", "1", "1"] in tables["ehe-outcome"]

@@ -17,13 +17,16 @@ from rollcall.rules.home_education import (
     add_months,
     choice_period_end,
     closes_process,
+    consent_decision_due,
     consent_needed,
     earliest_next_step,
     first_contact_due,
     informal_enquiry_reply_due,
     next_review_due,
+    notification_check_due,
     order_serve_due,
     preliminary_notice_period_end,
+    prosecution_follow_up_due,
     step_deadline,
 )
 
@@ -190,6 +193,52 @@ def test_negative_timescales_are_refused() -> None:
 def test_the_informal_enquiry_reply_is_due_fifteen_school_days_on() -> None:
     # Sent Monday 19 October 2026: 20-23 October are days 1-4, half-term, then 11 more.
     assert informal_enquiry_reply_due(CAL, date(2026, 10, 19)) == date(2026, 11, 16)
+
+
+def test_the_informal_enquiry_reply_skips_the_early_may_bank_holiday() -> None:
+    # Sent Monday 26 April 2027: Monday 3 May is a bank holiday, so the 15th school day is 18 May.
+    assert informal_enquiry_reply_due(CAL, date(2027, 4, 26)) == date(2027, 5, 18)
+
+
+def test_the_fourteenth_school_day_is_not_yet_the_reply_date() -> None:
+    due = informal_enquiry_reply_due(CAL, date(2026, 10, 19))
+    assert (
+        informal_enquiry_reply_due(CAL, date(2026, 10, 19), EHETimescales(informal_enquiry_school_days=14))
+        < due
+    )
+
+
+# ---- the council's consent, checking a parent's notification, following a prosecution --------
+
+
+def test_consent_is_decided_within_five_school_days_skipping_half_term() -> None:
+    # Opened Thursday 22 October 2026: 23 October is day 1, half-term, then 2-5 November.
+    assert consent_decision_due(CAL, date(2026, 10, 22)) == date(2026, 11, 5)
+
+
+def test_a_notification_received_before_a_bank_holiday_weekend_is_checked_after_it() -> None:
+    # Received Friday 30 April 2027: Monday 3 May is a bank holiday; days 1-2 are 4 and 5 May.
+    assert notification_check_due(CAL, date(2027, 4, 30)) == date(2027, 5, 5)
+
+
+def test_a_notification_received_in_the_christmas_holiday_counts_from_the_spring_term() -> None:
+    assert notification_check_due(CAL, date(2026, 12, 28)) == date(2027, 1, 5)
+
+
+def test_a_prosecution_is_followed_up_twenty_school_days_on() -> None:
+    # Referred Monday 16 November 2026: 20 school days is Monday 14 December.
+    assert prosecution_follow_up_due(CAL, date(2026, 11, 16)) == date(2026, 12, 14)
+    # Referred Friday 11 December: 5 days to the end of term, then 15 from 4 January 2027.
+    assert prosecution_follow_up_due(CAL, date(2026, 12, 11)) == date(2027, 1, 22)
+
+
+@pytest.mark.parametrize(
+    "field",
+    ["consent_decision_school_days", "confirm_notification_school_days", "prosecution_follow_up_school_days"],
+)
+def test_these_timescales_cannot_be_negative(field: str) -> None:
+    with pytest.raises(ValueError, match="negative"):
+        EHETimescales(**{field: -1})
 
 
 # ---- every step's deadline from one function --------------------------------------------------
