@@ -62,6 +62,7 @@ urlpatterns = [
     path("v1/admissions/requests/", admissions_api.RequestList.as_view(), name="admissions-requests"),
     path("v1/policies/<int:pk>/", policies_api.PolicyDetail.as_view(), name="policy"),
     path("v1/exclusions/", exclusions_api.ExclusionListCreate.as_view(), name="exclusions"),
+    path("v1/exclusions/<int:pk>/steps/", exclusions_api.ReviewStepCreate.as_view(), name="exclusion-steps"),
     path(
         "v1/exclusions/penalty-considerations/",
         exclusions_api.ConsiderationList.as_view(),

@@ -30,7 +30,7 @@ from rollcall.audit.models import RecordView
 from rollcall.casework.merging import children_merge
 from rollcall.casework.models import Case, ChildMerge
 from rollcall.demo.council import demo_build
-from rollcall.exclusions.models import Consideration, Exclusion
+from rollcall.exclusions.models import Consideration, Exclusion, SupportMeeting
 from rollcall.health.models import HealthReport, NamedContact, ProvisionReferral
 from rollcall.homeeducation import services as ehe_services
 from rollcall.homeeducation.models import EHERecord, SAONotice
@@ -129,6 +129,8 @@ NOT_CHILD_BEARING: dict[str, str] = {
     "api:new-pupils": "POST only: the school's own notice",
     "api:school-roll": "PUT only: the school's own roll",
     "api:penalty-consideration-decide": "POST only: a decision",
+    "api:exclusion-steps": "POST only: a step of the board and review route",
+    "exclusions:support-meetings": "schools and their meetings' dates, no child",
     "api:admissions-request-confirm": "POST only: the school's answer",
     "admissions:api_request_confirm": "POST only: the school's answer (old address)",
     "admissions:application_new": "a blank form",
@@ -266,6 +268,10 @@ def _absent_school() -> School:
 
 def _exclusion() -> Exclusion:
     return first(Exclusion, child__isnull=False)
+
+
+def _support_meeting() -> SupportMeeting:
+    return first(SupportMeeting, school=_absent_school(), academic_year=2026, term="autumn")
 
 
 def _ehe() -> EHERecord:
@@ -470,6 +476,10 @@ CHILD_BEARING: dict[str, Visit] = {
         lambda: reverse("exclusions:consideration", args=[first(Consideration).pk]),
         lambda: {first(Consideration).child_id},
     ),
+    # one school's list of absent pupils, logged as a list (log_shown), not one child's record
+    "exclusions:support-meeting": Visit(
+        user("access.officer"), lambda: reverse("exclusions:support-meeting", args=[_support_meeting().pk])
+    ),
     # home education
     "homeeducation:list": Visit(user("ehe.officer"), lambda: reverse("homeeducation:list")),
     "homeeducation:education": _ehe_page("homeeducation:education"),
@@ -570,6 +580,12 @@ def _extras() -> None:
         sessions=10,
         window_start=dt.date(2026, 9, 2),
         created_at=dt.datetime(2026, 11, 16, 2, tzinfo=dt.UTC),
+    )
+    SupportMeeting.objects.get_or_create(
+        school=_absent_school(),
+        academic_year=2026,
+        term="autumn",
+        defaults={"due": dt.date(2026, 12, 31), "created_at": dt.datetime(2026, 11, 16, 2, tzinfo=dt.UTC)},
     )
     officer = User.objects.get(username="ehe.officer")
     record = ehe_services.record_open(child=factories.ChildFactory.create(), actor=officer)
