@@ -12,7 +12,7 @@ from rollcall.accounts.models import User
 from rollcall.casework.models import Case, Event
 from rollcall.casework.services import CaseworkError
 from rollcall.exclusions import services
-from rollcall.exclusions.models import Exclusion, ExclusionStep
+from rollcall.exclusions.models import EnforcementSettings, Exclusion, ExclusionStep
 from rollcall.people.models import Child
 from rollcall.returns.claims import Pupil, claim_confirm
 from rollcall.returns.models import SchoolReturn
@@ -294,3 +294,27 @@ def test_the_whole_review_route_to_reconsideration(
         "panel",
         "reconsidered",
     ]
+
+
+def test_the_review_timescales_are_the_councils_settings(
+    school: School, school_user: User, pupil_on_roll: Child
+) -> None:
+    EnforcementSettings.objects.update_or_create(
+        pk=1, defaults={"review_application_days": 2, "post_working_days": 1}
+    )
+    exclusion = services.exclusion_notify(
+        school=school, actor=school_user, pupil=pupil_of(pupil_on_roll), facts=facts()
+    ).exclusion
+    assert exclusion is not None
+    services.review_step_record(
+        exclusion=exclusion,
+        actor=school_user,
+        step=ReviewStep.BOARD,
+        on=dt.date(2026, 11, 16),
+        outcome=ReviewOutcome.UPHELD,
+        notice_sent_on=dt.date(2026, 11, 16),
+        notice_by_post=True,
+    )
+    exclusion.refresh_from_db()
+    # Posted Monday, given Tuesday 17th (1 working day); 2 school days later: Thursday 19th.
+    assert exclusion.review_due == dt.date(2026, 11, 19)

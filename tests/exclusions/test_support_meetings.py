@@ -139,6 +139,9 @@ def test_an_officer_holds_the_meeting_on_its_page_and_the_list_is_logged(
     assert held.status_code == 302
     meeting.refresh_from_db()
     assert (meeting.held_on, meeting.held_by) == (dt.date(2026, 11, 13), access_officer)
+    before = RecordView.objects.count()
     assert "Home visit" in client.get(url).content.decode()
+    # On the list and with an action agreed: logged once for the one page.
+    assert RecordView.objects.count() - before == 1
     assert "Moorside Academy" in client.get("/exclusions/support-meetings/?show=held").content.decode()
     assert "Moorside Academy" not in client.get("/exclusions/support-meetings/?show=due").content.decode()
