@@ -127,8 +127,10 @@ def exclusion_detail(request: HttpRequest, pk: int) -> HttpResponse:
         (exclusion.kind == Exclusion.Kind.PERMANENT and can_record_provision(user))
         or (exclusion.school_arranges_sixth_day and can_record_board(user, exclusion))
     )
+    # A step is offered while the route waits for one: the board's meeting when one is due (the
+    # API also takes a board's meeting about a short suspension), then what review_next says.
     may_step = can_record_board(user, exclusion) and (
-        exclusion.review_next != "" or exclusion.board_met_on is None
+        exclusion.review_next != "" or (exclusion.board_met_on is None and exclusion.board_due is not None)
     )
     provision_form = ProvisionForm(prefix="provision")
     step_form = ReviewStepForm(prefix="step")
@@ -174,7 +176,7 @@ def exclusion_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "exclusion": exclusion,
             "provision_form": provision_form if may_provide else None,
             "step_form": step_form if may_step else None,
-            "steps": exclusion.steps.select_related("recorded_by").order_by("on", "pk"),
+            "steps": list(exclusion.steps.select_related("recorded_by").order_by("on", "pk")),
             "review_next": ReviewStep(exclusion.review_next).label if exclusion.review_next else "",
             "is_school": user.is_school_user,
         },

@@ -303,3 +303,14 @@ def test_a_school_system_records_the_boards_meeting_through_the_api(
     assert (response.json()["review_next"], response.json()["review_due"]) == ("applied", "2026-12-07")
     other = token_client(factories.school_user())
     assert other.post(url, {"step": "applied", "on": "2026-11-16"}, format="json").status_code == 404
+
+
+def test_a_short_suspension_offers_no_board_step(school_user: User, pupil_on_roll: Child) -> None:
+    client = _signed_in(school_user)
+    client.post("/exclusions/new/", _form(pupil_on_roll, kind="suspension", days="3"))
+    exclusion = Exclusion.objects.get()
+    assert exclusion.board_due is None
+    page = client.get(f"/exclusions/{exclusion.pk}/").content.decode()
+    assert "Record the step" not in page
+    refused = client.post(f"/exclusions/{exclusion.pk}/", {"step-step": "board"})
+    assert refused.status_code == 403
