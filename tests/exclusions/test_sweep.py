@@ -244,3 +244,33 @@ def test_the_school_hears_once_that_the_parents_did_not_apply_in_time(
     exclusions_sweep(today=dt.date(2026, 12, 8), calendar=council_calendar())
     exclusions_sweep(today=dt.date(2026, 12, 9), calendar=council_calendar())
     assert ended.count() == 1
+
+
+def test_the_school_is_reminded_of_the_reconsideration_and_the_team_told_when_it_is_late(
+    school: School, school_user: User, pupil_on_roll: Child, access_officer: User
+) -> None:
+    exclusion = _excluded(school, school_user, pupil_on_roll)
+    day = dt.date(2026, 11, 16)
+    for step, outcome in (
+        (ReviewStep.BOARD, ReviewOutcome.UPHELD),
+        (ReviewStep.APPLIED, None),
+        (ReviewStep.PANEL, ReviewOutcome.RECONSIDER),
+    ):
+        services.review_step_record(
+            exclusion=exclusion, actor=access_officer, step=step, on=day, outcome=outcome
+        )
+    # 10 school days after Monday 16 November: Monday 30 November; reminded from Wednesday 25th.
+    calendar = council_calendar()
+    reminder = Message.objects.filter(recipient=school_user, subject__contains="reconsideration")
+    exclusions_sweep(today=dt.date(2026, 11, 24), calendar=calendar)
+    assert not reminder.exists()
+    exclusions_sweep(today=dt.date(2026, 11, 25), calendar=calendar)
+    exclusions_sweep(today=dt.date(2026, 11, 26), calendar=calendar)
+    assert reminder.count() == 1
+    late = Message.objects.filter(
+        recipient=access_officer, subject__startswith="Overdue: the governing board"
+    )
+    exclusions_sweep(today=dt.date(2026, 11, 30), calendar=calendar)
+    assert not late.exists()
+    exclusions_sweep(today=dt.date(2026, 12, 1), calendar=calendar)
+    assert late.count() == 1
