@@ -361,6 +361,7 @@ SWEEP_STEPS: list[str] = [
     "rollcall.homeeducation.sweep.ehe_sweep",
     "rollcall.exclusions.sweep.exclusions_sweep",
     "rollcall.exclusions.sweep.penalties_sweep",
+    "rollcall.exclusions.sweep.support_meetings_sweep",
     "rollcall.notify.dispatch.notify_sweep",
     "rollcall.transfers.sweep.transfers_sweep",
     # Last: erase or anonymise what the retention schedule says is due (docs/retention.md).

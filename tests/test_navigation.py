@@ -73,7 +73,11 @@ ADMISSIONS = (("Admissions", "admissions:checkoff"), ("Fair Access", "admissions
 IMPORTS = (("Attendance imports", "attendance:imports"),)
 ABSENCE = (("Absence", "attendance:absence"),)
 ILLNESS = (("Report absence through illness", "health:report-new"),)
-EXCLUSIONS = (("Exclusions", "exclusions:exclusions"), ("Penalty notices", "exclusions:considerations"))
+EXCLUSIONS = (
+    ("Exclusions", "exclusions:exclusions"),
+    ("Penalty notices", "exclusions:considerations"),
+    ("Support meetings", "exclusions:support-meetings"),
+)
 SEN_PANEL = (("SEN panel", "health:sen-panel"),)
 HOME_EDUCATION = (("Home education", "homeeducation:list"),)
 ACTION_PLANS = (("Action plans", "actionplans:list"),)
@@ -240,7 +244,7 @@ def _everyone(user: object) -> bool:
 
 def test_every_registered_item_leads_to_a_page() -> None:
     discover()
-    assert len(menu.items()) == 8 + 2 + 26  # school, reader, staff (two Action plans, one shown)
+    assert len(menu.items()) == 8 + 2 + 27  # school, reader, staff (two Action plans, one shown)
     for item in menu.items():
         assert reverse(item.url_name).startswith("/")
 

@@ -19,7 +19,7 @@ from rollcall.attendance import api as attendance_api
 from rollcall.audit.services import child_of, child_record, the_child
 from rollcall.casework.models import Case
 from rollcall.exclusions import api as exclusions_api
-from rollcall.exclusions.models import Consideration
+from rollcall.exclusions.models import Consideration, Exclusion
 from rollcall.homeeducation import api as homeeducation_api
 from rollcall.homeeducation.models import EHERecord
 from rollcall.policies import api as policies_api
@@ -66,6 +66,14 @@ urlpatterns = [
     path("v1/admissions/requests/", admissions_api.RequestList.as_view(), name="admissions-requests"),
     path("v1/policies/<int:pk>/", policies_api.PolicyDetail.as_view(), name="policy"),
     path("v1/exclusions/", exclusions_api.ExclusionListCreate.as_view(), name="exclusions"),
+    path(
+        "v1/exclusions/<int:pk>/steps/",
+        # POST only: a refusal (403/404) is logged naming the child (recording a step is not a read).
+        child_record("API exclusion step", child_of(Exclusion), shown=False)(
+            exclusions_api.ReviewStepCreate.as_view()
+        ),
+        name="exclusion-steps",
+    ),
     path(
         "v1/exclusions/penalty-considerations/",
         exclusions_api.ConsiderationList.as_view(),

@@ -48,7 +48,14 @@ from rollcall.casework.models import (
     Note,
     Task,
 )
-from rollcall.exclusions.models import Consideration, Exclusion, PenaltyNotice
+from rollcall.exclusions.models import (
+    Consideration,
+    Exclusion,
+    ExclusionStep,
+    PenaltyNotice,
+    ProsecutionStep,
+    SupportAction,
+)
 from rollcall.formats import spreadsheet_cell
 from rollcall.health.models import (
     CheckIn,
@@ -168,8 +175,11 @@ SECTIONS: tuple[Section, ...] = (
         "child_id",
     ),
     Section("exclusions", "Suspensions and exclusions", Exclusion, "child_id"),
+    Section("exclusion_steps", "Exclusion board and review steps", ExclusionStep, "exclusion__child_id"),
     Section("penalty_considerations", "Penalty notice considerations", Consideration, "child_id"),
     Section("penalty_notices", "Penalty notices", PenaltyNotice, "child_id"),
+    Section("prosecution_steps", "Prosecution steps", ProsecutionStep, "consideration__child_id"),
+    Section("support_actions", "Actions agreed at attendance support meetings", SupportAction, "child_id"),
     Section("messages", "Messages to staff about the child", Message, ""),
     Section("messages_to_carers", "Messages to parents and carers", Dispatch, "child_id"),
     Section(

@@ -66,3 +66,9 @@ def considerations_visible_to(user: User) -> QuerySet[Consideration]:
     if not can_decide_penalties(user):
         return Consideration.objects.none()
     return Consideration.objects.all()
+
+
+def can_hold_support_meetings(user: User) -> bool:
+    """The attendance support team (Access to Education's officers and managers) and heads of
+    service hold the termly support meetings and read each school's list of absent pupils."""
+    return can_record_provision(user)

@@ -28,13 +28,14 @@ from rollcall.exclusions.access import (
     can_decide_penalties,
     can_notify,
     can_read_exclusions,
+    can_record_board,
     considerations_visible_to,
     exclusions_visible_to,
 )
-from rollcall.exclusions.models import Consideration, Exclusion
+from rollcall.exclusions.models import Consideration, Exclusion, ExclusionStep
 from rollcall.returns.claims import RECEIVED_MESSAGE
 from rollcall.returns.serializers import PupilSerializer, pupil_from
-from rollcall.rules.exclusions import ExclusionKind
+from rollcall.rules.exclusions import ExclusionKind, ReviewOutcome, ReviewStep
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 IDEMPOTENCY_KEY_MAX_LENGTH = 100
@@ -109,6 +110,8 @@ class ExclusionSerializer(serializers.ModelSerializer[Exclusion]):
             "school_arranges_sixth_day",
             "provision_from",
             "provision_by",
+            "review_next",
+            "review_due",
         ]
         read_only_fields = fields
 
@@ -208,6 +211,74 @@ class ExclusionListCreate(LogsChildrenShown, ApiView):
             else (status.HTTP_202_ACCEPTED if received.held else status.HTTP_201_CREATED)
         )
         return Response(answer, status=code)
+
+
+class ReviewStepInputSerializer(StrictSerializer):
+    """A step of an exclusion's route: the board's meeting, the parents' application (or their
+    refusal), the review panel, the board's reconsideration."""
+
+    step = serializers.ChoiceField(
+        choices=ExclusionStep.Step.values,
+        error_messages={"invalid_choice": "The step must be one of " + ", ".join(ExclusionStep.Step.values)},
+    )
+    on = date_field("the date of the step")
+    outcome = serializers.ChoiceField(
+        choices=ExclusionStep.Outcome.values,
+        required=False,
+        allow_null=True,
+        default=None,
+        error_messages={
+            "invalid_choice": "The outcome must be one of " + ", ".join(ExclusionStep.Outcome.values)
+        },
+    )
+    notice_sent_on = serializers.DateField(required=False, allow_null=True, default=None)
+    notice_by_post = serializers.BooleanField(required=False, default=False)
+    note = text_field("a note", required=False, max_length=2000, allow_blank=True)
+
+
+class ReviewStepCreate(ApiView):
+    """``POST``: record a step of an exclusion's route (the excluding school or Access to Education)."""
+
+    api_scopes = {"POST": ("exclusions",)}
+
+    serializer_class = ReviewStepInputSerializer
+
+    @extend_schema(
+        summary="Record a step of an exclusion's board and review route",
+        description=(
+            "In the order the 2012 Regulations give: the board's meeting (outcome reinstated or upheld, "
+            "with the day its decision was sent to the parents), the parents' application for an "
+            "independent review or their written refusal, the panel (upheld or reconsider), the board's "
+            "reconsideration. The answer is the exclusion with what the route waits for next."
+        ),
+        request=ReviewStepInputSerializer,
+        responses={201: ExclusionSerializer, 400: OpenApiResponse(ERROR), 403: OpenApiResponse(ERROR)},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        user = signed_in_user(request)
+        exclusion = exclusions_visible_to(user).select_related("school").filter(pk=pk).first()
+        if exclusion is None:
+            raise NotFound("No such exclusion")
+        if not can_record_board(user, exclusion):
+            raise PermissionDenied("Only the excluding school or Access to Education can record this.")
+        incoming = ReviewStepInputSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        try:
+            services.review_step_record(
+                exclusion=exclusion,
+                actor=user,
+                step=ReviewStep(data["step"]),
+                on=data["on"],
+                outcome=ReviewOutcome(data["outcome"]) if data["outcome"] else None,
+                notice_sent_on=data["notice_sent_on"],
+                notice_by_post=data["notice_by_post"],
+                note=data.get("note", ""),
+            )
+        except CaseworkError as error:
+            return Response({"detail": str(error)}, status=status.HTTP_400_BAD_REQUEST)
+        exclusion.refresh_from_db()
+        return Response(ExclusionSerializer(exclusion).data, status=status.HTTP_201_CREATED)
 
 
 class ConsiderationSerializer(serializers.ModelSerializer[Consideration]):

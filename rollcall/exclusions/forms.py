@@ -12,7 +12,8 @@ from rollcall.exclusions.services import ExclusionFacts
 from rollcall.forms import DateField
 from rollcall.returns.claims import Pupil
 from rollcall.returns.forms import PupilDetailsForm
-from rollcall.rules.exclusions import ExclusionKind
+from rollcall.rules.exclusions import REVIEW_OUTCOMES, ExclusionKind, ReviewOutcome, ReviewStep
+from rollcall.rules.penalties import MAX_FINE, ProsecutionStep
 
 
 def _textarea(label: str, message: str, *, required: bool = True) -> forms.CharField:
@@ -94,9 +95,39 @@ class ProvisionForm(forms.Form):
     provider = _line("Who provides it", "Enter who provides the education")
 
 
-class BoardForm(forms.Form):
-    met_on = DateField(label="Date the governing board met", past_only=True)
-    decision = _line("The board's decision", "Enter the board's decision")
+class ReviewStepForm(forms.Form):
+    """A step of the route: the board, the review application, the panel, the reconsideration."""
+
+    step = forms.ChoiceField(
+        label="What happened?",
+        choices=[(s.value, s.label) for s in ReviewStep],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what happened"},
+    )
+    on = DateField(label="Date", past_only=True, help_text="The day of the meeting or the application")
+    outcome = forms.ChoiceField(
+        label="Outcome (of a meeting)",
+        choices=[("", "No outcome (an application)"), *((o.value, o.label) for o in ReviewOutcome)],
+        required=False,
+    )
+    notice_sent_on = DateField(
+        label="Date the board's decision was sent to the parents",
+        required=False,
+        help_text="A board's meeting only. The parents' time to apply for a review runs from it.",
+    )
+    notice_by_post = forms.BooleanField(label="Sent by first-class post", required=False)
+    note = _textarea("Notes", "", required=False)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        step = cleaned.get("step")
+        if step and REVIEW_OUTCOMES[ReviewStep(step)] and not cleaned.get("outcome"):
+            self.add_error("outcome", "Select the meeting's outcome")
+        return cleaned
+
+    def chosen_outcome(self) -> ReviewOutcome | None:
+        value = self.cleaned_data.get("outcome")
+        return ReviewOutcome(value) if value else None
 
 
 class DecisionForm(forms.Form):
@@ -189,3 +220,54 @@ class PenaltyRequestForm(PupilDetailsForm):
             date_of_birth=data["date_of_birth"],
             upn=data["upn"] or None,
         )
+
+
+class ProsecutionStepForm(forms.Form):
+    step = forms.ChoiceField(
+        label="Step",
+        choices=[(s.value, s.label) for s in ProsecutionStep],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the step"},
+    )
+    on = DateField(label="Date", help_text="Only a court date can be in the future")
+    fine = forms.IntegerField(
+        label="Fine, in pounds (a conviction only)",
+        required=False,
+        min_value=0,
+        max_value=MAX_FINE,
+        widget=forms.TextInput(attrs={"width": "4", "inputmode": "numeric"}),
+        error_messages={
+            "invalid": "The fine must be whole pounds, like 440",
+            "min_value": "The fine cannot be negative",
+            "max_value": f"The fine must be £{MAX_FINE:,} or less",
+        },
+    )
+    note = _textarea("Notes", "", required=False)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("step") == ProsecutionStep.CONVICTED and cleaned.get("fine") is None:
+            if "fine" not in self.errors:
+                self.add_error("fine", "Enter the fine (0 for a discharge)")
+        elif cleaned.get("fine") is not None and cleaned.get("step"):
+            self.add_error("fine", "Only a conviction records a fine: leave it empty")
+        return cleaned
+
+
+class SupportMeetingForm(forms.Form):
+    held_on = DateField(label="Date of the meeting", past_only=True)
+    notes = _textarea("Notes of the meeting", "Enter the notes of the meeting")
+
+
+class SupportActionForm(forms.Form):
+    child = forms.TypedChoiceField(
+        label="Pupil",
+        coerce=int,
+        choices=[],
+        error_messages={"required": "Choose the pupil", "invalid_choice": "Choose a pupil from the list"},
+    )
+    action = _textarea("Action agreed", "Enter the action agreed")
+
+    def __init__(self, *args: Any, pupils: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["child"].choices = [("", "Choose a pupil"), *pupils]  # type: ignore[attr-defined]

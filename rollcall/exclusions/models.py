@@ -37,6 +37,23 @@ class EnforcementSettings(SettingsRow):
         default=_E.reminder_days,
         help_text="School days before the board's deadline that the school is reminded.",
     )
+    # The review route (2012 Regulations; the guidance's edition is to confirm, so each is a setting).
+    review_application_days = models.PositiveSmallIntegerField(
+        default=_E.review_application_days,
+        help_text="School days for the parents to apply for an independent review, from the board's notice.",
+    )
+    review_panel_days = models.PositiveSmallIntegerField(
+        default=_E.review_panel_days,
+        help_text="School days for the review panel to meet, from the application.",
+    )
+    reconsideration_days = models.PositiveSmallIntegerField(
+        default=_E.reconsideration_days,
+        help_text="School days for the board to reconsider, from the panel's decision.",
+    )
+    post_working_days = models.PositiveSmallIntegerField(
+        default=_E.post_working_days,
+        help_text="Working days after first-class posting that a notice counts as given.",
+    )
     threshold_sessions = models.PositiveSmallIntegerField(
         default=_P.threshold_sessions,
         help_text="Unauthorised sessions in the window that call for a consideration.",
@@ -77,6 +94,10 @@ class EnforcementSettings(SettingsRow):
             board_on_request_days=self.board_on_request_days,
             sixth_day=self.sixth_day,
             reminder_days=self.reminder_days,
+            review_application_days=self.review_application_days,
+            review_panel_days=self.review_panel_days,
+            reconsideration_days=self.reconsideration_days,
+            post_working_days=self.post_working_days,
         )
 
     def penalty_rules(self) -> PenaltySettings:
@@ -133,6 +154,10 @@ class Exclusion(models.Model):
     case = models.ForeignKey(
         "casework.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="exclusions"
     )
+    # The review route: what it waits for next and its last day (rules.exclusions.review_next),
+    # kept with each recorded step so the sweep's reminders are one query.
+    review_next = models.CharField(max_length=20, blank=True)
+    review_due = models.DateField(null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -219,3 +244,112 @@ class PenaltyNotice(models.Model):
 
     def __str__(self) -> str:
         return f"Penalty notice of {self.issued_on:%d/%m/%Y} to {self.parent_name}"
+
+
+class ExclusionStep(models.Model):
+    """One recorded step of an exclusion's route: the board, the review application, the panel,
+    the reconsideration (rollcall.rules.exclusions.ReviewStep), in the order the rules allow."""
+
+    class Step(models.TextChoices):
+        BOARD = "board", "Governing board met"
+        APPLIED = "applied", "Parents applied for an independent review"
+        NO_REVIEW = "no_review", "Parents confirmed they will not apply for a review"
+        PANEL = "panel", "Independent review panel met"
+        RECONSIDERED = "reconsidered", "Governing board reconsidered"
+
+    class Outcome(models.TextChoices):
+        REINSTATED = "reinstated", "Reinstated"
+        UPHELD = "upheld", "Upheld"
+        RECONSIDER = "reconsider", "Reconsider"
+
+    exclusion = models.ForeignKey(Exclusion, on_delete=models.PROTECT, related_name="steps")
+    step = models.CharField(max_length=20, choices=Step.choices)
+    on = models.DateField()
+    outcome = models.CharField(max_length=12, choices=Outcome.choices, blank=True)
+    notice_sent_on = models.DateField(
+        null=True, blank=True, help_text="The board's decision sent to the parents."
+    )
+    notice_by_post = models.BooleanField(default=False)
+    note = models.TextField(blank=True)
+    recorded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_step_display()} on {self.on:%d/%m/%Y}"
+
+
+class ProsecutionStep(models.Model):
+    """One recorded step of the prosecution route for a consideration
+    (rollcall.rules.penalties.ProsecutionStep), in the order the rules allow."""
+
+    class Step(models.TextChoices):
+        REFERRED = "referred", "Referred for prosecution"
+        ESO_CONSIDERED = "eso_considered", "Education supervision order considered"
+        CASE_PREPARED = "case_prepared", "Case prepared"
+        HEARING = "hearing", "Court date"
+        CONVICTED = "convicted", "Convicted"
+        ACQUITTED = "acquitted", "Acquitted"
+        PARENTING_ORDER = "parenting_order", "Parenting order made"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    consideration = models.ForeignKey(
+        Consideration, on_delete=models.PROTECT, related_name="prosecution_steps"
+    )
+    step = models.CharField(max_length=20, choices=Step.choices)
+    on = models.DateField()
+    fine = models.PositiveIntegerField(null=True, blank=True, help_text="Pounds; a conviction only.")
+    note = models.TextField(blank=True)
+    recorded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_step_display()} on {self.on:%d/%m/%Y}"
+
+
+class SupportMeeting(models.Model):
+    """The council's termly targeting support meeting with one school (DfE, *Working together to
+    improve school attendance*, 2024: three a year). Made by the sweep, one per school per term."""
+
+    school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="support_meetings")
+    academic_year = models.PositiveSmallIntegerField()
+    term = models.CharField(max_length=6)
+    due = models.DateField(help_text="The last day of the term.")
+    created_at = models.DateTimeField()
+    held_on = models.DateField(null=True, blank=True)
+    notes = models.TextField(blank=True, help_text="The minutes: who came, what was agreed for the school.")
+    held_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["due", "school__name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "academic_year", "term"], name="one_support_meeting_per_term"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Attendance support meeting, {self.term} {self.academic_year}"
+
+
+class SupportAction(models.Model):
+    """An action agreed at a support meeting for one pupil."""
+
+    meeting = models.ForeignKey(SupportMeeting, on_delete=models.PROTECT, related_name="actions")
+    child = models.ForeignKey("people.Child", on_delete=models.PROTECT, related_name="support_actions")
+    action = models.TextField()
+    recorded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+
+    def __str__(self) -> str:
+        return "Action agreed at an attendance support meeting"

@@ -26,4 +26,5 @@ register(
     MenuItem(135, "Exclusions", "exclusions:exclusions", _school),
     MenuItem(405, "Exclusions", "exclusions:exclusions", _staff_exclusions),
     MenuItem(406, "Penalty notices", "exclusions:considerations", _staff_penalties),
+    MenuItem(407, "Support meetings", "exclusions:support-meetings", _staff_penalties),
 )

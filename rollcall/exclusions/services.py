@@ -13,11 +13,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 
 from rollcall import clock
 from rollcall.accounts.models import Team, User
+from rollcall.attendance.models import PupilMarks
 from rollcall.casework import events
 from rollcall.casework.calendar import council_calendar
 from rollcall.casework.models import Case
@@ -31,16 +32,27 @@ from rollcall.exclusions.access import (
     can_record_provision,
 )
 from rollcall.exclusions.events import (
-    EXCLUSION_BOARD,
     EXCLUSION_NOTIFIED,
     EXCLUSION_PROVISION,
+    EXCLUSION_STEP,
     PENALTY_DECIDED,
     PENALTY_ISSUED,
     PENALTY_PAID,
     PENALTY_REQUESTED,
     PENALTY_WITHDRAWN,
+    PROSECUTION_STEP,
+    SUPPORT_ACTION,
 )
-from rollcall.exclusions.models import Consideration, EnforcementSettings, Exclusion, PenaltyNotice
+from rollcall.exclusions.models import (
+    Consideration,
+    EnforcementSettings,
+    Exclusion,
+    ExclusionStep,
+    PenaltyNotice,
+    SupportAction,
+    SupportMeeting,
+)
+from rollcall.exclusions.models import ProsecutionStep as ProsecutionStepRow
 from rollcall.formats import long_date
 from rollcall.notify.services import message_send, team_members
 from rollcall.people.models import Child
@@ -48,17 +60,30 @@ from rollcall.returns.claims import Pupil, Received, claim_kind_register, claim_
 from rollcall.returns.models import SchoolReturn
 from rollcall.rules.exclusions import (
     ExclusionKind,
+    RecordedStep,
+    ReviewOutcome,
+    ReviewStep,
+    ReviewStepRefused,
     Suspension,
     board_meeting,
     council_told_without_delay,
     days_by_term,
     first_school_day_of_exclusion,
+    review_next,
+    review_step_check,
     school_arranges_sixth_day,
     sixth_school_day,
     term_of,
     validate_days,
 )
-from rollcall.rules.penalties import Decision, NoticeLimitReached, notice_terms
+from rollcall.rules.penalties import (
+    Decision,
+    NoticeLimitReached,
+    ProsecutionStep,
+    ProsecutionStepRefused,
+    notice_terms,
+    prosecution_step_check,
+)
 from rollcall.schools.models import RollEntry, School
 
 SIXTH_DAY_TASK = "sixth_day_provision"
@@ -315,31 +340,83 @@ def provision_record(
     return exclusion
 
 
-def board_record(
-    *, exclusion: Exclusion, actor: User, met_on: dt.date, decision: str, at: dt.datetime | None = None
-) -> Exclusion:
-    """Record the governing board's meeting and its decision."""
+def _recorded(step: ExclusionStep) -> RecordedStep:
+    return RecordedStep(
+        ReviewStep(step.step),
+        step.on,
+        ReviewOutcome(step.outcome) if step.outcome else None,
+        step.notice_sent_on,
+        step.notice_by_post,
+    )
+
+
+def review_step_record(
+    *,
+    exclusion: Exclusion,
+    actor: User,
+    step: ReviewStep,
+    on: dt.date,
+    outcome: ReviewOutcome | None = None,
+    notice_sent_on: dt.date | None = None,
+    notice_by_post: bool = False,
+    note: str = "",
+    at: dt.datetime | None = None,
+) -> ExclusionStep:
+    """Record a step of the route (the board, the review application, the panel, the
+    reconsideration) in the order rules.exclusions.review_step_check allows, and keep what the
+    route waits for next on the exclusion for the sweep's reminders. A board's meeting also fills
+    the exclusion's board fields."""
     if not can_record_board(actor, exclusion):
-        raise CaseworkError("Only the excluding school or Access to Education can record the board's meeting")
-    if not decision.strip():
-        raise CaseworkError("Enter the board's decision")
+        raise CaseworkError("Only the excluding school or Access to Education can record this")
     instant = at or clock.now()
-    if met_on > clock.local_date(instant):
-        raise CaseworkError("The meeting date cannot be in the future")
+    if on > clock.local_date(instant):
+        raise CaseworkError("The date cannot be in the future")
+    calendar = council_calendar()
+    rules = EnforcementSettings.current().exclusion_rules()
+    kind = ExclusionKind(exclusion.kind)
+    new = RecordedStep(step, on, outcome, notice_sent_on, notice_by_post)
     with transaction.atomic():
         exclusion = Exclusion.objects.select_for_update().get(pk=exclusion.pk)
-        exclusion.board_met_on, exclusion.board_decision = met_on, decision.strip()[:200]
-        exclusion.save(update_fields=["board_met_on", "board_decision"])
+        steps = [_recorded(s) for s in ExclusionStep.objects.filter(exclusion=exclusion).order_by("on", "pk")]
+        try:
+            review_step_check(calendar, kind, exclusion.board_due, steps, new, rules)
+        except ReviewStepRefused as refused:
+            raise CaseworkError(str(refused)) from None
+        row = ExclusionStep.objects.create(
+            exclusion=exclusion,
+            step=step.value,
+            on=on,
+            outcome=outcome.value if outcome else "",
+            notice_sent_on=notice_sent_on,
+            notice_by_post=notice_by_post,
+            note=note.strip(),
+            recorded_by=actor,
+            recorded_at=instant,
+        )
+        following = review_next(calendar, kind, exclusion.board_due, [*steps, new], rules)
+        exclusion.review_next = following.step.value if following else ""
+        exclusion.review_due = following.due if following else None
+        fields = ["review_next", "review_due"]
+        if step is ReviewStep.BOARD:
+            exclusion.board_met_on = on
+            exclusion.board_decision = (outcome.label if outcome else "") + (
+                f": {note.strip()}" if note.strip() else ""
+            )
+            exclusion.board_decision = exclusion.board_decision[:200]
+            fields += ["board_met_on", "board_decision"]
+        exclusion._history_user = actor  # type: ignore[attr-defined]  # read by simple-history
+        exclusion.save(update_fields=fields)
         events.event_record(
             at=instant,
-            verb=EXCLUSION_BOARD,
+            verb=EXCLUSION_STEP,
             child=exclusion.child_id,
             case=exclusion.case,
             actor=actor,
-            met_on=long_date(met_on),
-            decision=exclusion.board_decision,
+            step=step.label,
+            on=long_date(on),
+            outcome=f": {outcome.label.lower()}" if outcome else "",
         )
-    return exclusion
+    return row
 
 
 # ---- penalty notices ----------------------------------------------------------------------------
@@ -593,3 +670,114 @@ def penalty_notice_withdraw(
             reason=notice.withdrawal_reason,
         )
     return notice
+
+
+def prosecution_step_record(
+    *,
+    consideration: Consideration,
+    actor: User,
+    step: ProsecutionStep,
+    on: dt.date,
+    fine: int | None = None,
+    note: str = "",
+    at: dt.datetime | None = None,
+) -> ProsecutionStepRow:
+    """Record a step of the prosecution route (reg. 20: any prosecution), in the order
+    rules.penalties.prosecution_step_check allows, once the consideration is decided (not "no
+    action")."""
+    if not can_decide_penalties(actor):
+        raise CaseworkError("Only Access to Education's officers and managers can record a prosecution")
+    if not consideration.decision or consideration.decision == Decision.NO_ACTION:
+        raise CaseworkError("Record a decision other than no action before the prosecution route")
+    instant = at or clock.now()
+    with transaction.atomic():
+        consideration = Consideration.objects.select_for_update().get(pk=consideration.pk)
+        done = [
+            (ProsecutionStep(s), d)
+            for s, d in ProsecutionStepRow.objects.filter(consideration=consideration)
+            .order_by("on", "pk")
+            .values_list("step", "on")
+        ]
+        try:
+            prosecution_step_check(done, step, on, clock.local_date(instant), fine)
+        except ProsecutionStepRefused as refused:
+            raise CaseworkError(str(refused)) from None
+        row = ProsecutionStepRow.objects.create(
+            consideration=consideration,
+            step=step.value,
+            on=on,
+            fine=fine,
+            note=note.strip(),
+            recorded_by=actor,
+            recorded_at=instant,
+        )
+        events.event_record(
+            at=instant,
+            verb=PROSECUTION_STEP,
+            child=consideration.child_id,
+            actor=actor,
+            step=step.label,
+            on=long_date(on),
+            fine=f" (fine £{fine:,})" if fine else "",
+        )
+    return row
+
+
+# ---- the termly targeting support meeting with each school -------------------------------------
+
+
+def support_pupils(meeting: SupportMeeting) -> QuerySet[PupilMarks]:
+    """The school's persistently (and severely) absent pupils for the meeting: its attendance
+    records of the meeting's school year flagged persistent, severe first, then the highest rate.
+    One query; the flags are the attendance evaluation's (rollcall/attendance)."""
+    return (
+        PupilMarks.objects.filter(
+            school=meeting.school_id, academic_year=meeting.academic_year, persistent=True
+        )
+        .select_related("child")
+        .order_by("-severe", "-absent_sessions", "child__legal_surname", "child__legal_forename", "pk")
+    )
+
+
+def support_meeting_hold(
+    *, meeting: SupportMeeting, actor: User, held_on: dt.date, notes: str, at: dt.datetime | None = None
+) -> SupportMeeting:
+    """Record that the meeting was held, with its minutes."""
+    if not can_decide_penalties(actor):
+        raise CaseworkError("Only Access to Education's officers and managers can record a support meeting")
+    instant = at or clock.now()
+    if held_on > clock.local_date(instant):
+        raise CaseworkError("The meeting date cannot be in the future")
+    if not notes.strip():
+        raise CaseworkError("Enter the notes of the meeting")
+    with transaction.atomic():
+        meeting = SupportMeeting.objects.select_for_update().get(pk=meeting.pk)
+        meeting.held_on, meeting.notes, meeting.held_by = held_on, notes.strip(), actor
+        meeting.save(update_fields=["held_on", "notes", "held_by"])
+    return meeting
+
+
+def support_action_record(
+    *, meeting: SupportMeeting, actor: User, child_id: int, action: str, at: dt.datetime | None = None
+) -> SupportAction:
+    """Record an action agreed for one pupil of the meeting's list (a timeline entry for the child)."""
+    if not can_decide_penalties(actor):
+        raise CaseworkError("Only Access to Education's officers and managers can record an agreed action")
+    if not action.strip():
+        raise CaseworkError("Enter the action agreed")
+    if not support_pupils(meeting).filter(child_id=child_id).exists():
+        raise CaseworkError("Choose a pupil from the school's list for this meeting")
+    instant = at or clock.now()
+    with transaction.atomic():
+        row = SupportAction.objects.create(
+            meeting=meeting, child_id=child_id, action=action.strip(), recorded_by=actor, recorded_at=instant
+        )
+        events.event_record(
+            at=instant,
+            verb=SUPPORT_ACTION,
+            child=child_id,
+            actor=actor,
+            school=meeting.school.name,
+            action=row.action,
+        )
+    return row

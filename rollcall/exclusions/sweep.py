@@ -12,6 +12,11 @@
 - The governing board's deadline: the school is reminded ``reminder_days`` school days before it
   (``board-reminder:<exclusion>``), and the team is told once it has passed with no meeting
   recorded (``board-overdue:<exclusion>``).
+- The review route (the steps recorded on the exclusion, ``review_next`` / ``review_due``): the
+  independent review panel (the council's officers) and the board's reconsideration (the school)
+  are reminded ``reminder_days`` school days before their deadline (``review-reminder:<exclusion>``)
+  and the team told once it has passed (``review-overdue:<exclusion>``); when the parents' time to
+  apply has passed with no application, the school is told the route has ended (``review-ended``).
 - The attendance code ``E`` (suspended or excluded, no alternative provision) on a school day this
   school year for a pupil the school has notified no exclusion of this year: the school is asked
   once a year (``e-code:<child>:<school>:<year>``). The marks are found with one query (a
@@ -20,6 +25,9 @@
 ``penalties_sweep``: the rolling threshold for every pupil with marks, over the current term up to
 ``today`` (rollcall/rules/penalties.py), one :class:`Consideration` per pupil per term, inserted in
 bulk; the team is told how many are new.
+
+``support_meetings_sweep``: the termly targeting support meeting with every school with pupils
+on roll, one per school per term (see the function).
 
 Set-based and idempotent by keys and unique constraints. Dated from the sweep's ``today`` and
 stamped with its instant, never the wall clock.
@@ -31,6 +39,7 @@ import datetime as dt
 from collections import defaultdict
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
 from rollcall.accounts.models import Membership
@@ -41,14 +50,15 @@ from rollcall.casework.services import BulkTask, case_transition, cases_next_act
 from rollcall.casework.sweep import sweep_instant
 from rollcall.exclusions.access import OWNING_TEAM
 from rollcall.exclusions.events import EXCLUSION_NO_PROVISION, PENALTY_THRESHOLD
-from rollcall.exclusions.models import Consideration, EnforcementSettings, Exclusion
+from rollcall.exclusions.models import Consideration, EnforcementSettings, Exclusion, SupportMeeting
 from rollcall.formats import long_date
 from rollcall.notify.services import messages_send_bulk
 from rollcall.rules.attendance import CODE_BY_CODE, merge_marks, school_day_offsets
 from rollcall.rules.calendar import SchoolCalendar, academic_year_of
-from rollcall.rules.exclusions import reminder_from, term_bounds, term_of
+from rollcall.rules.exclusions import ReviewStep, reminder_from, term_bounds, term_of
 from rollcall.rules.penalties import RollingCounter, span_marks
 from rollcall.rules.workflow import Role
+from rollcall.schools.models import RollEntry, School
 
 
 def _members(
@@ -138,7 +148,17 @@ def exclusions_sweep(*, today: dt.date, calendar: SchoolCalendar) -> dict[str, i
             board_due__lt=today, board_met_on__isnull=True, board_must_meet=True
         ).values_list("pk", "board_due", "child__legal_forename", "child__legal_surname", "school__name")
     )
-    school_ids = {row[1] for row in school_sixth} | {row[1] for row in open_boards}
+    # 4. The review route: what each exclusion waits for next (kept on it by the step service).
+    route = list(
+        Exclusion.objects.filter(review_due__isnull=False)
+        .exclude(review_next="")
+        .values_list(
+            "pk", "school_id", "review_next", "review_due", "child__legal_forename", "child__legal_surname"
+        )
+    )
+    school_ids = (
+        {row[1] for row in school_sixth} | {row[1] for row in open_boards} | {row[1] for row in route}
+    )
     school_users = _members(Role.SCHOOL, school_ids=school_ids) if school_ids else {}
     for pk, school_id, sixth, forename, surname in school_sixth:
         for user in school_users.get(school_id, []):
@@ -178,6 +198,55 @@ def exclusions_sweep(*, today: dt.date, calendar: SchoolCalendar) -> dict[str, i
                     f"board-overdue:{pk}:{user}",
                 )
             )
+
+    for pk, school_id, awaited, due, forename, surname in route:
+        if due is None:  # pragma: no cover - the filter asks for a date
+            continue
+        url = reverse("exclusions:exclusion", args=[pk])
+        name = f"{forename} {surname}"
+        if awaited == ReviewStep.APPLIED:
+            if due < today:
+                for user in school_users.get(school_id, []):
+                    messages.append(
+                        (
+                            user,
+                            f"No review asked for by {long_date(due)}: {name}",
+                            f"The parents' time to apply for an independent review of {name}'s permanent "
+                            f"exclusion ended on {long_date(due)}. Record an application if one came; "
+                            "otherwise the review route has ended.",
+                            url,
+                            f"review-ended:{pk}:{user}",
+                        )
+                    )
+            continue
+        # The panel is the council's to arrange (maintained schools); the reconsideration the board's.
+        reminded = officers if awaited == ReviewStep.PANEL else school_users.get(school_id, [])
+        what = (
+            "independent review panel" if awaited == ReviewStep.PANEL else "governing board's reconsideration"
+        )
+        if due < today:
+            for user in officers + managers:
+                messages.append(
+                    (
+                        user,
+                        f"Overdue: the {what} for {name}",
+                        f"The {what} for {name}'s exclusion was due by {long_date(due)}; none is recorded.",
+                        url,
+                        f"review-overdue:{pk}:{awaited}:{user}",
+                    )
+                )
+        elif reminder_from(calendar, due, rules) <= today:
+            for user in reminded:
+                messages.append(
+                    (
+                        user,
+                        f"Due by {long_date(due)}: the {what} for {name}",
+                        f"The {what} for {name}'s exclusion must be held by {long_date(due)}. "
+                        "Record it and its outcome when it has met.",
+                        url,
+                        f"review-reminder:{pk}:{awaited}:{user}",
+                    )
+                )
 
     messages += _unnotified_exclusion_codes(today, calendar)
 
@@ -327,3 +396,50 @@ def penalties_sweep(*, today: dt.date, calendar: SchoolCalendar) -> dict[str, in
                 at=now,
             )
     return {"penalty_considerations": len(created), "penalty_messages": sent}
+
+
+def support_meetings_sweep(*, today: dt.date, calendar: SchoolCalendar) -> dict[str, int]:
+    """The termly targeting support meeting: one per school with pupils on roll, per term.
+
+    Dated from the sweep's ``today`` (its term, due by the term's last day) and stamped with its
+    instant; idempotent by the unique constraint. Access to Education's officers and managers are
+    told once a term how many meetings the term brought (``support-meetings:<year>:<term>``).
+    """
+    now = sweep_instant(today)
+    year, term = term_of(today)
+    _first, last = term_bounds(year, term)
+    on_roll = RollEntry.objects.filter(school=OuterRef("pk"), on_roll_from__lte=today).filter(
+        Q(on_roll_to__isnull=True) | Q(on_roll_to__gte=today)
+    )
+    schools = list(School.objects.filter(Exists(on_roll)).values_list("pk", flat=True))
+    with transaction.atomic():
+        before = SupportMeeting.objects.filter(academic_year=year, term=term.value).count()
+        SupportMeeting.objects.bulk_create(
+            [
+                SupportMeeting(school_id=pk, academic_year=year, term=term.value, due=last, created_at=now)
+                for pk in schools
+            ],
+            ignore_conflicts=True,
+            batch_size=500,
+        )
+        created = SupportMeeting.objects.filter(academic_year=year, term=term.value).count() - before
+        sent = 0
+        if created:
+            team = _members(Role.OFFICER, team_kind=OWNING_TEAM).get(None, []) + _members(
+                Role.MANAGER, team_kind=OWNING_TEAM
+            ).get(None, [])
+            sent = messages_send_bulk(
+                [
+                    (
+                        user,
+                        f"{created} attendance support meetings to hold this term",
+                        f"Hold this term's targeting support meeting with each school by {long_date(last)}, "
+                        "and record the actions agreed for its persistently absent pupils.",
+                        reverse("exclusions:support-meetings"),
+                        f"support-meetings:{year}:{term.value}:{user}",
+                    )
+                    for user in team
+                ],
+                at=now,
+            )
+    return {"support_meetings": created, "support_messages": sent}

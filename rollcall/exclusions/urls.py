@@ -12,4 +12,6 @@ urlpatterns = [
     path("penalty-notices/ask/", views.penalty_request_new, name="penalty-request"),
     path("penalty-notices/", views.consideration_list, name="considerations"),
     path("penalty-notices/<int:pk>/", views.consideration_detail, name="consideration"),
+    path("support-meetings/", views.support_meeting_list, name="support-meetings"),
+    path("support-meetings/<int:pk>/", views.support_meeting_detail, name="support-meeting"),
 ]

@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -21,6 +22,7 @@ from rollcall.casework.services import CaseworkError
 from rollcall.exclusions import services
 from rollcall.exclusions.access import (
     can_decide_penalties,
+    can_hold_support_meetings,
     can_notify,
     can_read_exclusions,
     can_record_board,
@@ -29,18 +31,28 @@ from rollcall.exclusions.access import (
     exclusions_visible_to,
 )
 from rollcall.exclusions.forms import (
-    BoardForm,
     DecisionForm,
     ExclusionForm,
     NoticeForm,
     PaymentForm,
     PenaltyRequestForm,
+    ProsecutionStepForm,
     ProvisionForm,
+    ReviewStepForm,
+    SupportActionForm,
+    SupportMeetingForm,
     WithdrawForm,
 )
-from rollcall.exclusions.models import Consideration, EnforcementSettings, Exclusion, PenaltyNotice
+from rollcall.exclusions.models import (
+    Consideration,
+    EnforcementSettings,
+    Exclusion,
+    PenaltyNotice,
+    SupportMeeting,
+)
 from rollcall.returns.claims import RECEIVED_MESSAGE
-from rollcall.rules.penalties import NoticeTerms, payment_state
+from rollcall.rules.exclusions import ReviewStep
+from rollcall.rules.penalties import NoticeTerms, ProsecutionStep, payment_state, prosecution_next
 
 
 def exclusion_new(request: HttpRequest) -> HttpResponse:
@@ -115,13 +127,13 @@ def exclusion_detail(request: HttpRequest, pk: int) -> HttpResponse:
         (exclusion.kind == Exclusion.Kind.PERMANENT and can_record_provision(user))
         or (exclusion.school_arranges_sixth_day and can_record_board(user, exclusion))
     )
-    may_board = (
-        exclusion.board_due is not None
-        and exclusion.board_met_on is None
-        and can_record_board(user, exclusion)
+    # A step is offered while the route waits for one: the board's meeting when one is due (the
+    # API also takes a board's meeting about a short suspension), then what review_next says.
+    may_step = can_record_board(user, exclusion) and (
+        exclusion.review_next != "" or (exclusion.board_met_on is None and exclusion.board_due is not None)
     )
     provision_form = ProvisionForm(prefix="provision")
-    board_form = BoardForm(prefix="board")
+    step_form = ReviewStepForm(prefix="step")
     if request.method == "POST":
         try:
             if "provision-provider" in request.POST and may_provide:
@@ -135,16 +147,21 @@ def exclusion_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     )
                     messages.success(request, "Provision recorded.")
                     return redirect("exclusions:exclusion", pk=pk)
-            elif "board-decision" in request.POST and may_board:
-                board_form = BoardForm(request.POST, prefix="board")
-                if board_form.is_valid():
-                    services.board_record(
+            elif "step-step" in request.POST and may_step:
+                step_form = ReviewStepForm(request.POST, prefix="step")
+                if step_form.is_valid():
+                    data = step_form.cleaned_data
+                    services.review_step_record(
                         exclusion=exclusion,
                         actor=user,
-                        met_on=board_form.cleaned_data["met_on"],
-                        decision=board_form.cleaned_data["decision"],
+                        step=ReviewStep(data["step"]),
+                        on=data["on"],
+                        outcome=step_form.chosen_outcome(),
+                        notice_sent_on=data["notice_sent_on"],
+                        notice_by_post=data["notice_by_post"],
+                        note=data["note"],
                     )
-                    messages.success(request, "The board's meeting is recorded.")
+                    messages.success(request, "Recorded.")
                     return redirect("exclusions:exclusion", pk=pk)
             else:
                 raise PermissionDenied("You cannot record that for this exclusion.")
@@ -158,7 +175,9 @@ def exclusion_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "page_title": f"{exclusion.get_kind_display()}: {exclusion.child.full_name}",
             "exclusion": exclusion,
             "provision_form": provision_form if may_provide else None,
-            "board_form": board_form if may_board else None,
+            "step_form": step_form if may_step else None,
+            "steps": list(exclusion.steps.select_related("recorded_by").order_by("on", "pk")),
+            "review_next": ReviewStep(exclusion.review_next).label if exclusion.review_next else "",
             "is_school": user.is_school_user,
         },
     )
@@ -240,6 +259,7 @@ def consideration_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "notice": NoticeForm(prefix="notice"),
         "payment": PaymentForm(prefix="payment"),
         "withdraw": WithdrawForm(prefix="withdraw"),
+        "prosecution": ProsecutionStepForm(prefix="prosecution"),
     }
     if request.method == "POST":
         action = request.POST.get("action", "")
@@ -271,6 +291,15 @@ def consideration_detail(request: HttpRequest, pk: int) -> HttpResponse:
                         issued_on=data["issued_on"],
                         received_on=data["received_on"],
                     )
+                elif action == "prosecution":
+                    services.prosecution_step_record(
+                        consideration=consideration,
+                        actor=user,
+                        step=ProsecutionStep(data["step"]),
+                        on=data["on"],
+                        fine=data["fine"],
+                        note=data["note"],
+                    )
                 elif action == "payment" and notice is not None:
                     services.penalty_payment_record(
                         notice=notice, actor=user, paid_on=data["paid_on"], amount=data["amount"]
@@ -290,6 +319,7 @@ def consideration_detail(request: HttpRequest, pk: int) -> HttpResponse:
         (n, payment_state(_terms(n), today, n.paid_on, n.paid_amount))
         for n in PenaltyNotice.objects.filter(consideration=consideration).order_by("issued_on", "pk")
     ]
+    steps = list(consideration.prosecution_steps.select_related("recorded_by").order_by("on", "pk"))
     return render(
         request,
         "exclusions/consideration_detail.html",
@@ -299,5 +329,95 @@ def consideration_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "notices": notices,
             "forms": forms,
             "can_issue": consideration.decision == Consideration.Decision.PENALTY_NOTICE,
+            "prosecution_steps": steps,
+            "prosecution_open": bool(
+                consideration.decision
+                and consideration.decision != Consideration.Decision.NO_ACTION
+                and prosecution_next([ProsecutionStep(s.step) for s in steps])
+            ),
+        },
+    )
+
+
+# ---- the termly targeting support meeting -------------------------------------------------------
+
+
+def support_meeting_list(request: HttpRequest) -> HttpResponse:
+    """The meetings with schools, this term's first: due or held. Names schools, not children."""
+    user = signed_in_user(request)
+    if not can_hold_support_meetings(user):
+        raise PermissionDenied("Only the attendance support team holds support meetings.")
+    show = request.GET.get("show", "due")
+    meetings = SupportMeeting.objects.select_related("school", "held_by").annotate(n_actions=Count("actions"))
+    if show == "due":
+        meetings = meetings.filter(held_on__isnull=True)
+    elif show == "held":
+        meetings = meetings.filter(held_on__isnull=False)
+    meetings = meetings.order_by("-academic_year", "-due", "school__name", "pk")
+    page = Paginator(meetings, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "exclusions/support_meeting_list.html",
+        {"page_title": "Attendance support meetings", "page_obj": page, "show": show, "today": clock.today()},
+    )
+
+
+def support_meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One school's meeting: its persistently and severely absent pupils, the notes and the actions."""
+    user = signed_in_user(request)
+    if not can_hold_support_meetings(user):
+        raise PermissionDenied("Only the attendance support team holds support meetings.")
+    meeting = SupportMeeting.objects.select_related("school", "held_by").filter(pk=pk).first()
+    if meeting is None:
+        raise Http404("No such meeting")
+    pupils = list(services.support_pupils(meeting))
+    choices = [
+        (p.child_id, f"{p.child.full_name} ({p.absent_sessions} of {p.possible_sessions} sessions)")
+        for p in pupils
+    ]
+    meeting_form = SupportMeetingForm(prefix="meeting")
+    action_form = SupportActionForm(prefix="action", pupils=choices)
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action == "meeting":
+                meeting_form = SupportMeetingForm(request.POST, prefix="meeting")
+                if meeting_form.is_valid():
+                    services.support_meeting_hold(
+                        meeting=meeting,
+                        actor=user,
+                        held_on=meeting_form.cleaned_data["held_on"],
+                        notes=meeting_form.cleaned_data["notes"],
+                    )
+                    messages.success(request, "The meeting is recorded.")
+                    return redirect("exclusions:support-meeting", pk=pk)
+            elif action == "pupil":
+                action_form = SupportActionForm(request.POST, prefix="action", pupils=choices)
+                if action_form.is_valid():
+                    services.support_action_record(
+                        meeting=meeting,
+                        actor=user,
+                        child_id=action_form.cleaned_data["child"],
+                        action=action_form.cleaned_data["action"],
+                    )
+                    messages.success(request, "The action is recorded.")
+                    return redirect("exclusions:support-meeting", pk=pk)
+            else:
+                raise PermissionDenied("Unknown action")
+        except CaseworkError as refused:
+            messages.error(request, str(refused))
+    actions = list(meeting.actions.select_related("child", "recorded_by"))
+    shown = dict.fromkeys([p.child_id for p in pupils] + [a.child_id for a in actions])
+    log_shown(request, list(shown), "attendance support meeting")
+    return render(
+        request,
+        "exclusions/support_meeting_detail.html",
+        {
+            "page_title": f"Attendance support meeting: {meeting.school.name}",
+            "meeting": meeting,
+            "pupils": pupils,
+            "actions": actions,
+            "meeting_form": meeting_form,
+            "action_form": action_form,
         },
     )

@@ -9,7 +9,7 @@ tables for the monthly and scrutiny reports; ``hub_tables`` gives the same count
 As at a past month: records by their case's ``opened_on``, outcomes by the case's ``closed_at``,
 notices by ``served_on``; exclusions by the day the council received them, the sixth day by its
 date and the provision's start; penalty-notice stages by the date of each stage (consideration
-reached, decision made, notice issued, paid, withdrawn).
+reached, decision made, notice issued, paid, withdrawn; each prosecution step on its date).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from django.db.models import Count, Q
 
 from rollcall import clock
 from rollcall.casework.models import Case
-from rollcall.exclusions.models import Consideration, Exclusion, PenaltyNotice
+from rollcall.exclusions.models import Consideration, Exclusion, PenaltyNotice, ProsecutionStep
 from rollcall.homeeducation.models import STEP_CHOICES, EHERecord, SAONotice
 from rollcall.reports.documents import ReportDocument, Table, Value
 from rollcall.reports.figures import SuppressedCounts, closed_between, day_start, open_at
@@ -273,7 +273,8 @@ def _sixth_day(rows: Iterable[tuple[dt.date | None, dt.date | None]], as_at: dt.
 
 
 def enforcement_figures(period: Period, as_at: dt.date) -> EnforcementFigures:
-    """Exclusions, sixth-day provision and penalty notices through ``period``. Seven queries."""
+    """Exclusions, sixth-day provision, penalty notices and prosecutions through ``period``. Eight
+    queries."""
     months = months_in(period, as_at)
     notified = list(
         Exclusion.objects.filter(_received(period.start, as_at)).values_list(
@@ -322,6 +323,13 @@ def enforcement_figures(period: Period, as_at: dt.date) -> EnforcementFigures:
         ("Penalty notices paid", _by_month(paid, months)),
         ("Penalty notices withdrawn", _by_month(withdrawn, months)),
     ]
+    prosecution = list(
+        ProsecutionStep.objects.filter(on__range=(period.start, as_at)).values_list("on", "step")
+    )
+    for code, label in ProsecutionStep.Step.choices:
+        stages.append(
+            (f"Prosecution: {label.lower()}", _by_month((d for d, c in prosecution if c == code), months))
+        )
     undecided = (
         Consideration.objects.filter(reached_on__lte=as_at)
         .filter(Q(decided_at__isnull=True) | Q(decided_at__gte=day_start(as_at + dt.timedelta(days=1))))

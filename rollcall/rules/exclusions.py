@@ -40,7 +40,7 @@ from __future__ import annotations
 import enum
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from datetime import date, timedelta
 from decimal import Decimal
@@ -50,9 +50,15 @@ from rollcall.rules.calendar import SchoolCalendar, academic_year_of, easter_sun
 
 __all__ = [
     "DEFAULT_EXCLUSION_SETTINGS",
+    "REVIEW_OUTCOMES",
     "BoardMeeting",
     "ExclusionKind",
     "ExclusionSettings",
+    "NextReviewStep",
+    "RecordedStep",
+    "ReviewOutcome",
+    "ReviewStep",
+    "ReviewStepRefused",
     "Suspension",
     "TermName",
     "board_meeting",
@@ -64,7 +70,10 @@ __all__ = [
     "reconsideration_due",
     "reminder_from",
     "review_application_due",
+    "review_next",
     "review_panel_due",
+    "review_route_ended",
+    "review_step_check",
     "school_arranges_sixth_day",
     "sixth_school_day",
     "suspension_school_days",
@@ -341,3 +350,171 @@ def reminder_from(
 ) -> date:
     """The day a reminder of ``due`` goes: ``reminder_days`` school days before it."""
     return calendar.add_school_days(due, -settings.reminder_days)
+
+
+# --- the review route of a permanent exclusion, as recorded steps -----------------------------
+
+
+class ReviewStep(enum.StrEnum):
+    """A recorded step of the route after an exclusion: the board, the review, the reconsideration.
+
+    ``NO_REVIEW``: the parents confirmed in writing that they will not apply for a review.
+    """
+
+    BOARD = "board"
+    APPLIED = "applied"
+    NO_REVIEW = "no_review"
+    PANEL = "panel"
+    RECONSIDERED = "reconsidered"
+
+    @property
+    def label(self) -> str:
+        return _REVIEW_LABELS[self]
+
+
+_REVIEW_LABELS: Final = {
+    ReviewStep.BOARD: "Governing board met",
+    ReviewStep.APPLIED: "Parents applied for an independent review",
+    ReviewStep.NO_REVIEW: "Parents confirmed they will not apply for a review",
+    ReviewStep.PANEL: "Independent review panel met",
+    ReviewStep.RECONSIDERED: "Governing board reconsidered",
+}
+
+
+class ReviewOutcome(enum.StrEnum):
+    """What a board, panel or reconsideration decided. A panel upholds or asks for reconsideration
+    (recommended or directed); a board reinstates or upholds."""
+
+    REINSTATED = "reinstated"
+    UPHELD = "upheld"
+    RECONSIDER = "reconsider"
+
+    @property
+    def label(self) -> str:
+        return {"reinstated": "Reinstated", "upheld": "Upheld", "reconsider": "Reconsider"}[self.value]
+
+
+REVIEW_OUTCOMES: Final[dict[ReviewStep, frozenset[ReviewOutcome]]] = {
+    ReviewStep.BOARD: frozenset({ReviewOutcome.REINSTATED, ReviewOutcome.UPHELD}),
+    ReviewStep.APPLIED: frozenset(),
+    ReviewStep.NO_REVIEW: frozenset(),
+    ReviewStep.PANEL: frozenset({ReviewOutcome.UPHELD, ReviewOutcome.RECONSIDER}),
+    ReviewStep.RECONSIDERED: frozenset({ReviewOutcome.REINSTATED, ReviewOutcome.UPHELD}),
+}
+"""The outcomes each step may record (none for an application or a refusal to apply)."""
+
+
+@dataclass(frozen=True)
+class RecordedStep:
+    """A step as recorded: what, on which day, its outcome, and for a board's decision when its
+    notice was sent to the parents and whether by post (the review's clock starts from it)."""
+
+    step: ReviewStep
+    on: date
+    outcome: ReviewOutcome | None = None
+    notice_sent_on: date | None = None
+    notice_by_post: bool = False
+
+
+@dataclass(frozen=True)
+class NextReviewStep:
+    """What the route waits for next and its last day. ``due`` None: no statutory deadline."""
+
+    step: ReviewStep
+    due: date | None
+
+
+class ReviewStepRefused(ValueError):
+    """A step that cannot follow the steps recorded; the message is a sentence for the user."""
+
+
+def review_next(
+    calendar: SchoolCalendar,
+    kind: ExclusionKind,
+    board_due: date | None,
+    steps: Sequence[RecordedStep],
+    settings: ExclusionSettings = DEFAULT_EXCLUSION_SETTINGS,
+) -> NextReviewStep | None:
+    """The next step of the route after ``steps`` (recorded in order), or None when it has ended.
+
+    No board meeting due and none recorded: nothing to wait for. After the board: a reinstatement,
+    or a suspension's board, ends the route; a permanent exclusion upheld waits for the parents'
+    application (from the notice's deemed day). After an application: the panel, within 15 school
+    days. A panel that upholds ends the route; one that asks for reconsideration waits for the
+    board to reconsider within 10 school days of the panel. A reconsideration or the parents'
+    written refusal ends it.
+    """
+    if not steps:
+        if board_due is None:
+            return None
+        return NextReviewStep(ReviewStep.BOARD, board_due)
+    last = steps[-1]
+    if last.step is ReviewStep.BOARD:
+        if kind is not ExclusionKind.PERMANENT or last.outcome is ReviewOutcome.REINSTATED:
+            return None
+        sent = last.notice_sent_on or last.on
+        due = review_application_due(calendar, sent, by_post=last.notice_by_post, settings=settings)
+        return NextReviewStep(ReviewStep.APPLIED, due)
+    if last.step is ReviewStep.APPLIED:
+        return NextReviewStep(ReviewStep.PANEL, review_panel_due(calendar, last.on, settings))
+    if last.step is ReviewStep.PANEL and last.outcome is ReviewOutcome.RECONSIDER:
+        return NextReviewStep(ReviewStep.RECONSIDERED, reconsideration_due(calendar, last.on, settings))
+    return None
+
+
+def review_route_ended(
+    calendar: SchoolCalendar,
+    kind: ExclusionKind,
+    board_due: date | None,
+    steps: Sequence[RecordedStep],
+    today: date,
+    settings: ExclusionSettings = DEFAULT_EXCLUSION_SETTINGS,
+) -> bool:
+    """Say whether the route has ended on ``today``: nothing is awaited, or the parents' time to
+    apply has passed with no application (DOMAIN.md: the pupil then leaves the roll)."""
+    following = review_next(calendar, kind, board_due, steps, settings)
+    if following is None:
+        return bool(steps) or board_due is None
+    return following.step is ReviewStep.APPLIED and following.due is not None and following.due < today
+
+
+def review_step_check(
+    calendar: SchoolCalendar,
+    kind: ExclusionKind,
+    board_due: date | None,
+    steps: Sequence[RecordedStep],
+    new: RecordedStep,
+    settings: ExclusionSettings = DEFAULT_EXCLUSION_SETTINGS,
+) -> None:
+    """Raise :class:`ReviewStepRefused` unless ``new`` may follow ``steps``.
+
+    The step must be the one awaited (the parents may instead refuse in writing where an
+    application is awaited; a late application is still recorded, the panel decides), its outcome
+    one its kind allows, and its day not before the previous step's. A board may meet though no
+    meeting was due (6 to 15 days, when the parents ask after all).
+    """
+    allowed = REVIEW_OUTCOMES[new.step]
+    if allowed and new.outcome not in allowed:
+        choices = " or ".join(sorted(o.label.lower() for o in allowed))
+        raise ReviewStepRefused(f"{new.step.label}: choose an outcome, {choices}")
+    if not allowed and new.outcome is not None:
+        raise ReviewStepRefused(f"{new.step.label}: this step has no outcome")
+    if new.notice_sent_on is not None and (new.step is not ReviewStep.BOARD or new.notice_sent_on < new.on):
+        raise ReviewStepRefused(
+            "The decision's notice is sent on or after the board's meeting, and only for a board"
+        )
+    if steps and new.on < steps[-1].on:
+        raise ReviewStepRefused(
+            f"{new.step.label} cannot be dated before the previous step ({steps[-1].on:%d/%m/%Y})"
+        )
+    if not steps and new.step is ReviewStep.BOARD:
+        return
+    following = review_next(calendar, kind, board_due, steps, settings)
+    awaited = {following.step} if following else set()
+    if following is not None and following.step is ReviewStep.APPLIED:
+        awaited.add(ReviewStep.NO_REVIEW)
+    if new.step not in awaited:
+        if not awaited:
+            raise ReviewStepRefused("The review route of this exclusion has ended: no further step")
+        names = " or ".join(sorted(s.label.lower() for s in awaited))
+        raise ReviewStepRefused(f"The next step is: {names}")

@@ -44,6 +44,7 @@ from rollcall.rules.calendar import SchoolCalendar, academic_year_of
 
 __all__ = [
     "DEFAULT_PENALTY_SETTINGS",
+    "MAX_FINE",
     "PENALTY_CODES",
     "Crossing",
     "Decision",
@@ -51,11 +52,15 @@ __all__ = [
     "NoticeTerms",
     "PaymentState",
     "PenaltySettings",
+    "ProsecutionStep",
+    "ProsecutionStepRefused",
     "RollingCounter",
     "improvement_period_end",
     "notice_terms",
     "notices_in_lookback",
     "payment_state",
+    "prosecution_next",
+    "prosecution_step_check",
     "span_marks",
     "window_days",
 ]
@@ -365,3 +370,105 @@ def improvement_period_end(
         )
         raise ValueError(msg)
     return start + timedelta(weeks=weeks) - timedelta(days=1)
+
+
+# --- the prosecution route, as recorded steps --------------------------------------------------
+
+
+class ProsecutionStep(enum.StrEnum):
+    """A step of the route to court under s.444 (DOMAIN.md, "Prosecution"), in the usual order.
+
+    ``ESO_CONSIDERED``: an education supervision order must be considered before a prosecution
+    (Education Act 1996 s.447), so it comes between the referral and the laying of the case.
+    ``HEARING``: a court date (repeatable: an adjournment is a further date). ``CONVICTED`` records
+    the fine; ``PARENTING_ORDER`` may follow a conviction (Crime and Disorder Act 1998 s.8).
+    ``ACQUITTED`` and ``WITHDRAWN`` end the route.
+    """
+
+    REFERRED = "referred"
+    ESO_CONSIDERED = "eso_considered"
+    CASE_PREPARED = "case_prepared"
+    HEARING = "hearing"
+    CONVICTED = "convicted"
+    ACQUITTED = "acquitted"
+    PARENTING_ORDER = "parenting_order"
+    WITHDRAWN = "withdrawn"
+
+    @property
+    def label(self) -> str:
+        return _PROSECUTION_LABELS[self]
+
+
+_PROSECUTION_LABELS: Final = {
+    ProsecutionStep.REFERRED: "Referred for prosecution",
+    ProsecutionStep.ESO_CONSIDERED: "Education supervision order considered",
+    ProsecutionStep.CASE_PREPARED: "Case prepared",
+    ProsecutionStep.HEARING: "Court date",
+    ProsecutionStep.CONVICTED: "Convicted",
+    ProsecutionStep.ACQUITTED: "Acquitted",
+    ProsecutionStep.PARENTING_ORDER: "Parenting order made",
+    ProsecutionStep.WITHDRAWN: "Withdrawn",
+}
+
+_FOLLOWS: Final[dict[ProsecutionStep | None, frozenset[ProsecutionStep]]] = {
+    None: frozenset({ProsecutionStep.REFERRED}),
+    ProsecutionStep.REFERRED: frozenset({ProsecutionStep.ESO_CONSIDERED, ProsecutionStep.WITHDRAWN}),
+    ProsecutionStep.ESO_CONSIDERED: frozenset({ProsecutionStep.CASE_PREPARED, ProsecutionStep.WITHDRAWN}),
+    ProsecutionStep.CASE_PREPARED: frozenset({ProsecutionStep.HEARING, ProsecutionStep.WITHDRAWN}),
+    ProsecutionStep.HEARING: frozenset(
+        {
+            ProsecutionStep.HEARING,
+            ProsecutionStep.CONVICTED,
+            ProsecutionStep.ACQUITTED,
+            ProsecutionStep.WITHDRAWN,
+        }
+    ),
+    ProsecutionStep.CONVICTED: frozenset({ProsecutionStep.PARENTING_ORDER}),
+    ProsecutionStep.ACQUITTED: frozenset(),
+    ProsecutionStep.PARENTING_ORDER: frozenset(),
+    ProsecutionStep.WITHDRAWN: frozenset(),
+}
+
+MAX_FINE: Final = 2500
+"""The largest fine a conviction records: level 4 (s.444(1A)); s.444(1) is level 3, £1,000."""
+
+
+def prosecution_next(done: Sequence[ProsecutionStep]) -> frozenset[ProsecutionStep]:
+    """The steps that may follow ``done`` (recorded in order); empty once the route has ended."""
+    return _FOLLOWS[done[-1] if done else None]
+
+
+class ProsecutionStepRefused(ValueError):
+    """A step that cannot follow those recorded; the message is a sentence for the user."""
+
+
+def prosecution_step_check(
+    done: Sequence[tuple[ProsecutionStep, date]],
+    step: ProsecutionStep,
+    on: date,
+    today: date,
+    fine: int | None = None,
+) -> None:
+    """Raise :class:`ProsecutionStepRefused` unless ``step`` on ``on`` may follow ``done``.
+
+    The order is :data:`_FOLLOWS`; a step is not dated before the previous one, and only a court
+    date may be in the future. A conviction records a fine of 0 to £2,500 (0: a discharge); no
+    other step has one.
+    """
+    allowed = prosecution_next([s for s, _ in done])
+    if step not in allowed:
+        if not allowed:
+            raise ProsecutionStepRefused("The prosecution route has ended: no further step can be recorded")
+        names = ", ".join(s.label.lower() for s in ProsecutionStep if s in allowed)
+        raise ProsecutionStepRefused(f"{step.label} cannot come next. The next step can be: {names}")
+    if done and on < done[-1][1]:
+        raise ProsecutionStepRefused(
+            f"{step.label} cannot be dated before the previous step ({done[-1][1]:%d/%m/%Y})"
+        )
+    if on > today and step is not ProsecutionStep.HEARING:
+        raise ProsecutionStepRefused(f"{step.label} cannot be dated in the future")
+    if step is ProsecutionStep.CONVICTED:
+        if fine is None or not 0 <= fine <= MAX_FINE:
+            raise ProsecutionStepRefused(f"Enter the fine, from £0 to £{MAX_FINE:,}")
+    elif fine is not None:
+        raise ProsecutionStepRefused("Only a conviction records a fine")

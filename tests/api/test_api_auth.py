@@ -98,6 +98,7 @@ def test_the_schema_is_openapi_3_with_every_endpoint(inclusion_officer: User, to
         "/api/v1/schools/{urn}/roll/",
         # Exclusion notifications and penalty-notice decisions (the exclusions app).
         "/api/v1/exclusions/",
+        "/api/v1/exclusions/{id}/steps/",
         "/api/v1/exclusions/penalty-considerations/",
         "/api/v1/exclusions/penalty-considerations/{id}/decision/",
         # Signed messages from partner councils (the transfers app, issue 17).

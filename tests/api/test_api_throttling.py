@@ -32,6 +32,7 @@ ROUTES = [
     "/api/v1/admissions/requests/1/confirm/",
     "/api/v1/policies/1/",
     "/api/v1/exclusions/",
+    "/api/v1/exclusions/1/steps/",
     "/api/v1/exclusions/penalty-considerations/",
     "/api/v1/exclusions/penalty-considerations/1/decision/",
     "/admissions/api/v1/requests/",

@@ -34,7 +34,7 @@ from rollcall.casework.models import Case, ChildMerge
 from rollcall.dataprotection.models import SubjectAccessRequest
 from rollcall.dataprotection.services import subject_access_record
 from rollcall.demo.council import demo_build
-from rollcall.exclusions.models import Consideration, Exclusion
+from rollcall.exclusions.models import Consideration, Exclusion, SupportMeeting
 from rollcall.health.models import HealthReport, NamedContact, ProvisionReferral
 from rollcall.homeeducation import notinschool
 from rollcall.homeeducation import services as ehe_services
@@ -122,6 +122,8 @@ NOT_CHILD_BEARING: dict[str, str] = {
     "api:admissions-request-confirm": "POST only: the school's answer (refusals logged: REFUSED_POSTS)",
     "admissions:api_request_confirm": "POST only: the school's answer, old address (REFUSED_POSTS)",
     "api:ehe-notifications": "POST only: a parent's notification, answered with its reference only",
+    "api:exclusion-steps": "POST only: a step of the board and review route (REFUSED_POSTS)",
+    "exclusions:support-meetings": "schools and their meetings' dates, no child",
     "admissions:application_new": "a blank form",
     "admissions:fair_access_new": "a blank form",
     "health:report-new": "a blank form",
@@ -161,6 +163,10 @@ NOT_CHILD_BEARING: dict[str, str] = {
 
 # POST-only API routes about one child's record: a refused attempt is logged naming the child.
 REFUSED_POSTS: dict[str, Callable[[], tuple[str, int]]] = {
+    "api:exclusion-steps": lambda: (
+        reverse("api:exclusion-steps", args=[first(Exclusion).pk]),
+        first(Exclusion).child_id,
+    ),
     "api:penalty-consideration-decide": lambda: (
         reverse("api:penalty-consideration-decide", args=[first(Consideration).pk]),
         first(Consideration).child_id,
@@ -273,6 +279,10 @@ def _absent_school() -> School:
 
 def _exclusion() -> Exclusion:
     return first(Exclusion, child__isnull=False)
+
+
+def _support_meeting() -> SupportMeeting:
+    return first(SupportMeeting, school=_absent_school(), academic_year=2026, term="autumn")
 
 
 def _ehe() -> EHERecord:
@@ -552,6 +562,10 @@ CHILD_BEARING: dict[str, Visit] = {
         lambda: reverse("exclusions:consideration", args=[first(Consideration).pk]),
         lambda: {first(Consideration).child_id},
     ),
+    # one school's list of absent pupils, logged as a list (log_shown), not one child's record
+    "exclusions:support-meeting": Visit(
+        user("access.officer"), lambda: reverse("exclusions:support-meeting", args=[_support_meeting().pk])
+    ),
     # home education
     "homeeducation:list": Visit(user("ehe.officer"), lambda: reverse("homeeducation:list")),
     "homeeducation:education": _ehe_page("homeeducation:education"),
@@ -663,6 +677,12 @@ def _extras() -> None:
         sessions=10,
         window_start=dt.date(2026, 9, 2),
         created_at=dt.datetime(2026, 11, 16, 2, tzinfo=dt.UTC),
+    )
+    SupportMeeting.objects.get_or_create(
+        school=_absent_school(),
+        academic_year=2026,
+        term="autumn",
+        defaults={"due": dt.date(2026, 12, 31), "created_at": dt.datetime(2026, 11, 16, 2, tzinfo=dt.UTC)},
     )
     officer = User.objects.get(username="ehe.officer")
     record = ehe_services.record_open(child=factories.ChildFactory.create(), actor=officer)

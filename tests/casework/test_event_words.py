@@ -184,9 +184,9 @@ TIMELINE: list[tuple[str, dict[str, Any], str]] = [
         "Suspension from 2 November 2026 notified by Moorside Academy (2.5 school days)",
     ),
     (
-        "exclusion.board",
-        {"met_on": "13 November 2026", "decision": "Upheld"},
-        "Governing board met on 13 November 2026: Upheld",
+        "exclusion.step",
+        {"step": "Independent review panel met", "on": "4 December 2026", "outcome": ": reconsider"},
+        "Independent review panel met on 4 December 2026: reconsider",
     ),
     (
         "exclusion.provision",
@@ -234,6 +234,16 @@ TIMELINE: list[tuple[str, dict[str, Any], str]] = [
         "penalty.withdrawn",
         {"withdrawn_on": "2 April 2027", "reason": "Served on the wrong parent"},
         "Penalty notice withdrawn on 2 April 2027: Served on the wrong parent",
+    ),
+    (
+        "support.action",
+        {"school": "Moorside Academy", "action": "Family support worker to visit"},
+        "Action agreed at the attendance support meeting with Moorside Academy: Family support worker to visit",
+    ),
+    (
+        "penalty.prosecution",
+        {"step": "Convicted", "on": "3 May 2027", "fine": " (fine £440)"},
+        "Prosecution: Convicted on 3 May 2027 (fine £440)",
     ),
     # moves between councils (the transfers app)
     (

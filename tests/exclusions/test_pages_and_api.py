@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from rollcall.accounts.models import User
 from rollcall.audit.models import RecordView
-from rollcall.exclusions.models import Consideration, Exclusion
+from rollcall.exclusions.models import Consideration, Exclusion, ExclusionStep
 from rollcall.people.models import Child
 from rollcall.returns.models import SchoolReturn
 from tests import factories
@@ -224,3 +224,93 @@ def test_the_case_page_shows_the_exclusion_and_its_sixth_day(
     assert "Permanent exclusion" in page
     assert "Due 23 November 2026" in page
     assert f"/exclusions/{exclusion.pk}/" in page
+
+
+def test_the_school_records_the_boards_meeting_on_the_page_and_sees_what_comes_next(
+    school_user: User, pupil_on_roll: Child
+) -> None:
+    client = _signed_in(school_user)
+    client.post("/exclusions/new/", _form(pupil_on_roll))
+    exclusion = Exclusion.objects.get()
+    step = {
+        "step-step": "board",
+        "step-on_0": "16",
+        "step-on_1": "11",
+        "step-on_2": "2026",
+        "step-outcome": "",
+        "step-note": "",
+    }
+    refused = client.post(f"/exclusions/{exclusion.pk}/", step)
+    assert "Select the meeting&#x27;s outcome" in refused.content.decode()
+    assert not ExclusionStep.objects.exists()
+    response = client.post(f"/exclusions/{exclusion.pk}/", {**step, "step-outcome": "upheld"})
+    assert response.status_code == 302
+    page = client.get(f"/exclusions/{exclusion.pk}/").content.decode()
+    assert "Next: parents applied for an independent review, by 7 December 2026" in page
+    assert "Governing board met" in page
+
+
+def test_an_officer_records_prosecution_steps_on_the_consideration_page(access_officer: User) -> None:
+    consideration = Consideration.objects.create(
+        child=factories.ChildFactory.create(),
+        academic_year=2026,
+        term="autumn",
+        reached_on=dt.date(2026, 11, 13),
+        sessions=10,
+        window_start=dt.date(2026, 9, 2),
+        created_at=dt.datetime(2026, 11, 16, 2, tzinfo=dt.UTC),
+        decision="penalty_notice",
+    )
+    client = _signed_in(access_officer)
+    url = f"/exclusions/penalty-notices/{consideration.pk}/"
+    assert "Record a prosecution step" in client.get(url).content.decode()
+    step = {
+        "action": "prosecution",
+        "prosecution-on_0": "10",
+        "prosecution-on_1": "11",
+        "prosecution-on_2": "2026",
+    }
+    out_of_order = client.post(url, {**step, "prosecution-step": "hearing"})
+    assert "Court date cannot come next" in out_of_order.content.decode()
+    assert client.post(url, {**step, "prosecution-step": "referred"}).status_code == 302
+    page = client.get(url).content.decode()
+    assert "Referred for prosecution" in page
+    assert "10 November 2026" in page
+    assert consideration.prosecution_steps.get().recorded_by == access_officer
+
+
+def test_a_school_system_records_the_boards_meeting_through_the_api(
+    school_user: User, pupil_on_roll: Child, token_client: Callable[[User], APIClient]
+) -> None:
+    client = token_client(school_user)
+    created = client.post(
+        "/api/v1/exclusions/",
+        _body(pupil_on_roll, kind="permanent", days=None),
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="p1",
+    )
+    pk = created.json()["exclusion"]["id"]
+    url = f"/api/v1/exclusions/{pk}/steps/"
+    wrong = client.post(url, {"step": "panel", "on": "2026-11-16", "outcome": "upheld"}, format="json")
+    assert wrong.status_code == 400
+    assert "next step" in wrong.json()["detail"]
+    response = client.post(
+        url,
+        {"step": "board", "on": "2026-11-16", "outcome": "upheld", "notice_sent_on": "2026-11-16"},
+        format="json",
+    )
+    assert response.status_code == 201
+    assert (response.json()["review_next"], response.json()["review_due"]) == ("applied", "2026-12-07")
+    other = token_client(factories.school_user())
+    assert other.post(url, {"step": "applied", "on": "2026-11-16"}, format="json").status_code == 404
+
+
+def test_a_short_suspension_offers_no_board_step(school_user: User, pupil_on_roll: Child) -> None:
+    client = _signed_in(school_user)
+    client.post("/exclusions/new/", _form(pupil_on_roll, kind="suspension", days="3"))
+    exclusion = Exclusion.objects.get()
+    assert exclusion.board_due is None
+    page = client.get(f"/exclusions/{exclusion.pk}/").content.decode()
+    assert "Record the step" not in page
+    refused = client.post(f"/exclusions/{exclusion.pk}/", {"step-step": "board"})
+    assert refused.status_code == 403

@@ -7,10 +7,13 @@ import datetime as dt
 import pytest
 
 from rollcall.accounts.models import User
+from rollcall.casework.models import Event
 from rollcall.casework.services import CaseworkError
 from rollcall.exclusions import services
 from rollcall.exclusions.models import Consideration, PenaltyNotice
+from rollcall.exclusions.models import ProsecutionStep as ProsecutionStepRow
 from rollcall.people.models import Child
+from rollcall.rules.penalties import ProsecutionStep
 from tests import factories
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("enforcement_council", "frozen_clock")]
@@ -150,3 +153,90 @@ def test_payment_and_withdrawal_are_recorded(access_officer: User) -> None:
             notice=notice, actor=access_officer, paid_on=dt.date(2026, 11, 16), amount=80
         )
     assert PenaltyNotice.objects.get().withdrawal_reason == "Wrong parent"
+
+
+def test_the_prosecution_route_is_recorded_step_by_step(access_officer: User, school_user: User) -> None:
+    consideration = _decided(access_officer)
+    services.prosecution_step_record(
+        consideration=consideration,
+        actor=access_officer,
+        step=ProsecutionStep.REFERRED,
+        on=dt.date(2026, 11, 2),
+    )
+    with pytest.raises(CaseworkError, match="cannot come next"):
+        services.prosecution_step_record(
+            consideration=consideration,
+            actor=access_officer,
+            step=ProsecutionStep.HEARING,
+            on=dt.date(2026, 12, 1),
+        )
+    for step, on in [
+        (ProsecutionStep.ESO_CONSIDERED, dt.date(2026, 11, 5)),
+        (ProsecutionStep.CASE_PREPARED, dt.date(2026, 11, 12)),
+        (ProsecutionStep.HEARING, dt.date(2027, 1, 20)),  # a court date may be ahead
+    ]:
+        services.prosecution_step_record(consideration=consideration, actor=access_officer, step=step, on=on)
+    with pytest.raises(CaseworkError, match="Only Access to Education"):
+        services.prosecution_step_record(
+            consideration=consideration,
+            actor=school_user,
+            step=ProsecutionStep.WITHDRAWN,
+            on=dt.date(2026, 11, 16),
+        )
+    rows = list(consideration.prosecution_steps.values_list("step", "on", "recorded_by"))
+    assert rows == [
+        ("referred", dt.date(2026, 11, 2), access_officer.pk),
+        ("eso_considered", dt.date(2026, 11, 5), access_officer.pk),
+        ("case_prepared", dt.date(2026, 11, 12), access_officer.pk),
+        ("hearing", dt.date(2027, 1, 20), access_officer.pk),
+    ]
+    assert Event.objects.filter(child=consideration.child, verb="penalty.prosecution").count() == 4
+
+
+def test_a_conviction_records_its_fine(access_officer: User) -> None:
+    consideration = _decided(access_officer)
+    for step, on in [
+        (ProsecutionStep.REFERRED, dt.date(2026, 11, 2)),
+        (ProsecutionStep.ESO_CONSIDERED, dt.date(2026, 11, 3)),
+        (ProsecutionStep.CASE_PREPARED, dt.date(2026, 11, 4)),
+        (ProsecutionStep.HEARING, dt.date(2026, 11, 13)),
+    ]:
+        services.prosecution_step_record(consideration=consideration, actor=access_officer, step=step, on=on)
+    with pytest.raises(CaseworkError, match="Enter the fine"):
+        services.prosecution_step_record(
+            consideration=consideration,
+            actor=access_officer,
+            step=ProsecutionStep.CONVICTED,
+            on=dt.date(2026, 11, 13),
+        )
+    services.prosecution_step_record(
+        consideration=consideration,
+        actor=access_officer,
+        step=ProsecutionStep.CONVICTED,
+        on=dt.date(2026, 11, 13),
+        fine=440,
+    )
+    assert consideration.prosecution_steps.get(step="convicted").fine == 440
+
+
+def test_no_prosecution_before_a_decision_or_after_no_action(access_officer: User) -> None:
+    undecided = _consideration()
+    with pytest.raises(CaseworkError, match="Record a decision"):
+        services.prosecution_step_record(
+            consideration=undecided,
+            actor=access_officer,
+            step=ProsecutionStep.REFERRED,
+            on=dt.date(2026, 11, 2),
+        )
+    services.consideration_decide(
+        consideration=undecided, actor=access_officer, decision="no_action", reason="Moved away"
+    )
+    undecided.refresh_from_db()
+    with pytest.raises(CaseworkError, match="Record a decision"):
+        services.prosecution_step_record(
+            consideration=undecided,
+            actor=access_officer,
+            step=ProsecutionStep.REFERRED,
+            on=dt.date(2026, 11, 2),
+        )
+    assert not ProsecutionStepRow.objects.exists()

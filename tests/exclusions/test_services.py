@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -11,11 +12,11 @@ from rollcall.accounts.models import User
 from rollcall.casework.models import Case, Event
 from rollcall.casework.services import CaseworkError
 from rollcall.exclusions import services
-from rollcall.exclusions.models import Exclusion
+from rollcall.exclusions.models import EnforcementSettings, Exclusion, ExclusionStep
 from rollcall.people.models import Child
 from rollcall.returns.claims import Pupil, claim_confirm
 from rollcall.returns.models import SchoolReturn
-from rollcall.rules.exclusions import ExclusionKind
+from rollcall.rules.exclusions import ExclusionKind, ReviewOutcome, ReviewStep
 from rollcall.schools.models import School
 from tests import factories
 from tests.exclusions.conftest import facts, pupil_of
@@ -191,20 +192,129 @@ def test_a_school_cannot_record_the_councils_provision(
         )
 
 
-def test_the_school_records_the_boards_meeting(
+def test_the_school_records_the_boards_meeting_and_the_route_waits_for_the_parents(
     school: School, school_user: User, pupil_on_roll: Child
 ) -> None:
     exclusion = services.exclusion_notify(
         school=school, actor=school_user, pupil=pupil_of(pupil_on_roll), facts=facts()
     ).exclusion
     assert exclusion is not None
-    services.board_record(
-        exclusion=exclusion, actor=school_user, met_on=dt.date(2026, 11, 16), decision="Upheld"
+    step = services.review_step_record(
+        exclusion=exclusion,
+        actor=school_user,
+        step=ReviewStep.BOARD,
+        on=dt.date(2026, 11, 16),
+        outcome=ReviewOutcome.UPHELD,
+        notice_sent_on=dt.date(2026, 11, 16),
+        notice_by_post=True,
     )
     exclusion.refresh_from_db()
-    assert exclusion.board_met_on == dt.date(2026, 11, 16)
+    assert (exclusion.board_met_on, exclusion.board_decision) == (dt.date(2026, 11, 16), "Upheld")
+    # Posted Monday 16th, given Wednesday 18th: 15 school days is Wednesday 9 December.
+    assert (exclusion.review_next, exclusion.review_due) == ("applied", dt.date(2026, 12, 9))
+    assert (step.recorded_by, step.outcome) == (school_user, "upheld")
+    assert Event.objects.filter(child=pupil_on_roll, verb="exclusion.step").count() == 1
     other = factories.school_user()
-    with pytest.raises(CaseworkError):
-        services.board_record(
-            exclusion=exclusion, actor=other, met_on=dt.date(2026, 11, 16), decision="Upheld"
+    with pytest.raises(CaseworkError, match="Only the excluding school"):
+        services.review_step_record(
+            exclusion=exclusion, actor=other, step=ReviewStep.APPLIED, on=dt.date(2026, 11, 16)
         )
+
+
+def test_a_step_out_of_order_or_in_the_future_is_refused_and_nothing_is_recorded(
+    school: School, school_user: User, pupil_on_roll: Child
+) -> None:
+    exclusion = services.exclusion_notify(
+        school=school, actor=school_user, pupil=pupil_of(pupil_on_roll), facts=facts()
+    ).exclusion
+    assert exclusion is not None
+    with pytest.raises(CaseworkError, match="next step is: governing board met"):
+        services.review_step_record(
+            exclusion=exclusion,
+            actor=school_user,
+            step=ReviewStep.PANEL,
+            on=dt.date(2026, 11, 16),
+            outcome=ReviewOutcome.UPHELD,
+        )
+    with pytest.raises(CaseworkError, match="future"):
+        services.review_step_record(
+            exclusion=exclusion,
+            actor=school_user,
+            step=ReviewStep.BOARD,
+            on=dt.date(2026, 11, 17),
+            outcome=ReviewOutcome.UPHELD,
+        )
+    assert not ExclusionStep.objects.exists()
+    exclusion.refresh_from_db()
+    assert exclusion.board_met_on is None
+
+
+def test_the_whole_review_route_to_reconsideration(
+    school: School, school_user: User, pupil_on_roll: Child, access_officer: User, frozen_clock: Any
+) -> None:
+    exclusion = services.exclusion_notify(
+        school=school, actor=school_user, pupil=pupil_of(pupil_on_roll), facts=facts()
+    ).exclusion
+    assert exclusion is not None
+    services.review_step_record(
+        exclusion=exclusion,
+        actor=school_user,
+        step=ReviewStep.BOARD,
+        on=dt.date(2026, 11, 16),
+        outcome=ReviewOutcome.UPHELD,
+    )
+    frozen_clock.move_to(dt.datetime(2027, 1, 20, 10, tzinfo=dt.UTC))
+    services.review_step_record(
+        exclusion=exclusion, actor=access_officer, step=ReviewStep.APPLIED, on=dt.date(2026, 12, 4)
+    )
+    exclusion.refresh_from_db()
+    # 7-11, 14-18 Dec (10), 4-8 Jan: the 15th school day is Friday 8 January.
+    assert (exclusion.review_next, exclusion.review_due) == ("panel", dt.date(2027, 1, 8))
+    services.review_step_record(
+        exclusion=exclusion,
+        actor=access_officer,
+        step=ReviewStep.PANEL,
+        on=dt.date(2027, 1, 8),
+        outcome=ReviewOutcome.RECONSIDER,
+    )
+    exclusion.refresh_from_db()
+    assert (exclusion.review_next, exclusion.review_due) == ("reconsidered", dt.date(2027, 1, 22))
+    services.review_step_record(
+        exclusion=exclusion,
+        actor=school_user,
+        step=ReviewStep.RECONSIDERED,
+        on=dt.date(2027, 1, 20),
+        outcome=ReviewOutcome.REINSTATED,
+    )
+    exclusion.refresh_from_db()
+    assert (exclusion.review_next, exclusion.review_due) == ("", None)
+    assert list(exclusion.steps.values_list("step", flat=True)) == [
+        "board",
+        "applied",
+        "panel",
+        "reconsidered",
+    ]
+
+
+def test_the_review_timescales_are_the_councils_settings(
+    school: School, school_user: User, pupil_on_roll: Child
+) -> None:
+    EnforcementSettings.objects.update_or_create(
+        pk=1, defaults={"review_application_days": 2, "post_working_days": 1}
+    )
+    exclusion = services.exclusion_notify(
+        school=school, actor=school_user, pupil=pupil_of(pupil_on_roll), facts=facts()
+    ).exclusion
+    assert exclusion is not None
+    services.review_step_record(
+        exclusion=exclusion,
+        actor=school_user,
+        step=ReviewStep.BOARD,
+        on=dt.date(2026, 11, 16),
+        outcome=ReviewOutcome.UPHELD,
+        notice_sent_on=dt.date(2026, 11, 16),
+        notice_by_post=True,
+    )
+    exclusion.refresh_from_db()
+    # Posted Monday, given Tuesday 17th (1 working day); 2 school days later: Thursday 19th.
+    assert exclusion.review_due == dt.date(2026, 11, 19)

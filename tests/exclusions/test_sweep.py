@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -17,7 +18,7 @@ from rollcall.exclusions.sweep import exclusions_sweep, penalties_sweep
 from rollcall.notify.models import Message
 from rollcall.people.models import Child
 from rollcall.rules.attendance import CODE_BY_CODE, blank_marks, session_index
-from rollcall.rules.exclusions import ExclusionKind
+from rollcall.rules.exclusions import ExclusionKind, ReviewOutcome, ReviewStep
 from rollcall.schools.models import School
 from tests import factories
 from tests.exclusions.conftest import facts, pupil_of
@@ -191,3 +192,85 @@ def test_an_e_mark_with_no_notification_is_a_question_to_the_school_once(
     exclusions_sweep(today=dt.date(2026, 11, 17), calendar=calendar)
     questions = Message.objects.filter(recipient=school_user, subject__startswith="Marked as excluded")
     assert [q.subject for q in questions] == [f"Marked as excluded with no notification: {asked.full_name}"]
+
+
+def test_the_review_route_reminds_before_each_deadline_and_tells_the_team_when_one_passes(
+    school: School, school_user: User, pupil_on_roll: Child, access_officer: User, frozen_clock: Any
+) -> None:
+    exclusion = _excluded(school, school_user, pupil_on_roll)
+    services.review_step_record(
+        exclusion=exclusion,
+        actor=school_user,
+        step=ReviewStep.BOARD,
+        on=dt.date(2026, 11, 16),
+        outcome=ReviewOutcome.UPHELD,
+    )
+    services.review_step_record(
+        exclusion=exclusion, actor=access_officer, step=ReviewStep.APPLIED, on=dt.date(2026, 11, 16)
+    )
+    # The panel is due within 15 school days of Monday 16 November: Monday 7 December; reminded
+    # 3 school days before (Wednesday 2 December).
+    calendar = council_calendar()
+    panel = Message.objects.filter(recipient=access_officer, subject__contains="independent review panel")
+    exclusions_sweep(today=dt.date(2026, 12, 1), calendar=calendar)
+    assert not panel.exists()
+    exclusions_sweep(today=dt.date(2026, 12, 2), calendar=calendar)
+    exclusions_sweep(today=dt.date(2026, 12, 3), calendar=calendar)
+    assert list(panel.values_list("subject", flat=True)) == [
+        f"Due by 7 December 2026: the independent review panel for {pupil_on_roll.full_name}"
+    ]
+    assert not Message.objects.filter(recipient=school_user, subject__contains="review panel").exists()
+    exclusions_sweep(today=dt.date(2026, 12, 7), calendar=calendar)
+    assert not panel.filter(subject__startswith="Overdue").exists()
+    exclusions_sweep(today=dt.date(2026, 12, 8), calendar=calendar)
+    exclusions_sweep(today=dt.date(2026, 12, 9), calendar=calendar)
+    assert panel.filter(subject__startswith="Overdue").count() == 1
+
+
+def test_the_school_hears_once_that_the_parents_did_not_apply_in_time(
+    school: School, school_user: User, pupil_on_roll: Child
+) -> None:
+    exclusion = _excluded(school, school_user, pupil_on_roll)
+    services.review_step_record(
+        exclusion=exclusion,
+        actor=school_user,
+        step=ReviewStep.BOARD,
+        on=dt.date(2026, 11, 16),
+        outcome=ReviewOutcome.UPHELD,
+    )  # the parents may apply until Monday 7 December
+    ended = Message.objects.filter(recipient=school_user, subject__startswith="No review asked for")
+    exclusions_sweep(today=dt.date(2026, 12, 7), calendar=council_calendar())
+    assert not ended.exists()
+    exclusions_sweep(today=dt.date(2026, 12, 8), calendar=council_calendar())
+    exclusions_sweep(today=dt.date(2026, 12, 9), calendar=council_calendar())
+    assert ended.count() == 1
+
+
+def test_the_school_is_reminded_of_the_reconsideration_and_the_team_told_when_it_is_late(
+    school: School, school_user: User, pupil_on_roll: Child, access_officer: User
+) -> None:
+    exclusion = _excluded(school, school_user, pupil_on_roll)
+    day = dt.date(2026, 11, 16)
+    for step, outcome in (
+        (ReviewStep.BOARD, ReviewOutcome.UPHELD),
+        (ReviewStep.APPLIED, None),
+        (ReviewStep.PANEL, ReviewOutcome.RECONSIDER),
+    ):
+        services.review_step_record(
+            exclusion=exclusion, actor=access_officer, step=step, on=day, outcome=outcome
+        )
+    # 10 school days after Monday 16 November: Monday 30 November; reminded from Wednesday 25th.
+    calendar = council_calendar()
+    reminder = Message.objects.filter(recipient=school_user, subject__contains="reconsideration")
+    exclusions_sweep(today=dt.date(2026, 11, 24), calendar=calendar)
+    assert not reminder.exists()
+    exclusions_sweep(today=dt.date(2026, 11, 25), calendar=calendar)
+    exclusions_sweep(today=dt.date(2026, 11, 26), calendar=calendar)
+    assert reminder.count() == 1
+    late = Message.objects.filter(
+        recipient=access_officer, subject__startswith="Overdue: the governing board"
+    )
+    exclusions_sweep(today=dt.date(2026, 11, 30), calendar=calendar)
+    assert not late.exists()
+    exclusions_sweep(today=dt.date(2026, 12, 1), calendar=calendar)
+    assert late.count() == 1

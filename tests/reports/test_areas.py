@@ -11,7 +11,7 @@ from django.test import Client
 
 from rollcall.accounts.models import Team, User
 from rollcall.casework.models import Case
-from rollcall.exclusions.models import Consideration, Exclusion, PenaltyNotice
+from rollcall.exclusions.models import Consideration, Exclusion, PenaltyNotice, ProsecutionStep
 from rollcall.homeeducation.models import EHERecord, SAONotice
 from rollcall.reports import areas
 from rollcall.rules.reporting import SMALL, month, quarter
@@ -137,6 +137,14 @@ def area_records(council: Council) -> Council:
         paid_amount=80,
         issued_by=council.officer,
     )
+    for step, on in (
+        ("referred", D(2026, 2, 27)),
+        ("eso_considered", D(2026, 3, 2)),
+        ("case_prepared", D(2026, 3, 9)),
+    ):
+        ProsecutionStep.objects.create(
+            consideration=fined, step=step, on=on, recorded_by=council.officer, recorded_at=at(on)
+        )
     return council
 
 
@@ -199,6 +207,10 @@ def test_exclusions_sixth_day_and_penalty_stages_in_march(area_records: Council)
     assert stages["Decided: no action"] == (0,)
     assert stages["Penalty notices issued"] == (0,)
     assert stages["Penalty notices paid"] == (1,)
+    assert stages["Prosecution: referred for prosecution"] == (0,)  # in February
+    assert stages["Prosecution: education supervision order considered"] == (1,)
+    assert stages["Prosecution: case prepared"] == (1,)
+    assert stages["Prosecution: convicted"] == (0,)
     assert e.undecided_at_end == 2
 
 
