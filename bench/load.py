@@ -206,6 +206,8 @@ def main() -> None:
             for line in server.manage("demo_sign_ins").splitlines()
             if line.startswith("school.")
         ][:20]
+        # A token name is unique per school: a run on a reused database names its own.
+        run_name = f"Load test MIS {time.strftime('%Y-%m-%d %H:%M:%S')}"
         config = {
             "password": PASSWORD,
             "officers": OFFICERS,
@@ -213,7 +215,7 @@ def main() -> None:
             "schools": [
                 {
                     "username": name,
-                    "token": server.manage("issue_api_token", name, "--name", "Load test MIS").strip(),
+                    "token": server.manage("issue_api_token", name, "--name", run_name).strip(),
                 }
                 for name in schools
             ],
