@@ -1,6 +1,7 @@
 """Benchmark loading school rolls (rollcall/rolls) against DuckDB doing the same diff.
 
     .venv/bin/python bench/rolls.py [--pupils 100000] [--files 250] [--database sqlite|postgres|both]
+                                    [--pg-database rollcall_bench_rolls]
 
 Not a test. It writes one CSV file per school (docs/rolls.md) for two days from a fixed seed with
 invented names: day 1 is the first load of every roll; day 2 has 0.5% of pupils changed (a quarter
@@ -12,6 +13,10 @@ Then, per database, each in a fresh process (bench/harness.py):
    timed; then the same files again (each must say "unchanged"), timed.
 3. ``load --day 2``: the next day's files, timed, then again (unchanged); the joiners, leavers and
    the children "lost between rolls" (``rolls.sweep.lost_between_rolls``) written out by UPN.
+
+Each load is timed in wall seconds and in CPU seconds (the load process's own, which on SQLite
+includes the database engine, plus the PostgreSQL server process's), since a shared machine
+makes wall times noisy.
 
 DuckDB reads the same CSV files and computes the same diff in SQL, including compulsory school age
 for the lost children (written independently of rules/age.py). The script prints the number of

@@ -141,9 +141,11 @@ _PLAIN = {
 _HELD = "lower(replace(replace(replace(replace(c.legal_surname, ' ', ''), '-', ''), '''', ''), '.', ''))"
 _LAST_TWO = {"sqlite": f"substr({_HELD}, -2)", "postgresql": f"right({_HELD}, 2)"}
 _BORN = {"sqlite": "%s", "postgresql": "CAST(%s AS date)"}
-# SQLite would otherwise walk the children not merged away and try each birthday against them, or
-# build an index of its own for every query: the pupils' birthdays first, then the index.
+# Each database reads only the children born on the pupils' birthdays, through child_date_of_birth:
+# SQLite would otherwise walk every child not merged away (or build an index for each query), and
+# PostgreSQL would hash-join the whole table, both once per school.
 _BY_BIRTH = {"sqlite": " INDEXED BY child_date_of_birth", "postgresql": ""}
+_BORN_ANY = {"sqlite": "", "postgresql": " AND c.date_of_birth = ANY(CAST(%s AS date[]))"}
 
 
 def _children_by_dob(rows: list[PupilRow]) -> dict[dt.date, list[_Held]]:
@@ -167,11 +169,14 @@ def _children_by_dob(rows: list[PupilRow]) -> dict[dt.date, list[_Held]]:
             f"WITH wanted(born, s_first, s_last, f_first, f_last) AS (VALUES {values}) "  # noqa: S608
             "SELECT DISTINCT c.id, c.legal_forename, c.legal_surname, c.date_of_birth, c.upn "
             f"FROM wanted w CROSS JOIN {quote(Child._meta.db_table)} c{_BY_BIRTH[vendor]} "
-            f"WHERE c.date_of_birth = w.born AND c.merged_into_id IS NULL AND (NOT ({_PLAIN[vendor]}) "
+            f"WHERE c.date_of_birth = w.born{_BORN_ANY[vendor]} AND c.merged_into_id IS NULL "
+            f"AND (NOT ({_PLAIN[vendor]}) "
             f"OR substr({_HELD}, 1, 2) IN (w.s_first, w.f_first) "
             f"OR {_LAST_TWO[vendor]} IN (w.s_last, w.f_last))"
         )
-        params = [value for key in chunk for value in (_day_db(key[0]), *key[1:])]
+        params: list[Any] = [value for key in chunk for value in (_day_db(key[0]), *key[1:])]
+        if _BORN_ANY[vendor]:
+            params.append(sorted({key[0] for key in chunk}))
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             for pk, forename, surname, dob, upn in cursor.fetchall():
