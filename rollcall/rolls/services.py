@@ -152,7 +152,7 @@ def _children_by_dob(rows: list[PupilRow]) -> dict[dt.date, list[_Held]]:
     """The children (not merged away) born on these rows' birthdays whose surname could agree with
     a row's surname or forename (rules.identity.name_ends): one indexed join per batch, narrowed in
     SQL, so a county's first roll does not read every child born on each pupil's birthday into
-    Python for every school (at a million children, a quarter of a million a school).
+    Python for every school (at a million children, about 100,000 rows for a school of 400).
     """
     vendor = connection.vendor
     if vendor not in _PLAIN:  # another database: every child born on those days
