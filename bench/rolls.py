@@ -1,6 +1,7 @@
 """Benchmark loading school rolls (rollcall/rolls) against DuckDB doing the same diff.
 
     .venv/bin/python bench/rolls.py [--pupils 100000] [--files 250] [--database sqlite|postgres|both]
+                                    [--pg-database rollcall_bench_rolls]
 
 Not a test. It writes one CSV file per school (docs/rolls.md) for two days from a fixed seed with
 invented names: day 1 is the first load of every roll; day 2 has 0.5% of pupils changed (a quarter
@@ -12,6 +13,10 @@ Then, per database, each in a fresh process (bench/harness.py):
    timed; then the same files again (each must say "unchanged"), timed.
 3. ``load --day 2``: the next day's files, timed, then again (unchanged); the joiners, leavers and
    the children "lost between rolls" (``rolls.sweep.lost_between_rolls``) written out by UPN.
+
+Each load is timed in wall seconds and in CPU seconds (the load process's own, which on SQLite
+includes the database engine, plus the PostgreSQL server process's), since a shared machine
+makes wall times noisy.
 
 DuckDB reads the same CSV files and computes the same diff in SQL, including compulsory school age
 for the lost children (written independently of rules/age.py). The script prints the number of
@@ -54,8 +59,8 @@ DAY_1 = dt.date(2026, 11, 16)  # a Monday in term
 DAY_2 = dt.date(2026, 11, 17)
 SEED = 2026
 PG_BENCH_DB = "rollcall_bench_rolls"
-PG_URL = f"postgres://postgres@127.0.0.1:5432/{PG_BENCH_DB}"
 HEADER = "upn,forename,surname,date_of_birth,sex,year_group,admission_date,leaving_date,sen_status,fsm\n"
+COLUMNS = HEADER.strip().split(",")
 
 
 # ---- the files (no Django) ----------------------------------------------------------------------
@@ -68,69 +73,83 @@ def _upn(n: int) -> str:
 
 
 def write_files(pupils: int, files: int, folder: Path) -> dict[str, int]:
-    """Day 1 and day 2 CSV files under ``folder``/day1 and /day2, named by URN."""
-    from rollcall.rules.identity import names_agree
+    """Day 1 and day 2 CSV files under ``folder``/day1 and /day2, named by URN.
+
+    Each pupil is kept as its CSV line (a million pupils fit in a few hundred megabytes), and a new
+    name is checked only against the names born that day that share an end of the surname
+    (rules.identity.name_ends: names that agree always do), so a national roll is written in
+    minutes; the files are the same as checking every name born that day would give.
+    """
+    from rollcall.rules.identity import name_ends, names_agree
 
     rng = random.Random(SEED)
     surnames = [f"{a}-{b}" if a != b else a for a in SURNAMES for b in SURNAMES]
-    taken: dict[dt.date, list[tuple[str, str]]] = {}
+    taken: dict[tuple[dt.date, str], list[tuple[str, str]]] = {}
     first_day = dt.date(2010, 9, 1)
     span = (dt.date(2021, 8, 31) - first_day).days
 
-    def person(n: int) -> dict[str, str]:
+    def looks_alike(dob: dt.date, forename: str, surname: str) -> bool:
+        (s_first, s_last), (f_first, f_last) = name_ends(surname), name_ends(forename)
+        keys = {f"<{s_first}", f">{s_last}", f"<{f_first}", f">{f_last}"}
+        return any(names_agree(forename, surname, f, s) for key in keys for f, s in taken.get((dob, key), []))
+
+    def person(n: int) -> str:
         while True:
             dob = first_day + dt.timedelta(days=rng.randrange(span))
             forename, surname = rng.choice(FORENAMES), rng.choice(surnames)
             # Invented names, never two look-alikes born the same day (they would be claims).
-            if not any(names_agree(forename, surname, f, s) for f, s in taken.get(dob, [])):
-                taken.setdefault(dob, []).append((forename, surname))
+            if not looks_alike(dob, forename, surname):
+                first, last = name_ends(surname)
+                taken.setdefault((dob, f"<{first}"), []).append((forename, surname))
+                taken.setdefault((dob, f">{last}"), []).append((forename, surname))
                 break
-        return {
-            "upn": _upn(n),
-            "forename": forename,
-            "surname": surname,
-            "date_of_birth": dob.isoformat(),
-            "sex": rng.choice("FM"),
-            "year_group": "",
-            "admission_date": "2025-09-03",
-            "leaving_date": "",
-            "sen_status": rng.choice("NNNNNNK"),
-            "fsm": rng.choice("NNNY"),
-        }
+        # The columns of HEADER: upn, names, birth, sex, year group, admission, leaving, SEN, FSM.
+        sex = rng.choice("FM")
+        sen, fsm = rng.choice("NNNNNNK"), rng.choice("NNNY")
+        return f"{_upn(n)},{forename},{surname},{dob.isoformat()},{sex},,2025-09-03,,{sen},{fsm}\n"
 
-    rolls: list[list[dict[str, str]]] = [[] for _ in range(files)]
+    def changed(line: str, **values: str) -> str:
+        fields = line.rstrip("\n").split(",")
+        for name, value in values.items():
+            fields[COLUMNS.index(name)] = value
+        return ",".join(fields) + "\n"
+
+    rolls: list[list[str]] = [[] for _ in range(files)]
     for n in range(pupils):
         rolls[rng.randrange(files)].append(person(n))
-    day1 = [list(roll) for roll in rolls]
     changes = max(4, pupils // 200)
     quarter = changes // 4
     everyone = [(school, i) for school, roll in enumerate(rolls) for i in range(len(roll))]
     picked = rng.sample(everyone, 3 * quarter)
+    del everyone
     absent = set(picked[:quarter])
     dated = set(picked[quarter : 2 * quarter])
     movers = picked[2 * quarter :]
     moving = set(movers)
-    day2: list[list[dict[str, str]]] = [[] for _ in range(files)]
-    for school, roll in enumerate(rolls):
-        for i, row in enumerate(roll):
-            if (school, i) in absent or (school, i) in moving:
-                continue
-            if (school, i) in dated:
-                row = {**row, "leaving_date": DAY_2.isoformat()}
-            day2[school].append(row)
+    joining: list[list[str]] = [[] for _ in range(files)]
     for school, i in movers:
-        day2[(school + 1 + rng.randrange(files - 1)) % files].append(
-            {**rolls[school][i], "admission_date": DAY_2.isoformat()}
+        joining[(school + 1 + rng.randrange(files - 1)) % files].append(
+            changed(rolls[school][i], admission_date=DAY_2.isoformat())
         )
     for k in range(quarter):
-        day2[rng.randrange(files)].append({**person(pupils + k), "admission_date": DAY_2.isoformat()})
-    for name, days in (("day1", day1), ("day2", day2)):
+        joining[rng.randrange(files)].append(changed(person(pupils + k), admission_date=DAY_2.isoformat()))
+    rows = 0
+    for name in ("day1", "day2"):
         (folder / name).mkdir(parents=True, exist_ok=True)
-        for school, roll in enumerate(days):
-            with (folder / name / f"{100000 + school}.csv").open("w") as out:
-                out.write(HEADER)
-                out.writelines(",".join(row[c] for c in HEADER.strip().split(",")) + "\n" for row in roll)
-    return {"changes": 4 * quarter, "day2_rows": sum(len(r) for r in day2)}
+    for school, roll in enumerate(rolls):
+        with (folder / "day1" / f"{100000 + school}.csv").open("w") as out:
+            out.write(HEADER)
+            out.writelines(roll)
+        with (folder / "day2" / f"{100000 + school}.csv").open("w") as out:
+            out.write(HEADER)
+            for i, line in enumerate(roll):
+                if (school, i) in absent or (school, i) in moving:
+                    continue
+                out.write(changed(line, leaving_date=DAY_2.isoformat()) if (school, i) in dated else line)
+                rows += 1
+            out.writelines(joining[school])
+            rows += len(joining[school])
+    return {"changes": 4 * quarter, "day2_rows": rows}
 
 
 # ---- DuckDB's diff ------------------------------------------------------------------------------
@@ -195,17 +214,17 @@ def duckdb_diff(folder: Path, today: dt.date) -> dict[str, Any]:
 
 
 @contextmanager
-def _database(kind: str, scratch: str) -> Iterator[str]:
+def _database(kind: str, scratch: str, name: str) -> Iterator[str]:
     if kind == "sqlite":
         path = Path(scratch) / "bench.sqlite3"
         path.unlink(missing_ok=True)
         yield f"sqlite:///{path}"
         return
-    pg_admin(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)", f"CREATE DATABASE {PG_BENCH_DB}")
+    pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)", f"CREATE DATABASE {name}")
     try:
-        yield PG_URL
+        yield f"postgres://postgres@127.0.0.1:5432/{name}"
     finally:
-        pg_admin(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)")
+        pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 def _disagreements(app: dict[str, Any], ref: dict[str, Any]) -> dict[str, int]:
@@ -229,14 +248,14 @@ def orchestrate(args: argparse.Namespace) -> None:
         print(f"DuckDB diff in {ref['seconds']:.2f} s", flush=True)
         rows = []
         for kind in kinds:
-            with _database(kind, scratch) as url:
+            with _database(kind, scratch, args.pg_database) as url:
                 env = phase_env(url, scratch)
                 options = ["--folder", str(folder), "--files", str(args.files)]
                 setup = run_phase(__file__, "setup", env, options)
                 day1 = run_phase(__file__, "load", env, [*options, "--day", "1"])
-                print(f"[{kind}] day 1: {day1['seconds']:.1f} s", flush=True)
+                print(f"[{kind}] day 1: {_times(day1)}", flush=True)
                 day2 = run_phase(__file__, "load", env, [*options, "--day", "2"])
-                print(f"[{kind}] day 2: {day2['seconds']:.1f} s", flush=True)
+                print(f"[{kind}] day 2: {_times(day2)}", flush=True)
             app = {
                 "day1_joiners": day1["joiners"],
                 "day2_joiners": day2["joiners"],
@@ -252,6 +271,15 @@ def orchestrate(args: argparse.Namespace) -> None:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
+def _times(day: dict[str, Any]) -> str:
+    server = f" + database server {day['server_cpu']:.1f}" if day.get("server_cpu") is not None else ""
+    return f"{day['seconds']:.1f} s wall, CPU {day['cpu']:.1f} s{server}"
+
+
+def _cpu(day: dict[str, Any]) -> str:
+    return f"{day['cpu']:.1f}" + (f" + {day['server_cpu']:.1f}" if day.get("server_cpu") is not None else "")
+
+
 def _print_table(rows: list[Any], args: argparse.Namespace, ref: dict[str, Any]) -> None:
     uname = os.uname()
     print()
@@ -260,7 +288,7 @@ def _print_table(rows: list[Any], args: argparse.Namespace, ref: dict[str, Any])
         f"{uname.sysname} {uname.release}; Python {sys.version.split()[0]}; DuckDB diff {ref['seconds']:.2f} s"
     )
     head = (
-        "| database | first load (s) | same files again (s) | next day, 0.5% changed (s) | again (s) "
+        "| database | first load (s) | CPU (s) | same files again (s) | next day, 0.5% changed (s) | CPU (s) | again (s) "
         "| joiners day 2 | leavers day 2 | left without notice | lost between rolls | disagreements with DuckDB "
         "| peak RSS MB (day 1 / day 2) |"
     )
@@ -268,12 +296,17 @@ def _print_table(rows: list[Any], args: argparse.Namespace, ref: dict[str, Any])
     print("|" + "|".join([" --- "] * (head.count("|") - 1)) + "|")
     for kind, _setup, day1, day2, wrong in rows:
         print(
-            f"| {kind} | {day1['seconds']:.1f} | {day1['again_seconds']:.1f} | {day2['seconds']:.1f} "
-            f"| {day2['again_seconds']:.1f} | {len(day2['joiners']):,} | {len(day2['leavers']):,} "
+            f"| {kind} | {day1['seconds']:.1f} | {_cpu(day1)} | {day1['again_seconds']:.1f} | {day2['seconds']:.1f} "
+            f"| {_cpu(day2)} | {day2['again_seconds']:.1f} | {len(day2['joiners']):,} | {len(day2['leavers']):,} "
             f"| {day2['left_without_notice']:,} | {len(day2['lost']):,} | {sum(wrong.values())} "
             f"| {day1['maxrss_mb']:.0f} / {day2['maxrss_mb']:.0f} |"
         )
     print()
+    print(
+        "CPU: the load process's own (on SQLite that includes the database engine), "
+        "+ the PostgreSQL server process's; load average at the end "
+        + " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    )
     for kind, _setup, day1, day2, _wrong in rows:
         print(
             f"{kind}: queries day 1 {day1['queries']:,}, day 2 {day2['queries']:,}; "
@@ -317,6 +350,22 @@ def phase_setup(files: int) -> dict[str, Any]:
     return {"seconds": time.perf_counter() - started}
 
 
+def _server_cpu() -> float | None:
+    """CPU seconds so far of the PostgreSQL server process serving this connection (same machine)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
 def _load_all(folder: Path, files: int, as_of: dt.date) -> tuple[list[Any], float]:
     from rollcall.rolls.models import RollSnapshot
     from rollcall.rolls.pupils import rows_from_csv
@@ -344,12 +393,21 @@ def _load_all(folder: Path, files: int, as_of: dt.date) -> tuple[list[Any], floa
 
 
 def phase_load(folder: Path, files: int, day: int) -> dict[str, Any]:
+    from django.urls import reverse
+
     from rollcall.people.models import Child
     from rollcall.rolls.sweep import lost_between_rolls
 
     as_of = DAY_1 if day == 1 else DAY_2
+    # Import the URL configuration (messages link to pages) before the clock starts, as a running
+    # worker has: a constant of about 3 s for the first reverse() in a process, not a cost per file.
+    reverse("rolls:school", args=["100000"])
+    server = _server_cpu()
+    cpu = time.process_time()
     with frozen(as_of, tick=True), counting() as counter:
         loaded, seconds = _load_all(folder / f"day{day}", files, as_of)
+    cpu = time.process_time() - cpu
+    server_after = _server_cpu()
     queries = counter.count
     with frozen(as_of, tick=True):
         again, again_seconds = _load_all(folder / f"day{day}", files, as_of)
@@ -363,6 +421,8 @@ def phase_load(folder: Path, files: int, day: int) -> dict[str, Any]:
             lost.append(line.split("(UPN ", 1)[1].split(")", 1)[0])
     return {
         "seconds": seconds,
+        "cpu": cpu,
+        "server_cpu": None if server is None or server_after is None else server_after - server,
         "again_seconds": again_seconds,
         "unchanged_again": sum(1 for r in again if r.unchanged),
         "queries": queries,
@@ -380,6 +440,11 @@ def main() -> None:
     parser.add_argument("--pupils", type=int, default=100_000)
     parser.add_argument("--files", type=int, default=250)
     parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument(
+        "--pg-database",
+        default=PG_BENCH_DB,
+        help=f"The throwaway PostgreSQL database (dropped and created; default {PG_BENCH_DB}).",
+    )
     parser.add_argument("--folder", help=argparse.SUPPRESS)
     parser.add_argument("--day", type=int, choices=[1, 2], help=argparse.SUPPRESS)
     parser.add_argument("--phase", choices=["setup", "load"], help=argparse.SUPPRESS)

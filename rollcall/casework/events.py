@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connection
+
 from rollcall import clock
 from rollcall.accounts.models import Team, User
 from rollcall.casework.models import Case, Event
@@ -85,23 +87,39 @@ def events_record_bulk(*, records: Iterable[BulkEvent], at: dt.datetime) -> int:
     unique key: a caller that must not record the same facts twice looks for them first, as the
     attendance prompts do with ``attendance_key``, or claims its rows with a conditional update.
     Unlike :func:`event_record`, the team is not taken from the case: pass ``team_id``.
+
+    One parameterised INSERT run by ``executemany`` per batch, with the values adapted once per
+    column rather than through a model instance per event (the first roll of a county records
+    100,000 "record created" events: ``bulk_create`` spent most of its time building instances).
     """
-    rows = Event.objects.bulk_create(
+    by_name = {f.name: f for f in Event._meta.concrete_fields}
+    fields = [by_name[name] for name in ("child", "case", "team", "verb", "actor", "at", "payload")]
+    when = by_name["at"].get_db_prep_save(at, connection)
+    payload = by_name["payload"]
+    values = [
         (
-            Event(
-                child_id=record.child_id,
-                case_id=record.case_id,
-                team_id=record.team_id,
-                verb=record.verb,
-                actor_id=record.actor_id,
-                at=at,
-                payload=dict(record.payload),
-            )
-            for record in records
-        ),
-        batch_size=500,
+            record.child_id,
+            record.case_id,
+            record.team_id,
+            record.verb,
+            record.actor_id,
+            when,
+            payload.get_db_prep_save(dict(record.payload), connection),
+        )
+        for record in records
+    ]
+    if not values:
+        return 0
+    quote = connection.ops.quote_name
+    sql = (
+        # Table and column names come from the model's metadata (quoted); values are parameters.
+        f"INSERT INTO {quote(Event._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(fields))})"
     )
-    return len(rows)
+    with connection.cursor() as cursor:
+        for start in range(0, len(values), 1000):
+            cursor.executemany(sql, values[start : start + 1000])
+    return len(values)
 
 
 Words = Callable[[Mapping[str, Any]], str]

@@ -53,6 +53,8 @@ class Child(models.Model):
             # Matching looks children up by surname (ignoring case) and date of birth when there
             # is no UPN; an index on the upper-cased surname serves that lookup on PostgreSQL.
             models.Index(Upper("legal_surname"), F("date_of_birth"), name="child_surname_dob"),
+            # A school's roll looks up everyone born on its pupils' birthdays (rolls.services).
+            models.Index(fields=["date_of_birth"], name="child_date_of_birth"),
         ]
 
     def __str__(self) -> str:

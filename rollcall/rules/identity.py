@@ -33,6 +33,7 @@ __all__ = [
     "Verdict",
     "claim_decision",
     "details_disagreements",
+    "name_ends",
     "names_agree",
     "normalise_name",
 ]
@@ -132,6 +133,19 @@ def names_agree(sent_forename: str, sent_surname: str, held_forename: str, held_
         return True
     # Forename and surname swapped (a common slip on forms that ask "last name" first).
     return _name_agrees(sent_forename, held_surname) and _name_agrees(sent_surname, held_forename)
+
+
+def name_ends(name: str) -> tuple[str, str]:
+    """The first two and the last two letters of a name once normalised: what a search can narrow by.
+
+    Two names that agree (:func:`names_agree` on either part, or the same normalised surname)
+    always share their first two or their last two letters: an equal name shares both, and one
+    slip in a name of five letters or more leaves either the two letters before it or the two
+    after it as they were. So a matcher may leave out a held child whose surname shares neither
+    end with the surname or the forename sent, and find the same children (tests/rules prove it).
+    """
+    normal = normalise_name(name)
+    return normal[:2], normal[-2:]
 
 
 def details_disagreements(sent: Details, held: Details) -> tuple[str, ...]:

@@ -194,3 +194,47 @@ def test_a_look_alike_without_a_upn_waits_for_an_officer(council, frozen_clock, 
     assert len(loaded.joined) == 1
     assert loaded.joined != [known.pk]
     assert SchoolReturn.objects.filter(school=school).count() == 1
+
+
+HELD_NAMES = [
+    ("Amelia", "Hartley"), ("Zoë", "Brontë"), ("Sean", "O'Neill"), ("Kai", "Smith-Jones"),
+    ("Aoife", "Ó Briain"), ("Ana", "de la Cruz"), ("Paul", "St. John"), ("Lan", "Nguyễn"),
+    ("Jonas", "MÜLLER"), ("Zofia", "Kowalski"), ("Priya", "D'Souza"), ("Callum", "MACLEAN"),
+    ("Wei", "Li"), ("Conor", "O\u2019Brien"), ("Amy", "Hartley (Smith)"),
+]  # fmt: skip
+# Each agrees with one held child: a slip at either end, a swap, case, accents and punctuation.
+SENT_NAMES = [
+    ("Amelia", "Bartley"), ("Amelia", "hartlye"), ("Zoe", "Bronte"), ("Hartley", "Amelia"),
+    ("Sean", "Neill"), ("Kai", "smith jones"), ("Aoife", "O Briain"), ("Ana", "Delacruz"),
+    ("Paul", "St John"), ("Lan", "Nguyen"), ("Jonas", "Muller"), ("Zofia", "Kowalksi"),
+    ("Priya", "Dsouzs"), ("Callum", "Maclean"), ("Li", "Wei"), ("Conor", "OBrien"),
+    ("Amy", "Hartley Smith"),
+]  # fmt: skip
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("forename", "surname"), SENT_NAMES)
+def test_narrowing_by_name_in_the_database_finds_every_child_the_names_could_match(forename, surname):
+    """The engine narrows the children born on a pupil's birthday in SQL (rules.identity.name_ends):
+    it must find every child whose name agrees or who shares the surname, whatever the letters."""
+    from rollcall.rolls.services import _children_born, _children_by_dob
+    from rollcall.rules.identity import names_agree, normalise_name
+
+    born = dt.date(2016, 2, 29)
+    for held_forename, held_surname in HELD_NAMES:
+        factories.ChildFactory.create(
+            legal_forename=held_forename, legal_surname=held_surname, date_of_birth=born, upn=None
+        )
+    row = _row(2, upn=None, forename=forename, surname=surname, date_of_birth=born)
+
+    def could_match(found: dict[dt.date, Any]) -> set[int]:
+        return {
+            held.pk
+            for held in found.get(born, [])
+            if names_agree(forename, surname, held.forename, held.surname)
+            or normalise_name(held.surname) == normalise_name(surname)
+        }
+
+    everyone = could_match(_children_born([born]))
+    assert everyone
+    assert could_match(_children_by_dob([row])) == everyone

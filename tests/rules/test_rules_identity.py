@@ -16,6 +16,7 @@ from rollcall.rules.identity import (
     Link,
     claim_decision,
     details_disagreements,
+    name_ends,
     names_agree,
     normalise_name,
 )
@@ -162,3 +163,55 @@ def test_a_new_pupil_needs_the_council_to_expect_the_pupil_there() -> None:
 def test_being_expected_does_not_link_a_school_for_a_removal() -> None:
     verdict = claim_decision(kind=ClaimKind.REMOVAL, sent=HELD, held=HELD, link=Link(expected=True), on=TODAY)
     assert verdict.reasons == ("The pupil is not on this school's roll",)
+
+
+def _share_an_end(held_surname: str, sent_forename: str, sent_surname: str) -> bool:
+    first, last = name_ends(held_surname)
+    sent = [name_ends(sent_surname), name_ends(sent_forename)]
+    return any(first == f for f, _ in sent) or any(last == la for _, la in sent)
+
+
+def test_name_ends_are_of_the_normalised_name() -> None:
+    assert name_ends(" Zoë-Ann  O'Brien ") == ("zo", "en")
+    assert name_ends("A") == ("a", "a")
+    assert name_ends("--") == ("", "")
+
+
+# Few letters, accents, case, spaces and hyphens: names that agree come up often.
+NAMES = st.text(alphabet="abcAB éÉ-'", min_size=0, max_size=9)
+
+
+@given(NAMES, NAMES, NAMES, NAMES)
+def test_names_that_agree_share_an_end_of_the_surname(
+    sent_forename: str, sent_surname: str, held_forename: str, held_surname: str
+) -> None:
+    agree = names_agree(sent_forename, sent_surname, held_forename, held_surname)
+    if agree or normalise_name(held_surname) == normalise_name(sent_surname):
+        assert _share_an_end(held_surname, sent_forename, sent_surname)
+
+
+@given(
+    st.text(alphabet="abcdefgh", min_size=5, max_size=12),
+    st.integers(min_value=0, max_value=20),
+    st.sampled_from(["insert", "delete", "change", "swap"]),
+    st.sampled_from("abcdefghz"),
+    st.booleans(),
+)
+def test_one_slip_in_a_surname_keeps_an_end(
+    name: str, at: int, slip: str, letter: str, swapped: bool
+) -> None:
+    i = at % len(name)
+    if slip == "insert":
+        held = name[:i] + letter + name[i:]
+    elif slip == "delete":
+        held = name[:i] + name[i + 1 :]
+    elif slip == "change":
+        held = name[:i] + letter + name[i + 1 :]
+    else:
+        j = min(i, len(name) - 2)
+        held = name[:j] + name[j + 1] + name[j] + name[j + 2 :]
+    forename, surname = ("Zed", name) if not swapped else (name, "Zed")
+    if names_agree(forename, surname, "Zed", held) or names_agree(forename, surname, held, "Zed"):
+        assert _share_an_end(held, forename, surname)
+    if slip != "insert" or len(held) >= 5:
+        assert _share_an_end(held, "Zed", name)
