@@ -358,6 +358,7 @@ SWEEP_STEPS: list[str] = [
     "rollcall.actionplans.sweep.actionplans_sweep",
     "rollcall.attendance.sweep.attendance_sweep",
     "rollcall.rolls.sweep.rolls_sweep",
+    "rollcall.returns.sweep.returns_sweep",
     "rollcall.homeeducation.sweep.ehe_sweep",
     "rollcall.exclusions.sweep.exclusions_sweep",
     "rollcall.exclusions.sweep.penalties_sweep",

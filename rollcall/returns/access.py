@@ -67,3 +67,14 @@ def claims_visible_to(user: User) -> QuerySet[SchoolReturn]:
 def can_watch_returns(user: User) -> bool:
     """Administrators (and heads of service) see bursts of returns and every refused claim."""
     return user.is_active and not user.is_school_user and (user.is_administrator or user.is_head_of_service)
+
+
+def can_see_returns_by_school(user: User) -> bool:
+    """Returns completeness across schools: the teams that check returns (officers and managers of
+    Inclusion and Access to Education) and heads of service; never a school."""
+    return can_check_returns(user)
+
+
+def can_see_own_returns_owed(user: User) -> bool:
+    """A school's users see the returns their own school owes (and only theirs)."""
+    return user.is_authenticated and user.is_active and user.is_school_user and user.school is not None

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from rollcall.returns import claim_views, views
+from rollcall.returns import claim_views, completeness_views, views
 
 app_name = "returns"
 urlpatterns = [
@@ -12,4 +12,7 @@ urlpatterns = [
     path("returns/to-check/", claim_views.claim_list, name="claims"),
     path("returns/to-check/<int:pk>/", claim_views.claim_detail, name="claim"),
     path("returns/watch/", claim_views.returns_watch, name="watch"),
+    path("returns/by-school/", completeness_views.returns_by_school, name="by-school"),
+    path("returns/by-school/<str:urn>/", completeness_views.school_returns, name="school-returns"),
+    path("returns/owed/", completeness_views.own_returns, name="owed"),
 ]
