@@ -44,6 +44,7 @@ def _expected(*items: tuple[str, str]) -> list[tuple[str, str]]:
 SCHOOL_MENU = (
     ("Your school", "schools:portal"),
     ("Tell us a pupil left", "returns:removal-new"),
+    ("Returns we owe", "returns:owed"),
     ("Report absence through illness", "health:report-new"),
     ("Exclusions", "exclusions:exclusions"),
     ("Pupils educated elsewhere part-time", "homeeducation:arrangements"),
@@ -64,7 +65,11 @@ def staff(*, duplicates: bool = False, returns: bool = False) -> tuple[tuple[str
         (("Caseload", "casework:caseload"), ("Children", "children:search"))
         + ((("Possible duplicates", "children:duplicates"),) if duplicates else ())
         + (("Messages", "notify:inbox"),)
-        + ((("Returns to check", "returns:claims"),) if returns else ())
+        + (
+            (("Returns to check", "returns:claims"), ("Returns by school", "returns:by-school"))
+            if returns
+            else ()
+        )
         + (("Policies", "policies:list"), ("Policies to acknowledge", "policies:acknowledge-list"))
     )
 
@@ -244,7 +249,7 @@ def _everyone(user: object) -> bool:
 
 def test_every_registered_item_leads_to_a_page() -> None:
     discover()
-    assert len(menu.items()) == 8 + 2 + 27  # school, reader, staff (two Action plans, one shown)
+    assert len(menu.items()) == 9 + 2 + 28  # school, reader, staff (two Action plans, one shown)
     for item in menu.items():
         assert reverse(item.url_name).startswith("/")
 

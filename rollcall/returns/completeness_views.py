@@ -116,7 +116,10 @@ def school_returns(request: HttpRequest, urn: str) -> HttpResponse:
         raise Http404("No such school")
     owed, context = _owed(request, [school.pk])
     record_views(
-        user=user, children=[row.child_id for row in owed], what="Returns owed by a school", path=request.path
+        user=user,
+        children=[row.child_id for row in owed],
+        what="Returns owed by a school",
+        path=request.get_full_path(),
     )
     return render(
         request,
@@ -139,7 +142,10 @@ def own_returns(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("Only a school's users see the returns it owes.")
     owed, context = _owed(request, [school.pk])
     record_views(
-        user=user, children=[row.child_id for row in owed], what="Returns our school owes", path=request.path
+        user=user,
+        children=[row.child_id for row in owed],
+        what="Returns our school owes",
+        path=request.get_full_path(),
     )
     return render(
         request,

@@ -73,6 +73,7 @@ NOT_CHILD_BEARING: dict[str, str] = {
     "schools:school": "a school's details and counts",
     "returns:claims": "references, schools and reasons; the child is on the claim page",
     "returns:watch": "refused claims by reference; no child's details",
+    "returns:by-school": "counts of returns owed per school; no child named",
     "returns:removal-new": "a blank form for the school's own notice",
     "returns:new-pupil": "a blank form for the school's own notice",
     "attendance:imports": "files uploaded, no child's details",
@@ -255,6 +256,11 @@ def _merge() -> ChildMerge:
 
 def _put() -> PutOnRollRequest:
     return first(PutOnRollRequest)
+
+
+def _joined_this_year() -> RollEntry:
+    """A pupil entered on a roll this academic year (not in the September reception intake)."""
+    return first(RollEntry, on_roll_from__gte=dt.date(2026, 10, 1))
 
 
 def _notice() -> RemovalNotice:
@@ -458,6 +464,13 @@ CHILD_BEARING: dict[str, Visit] = {
         lambda: school_user_of(_notice_return().school),
         lambda: reverse("returns:removal-done", args=[_notice_return().pk]),
         lambda: {int(_notice_return().child_id or 0)},
+    ),
+    "returns:school-returns": Visit(
+        user("inclusion.officer"),
+        lambda: reverse("returns:school-returns", args=[_joined_this_year().school.urn]) + "?period=year",
+    ),
+    "returns:owed": Visit(
+        lambda: school_user_of(_joined_this_year().school), lambda: reverse("returns:owed") + "?period=year"
     ),
     "returns:claim": Visit(
         lambda: first(Membership, team_id=_claim().team_id, role=Role.OFFICER.value).user,
