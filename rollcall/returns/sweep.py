@@ -1,5 +1,9 @@
-"""The returns step of the daily sweep (settings.SWEEP_STEPS): tell a school once when a return it
-owes becomes missing (rules/returns_due.py; returns/completeness.py).
+"""The returns step of the daily sweep (settings.SWEEP_STEPS): tell a school once when a new pupil
+return it owes becomes missing (rules/returns_due.py; returns/completeness.py).
+
+A missing deletion return is chased by the rolls step instead (rolls/sweep.py): the leaver's
+"deletion return missing" request has its own due date, reminders to the school and the Inclusion
+team, and a CME case when it stays unanswered, so this step does not send a second reminder.
 
 Each school's active users get one message per missing return, carrying only a reference and a link
 to the school's list of returns owed: no name, no date of birth, no reason. Idempotent: every
@@ -16,7 +20,7 @@ from django.urls import reverse
 from rollcall.accounts.models import Membership
 from rollcall.casework.sweep import sweep_instant
 from rollcall.notify.services import messages_send_bulk
-from rollcall.returns.completeness import owed_returns
+from rollcall.returns.completeness import DELETION, owed_returns
 from rollcall.rules.calendar import SchoolCalendar
 from rollcall.rules.returns_due import ReturnStanding
 
@@ -24,13 +28,13 @@ LOOK_BACK_DAYS = 366
 
 
 def returns_sweep(*, today: dt.date, calendar: SchoolCalendar) -> dict[str, int]:
-    """Remind each school of every return of the last year that is missing as of ``today``."""
+    """Remind each school of every new pupil return of the last year missing as of ``today``."""
     missing = [
         row
         for row in owed_returns(
             calendar=calendar, start=today - dt.timedelta(days=LOOK_BACK_DAYS), end=today, today=today
         )
-        if row.standing is ReturnStanding.MISSING
+        if row.standing is ReturnStanding.MISSING and row.kind != DELETION
     ]
     school_users: dict[int, list[int]] = {}
     for school_id, user_id in Membership.objects.filter(
