@@ -116,7 +116,9 @@ def test_a_clock_more_than_30_seconds_out_is_refused_403(notify_service: NotifyS
     error = refusal(send_email)
     assert error.status_code == 403
     assert error.errors[0]["message"] == "Error: Your system clock must be accurate to within 30 seconds"
-    notify_service.clock_offset = 29
+    # Inside the window: not 29, since the token's iat is whole seconds, so the stand-in sees up to
+    # a second more than the offset (29 failed once, about one run in a hundred).
+    notify_service.clock_offset = 25
     assert send_email().notify_id
 
 
