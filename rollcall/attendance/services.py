@@ -46,6 +46,7 @@ from rollcall.attendance.importers import WIDTH, FileError, MarksRead, Reference
 from rollcall.attendance.models import AttendanceImport, PupilMarks
 from rollcall.casework.calendar import council_calendar
 from rollcall.people.models import Child
+from rollcall.planner_statistics import refresh_statistics
 from rollcall.rules.attendance import BLANK, marks_length
 from rollcall.schools.models import RollEntry, School
 
@@ -369,6 +370,9 @@ def import_run(attendance_import: AttendanceImport, *, progress: Progress | None
         )
         raise
     _discard_file(imp)
+    # The evaluation reads what was just written: with statistics that still count it as absent,
+    # its plans scan the whole year's marks (each file slower than the last).
+    refresh_statistics()
     _evaluate(imp, changed_schools)
     return imp
 

@@ -42,6 +42,7 @@ from rollcall.casework.models import Case
 from rollcall.casework.services import roll_join
 from rollcall.notify.services import message_send, team_members
 from rollcall.people.models import Address, Carer, Child
+from rollcall.planner_statistics import refresh_statistics
 from rollcall.returns.claims import Pupil, claim_receive, school_link
 from rollcall.returns.models import SchoolReturn
 from rollcall.returns.new_pupils import new_pupil_returns_from_roll
@@ -567,6 +568,8 @@ def roll_load(
             _store_details(school, details, matched, actor, instant)
         if progress:
             progress(total, total)
+        # A first load can double a table: the next school's lookups need statistics that say so.
+        transaction.on_commit(refresh_statistics)
     return result
 
 

@@ -473,6 +473,33 @@ def test_the_evaluation_is_given_only_the_schools_whose_records_changed(
     assert calls == [{"school_ids": sorted([school.pk, elsewhere.pk])}, {"school_ids": [school.pk]}]
 
 
+def test_the_planner_statistics_are_refreshed_after_the_marks_are_stored_and_before_the_evaluation(
+    monkeypatch: pytest.MonkeyPatch,
+    pupils_on_roll: list[Child],
+    school: School,
+    csv_file: Callable[..., Path],
+    run_import: Any,
+) -> None:
+    from rollcall.attendance import evaluation
+
+    order: list[str] = []
+    real = evaluation.evaluate
+
+    def evaluating(**kwargs: Any) -> Any:
+        order.append("evaluate")
+        return real(**kwargs)
+
+    def refresh() -> list[str]:
+        order.append(f"refresh after {PupilMarks.objects.count()} record(s)")
+        return []
+
+    monkeypatch.setattr(evaluation, "evaluate", evaluating)
+    monkeypatch.setattr("rollcall.attendance.services.refresh_statistics", refresh)
+    child = pupils_on_roll[0]
+    run_import(csv_file(rows_for(child, school, (MON, "AM", "/"))))
+    assert order == ["refresh after 1 record(s)", "evaluate"]
+
+
 @pytest.mark.django_db(transaction=True)
 def test_progress_is_saved_as_the_file_is_read_where_other_connections_see_it(
     monkeypatch: pytest.MonkeyPatch, school: School, terms: None, csv_file: Callable[..., Path]

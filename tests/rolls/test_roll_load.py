@@ -238,3 +238,20 @@ def test_narrowing_by_name_in_the_database_finds_every_child_the_names_could_mat
     everyone = could_match(_children_born([born]))
     assert everyone
     assert could_match(_children_by_dob([row])) == everyone
+
+
+@pytest.mark.django_db(transaction=True)
+def test_after_a_load_commits_the_planner_statistics_are_refreshed_outside_the_transaction(
+    council, frozen_clock, school, monkeypatch: pytest.MonkeyPatch
+):
+    calls: list[tuple[bool, int]] = []
+
+    def refresh() -> list[str]:
+        calls.append((connection.in_atomic_block, Child.objects.count()))
+        return []
+
+    monkeypatch.setattr("rollcall.rolls.services.refresh_statistics", refresh)
+    _load(school, AS_OF, [_row(n) for n in range(2, 12)])
+    assert calls == [(False, 10)]  # once, after the children were committed
+    _load(school, AS_OF, [_row(n) for n in range(2, 12)])  # unchanged: nothing written
+    assert len(calls) == 1
