@@ -490,7 +490,7 @@ def write_files(pupils: int, school_days: list[dt.date], files: Path) -> dict[st
 
 
 def _run_phase(
-    phase: str, env: dict[str, str] | None, args: argparse.Namespace, *extra: str
+    phase: str, env: dict[str, str] | None, args: argparse.Namespace, *extra: str, show_progress: bool = False
 ) -> dict[str, Any]:
     options = [
         "--pupils",
@@ -500,7 +500,7 @@ def _run_phase(
         *(["--ctf-areas", str(args.ctf_areas)] if args.ctf_areas else []),
         *extra,
     ]
-    return run_phase(__file__, phase, env, options)
+    return run_phase(__file__, phase, env, options, show_progress=show_progress)
 
 
 @contextmanager
@@ -660,7 +660,7 @@ def orchestrate(args: argparse.Namespace) -> None:
 
 def _ctf_step(kind: str, env: dict[str, str], args: argparse.Namespace, rows: list[dict[str, Any]]) -> None:
     """Every school's CTF (of the first --ctf-areas areas), each its own import, timed."""
-    ctf_import = _run_phase("import_ctf", env, args)
+    ctf_import = _run_phase("import_ctf", env, args, show_progress=True)
     areas = math.ceil(args.pupils / PUPILS_PER_AREA)
     shown = min(args.ctf_areas or areas, areas)
     label = "import CTF" if shown == areas else f"import CTF ({shown} of {areas} areas)"
@@ -1100,6 +1100,13 @@ def _import_files(fmt: str, paths: list[Path], schools: list[str | None]) -> dic
         read_seconds += (read_ends[-1] if read_ends else tick) - tick
         # The stored copy is not needed again: free the disk (15 GB of CSV at 1,000,000 pupils).
         attendance_import.file.delete(save=False)
+        if len(per_file) % 250 == 0 and len(per_file) < len(paths):
+            print(
+                f"  {len(per_file):,} of {len(paths):,} files in {sum(per_file):.0f} s "
+                f"(the last 250: {sum(per_file[-250:]) / 250:.2f} s a file)",
+                file=sys.stderr,
+                flush=True,
+            )
     seconds = sum(per_file)
     peak = maxrss_mb()
     outcomes = list(

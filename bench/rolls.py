@@ -1,7 +1,7 @@
 """Benchmark loading school rolls (rollcall/rolls) against DuckDB doing the same diff.
 
     .venv/bin/python bench/rolls.py [--pupils 100000] [--files 250] [--database sqlite|postgres|both]
-                                    [--pg-database rollcall_bench_rolls]
+                                    [--pg-database rollcall_bench_rolls] [--files-in DIR]
 
 Not a test. It writes one CSV file per school (docs/rolls.md) for two days from a fixed seed with
 invented names: day 1 is the first load of every roll; day 2 has 0.5% of pupils changed (a quarter
@@ -240,10 +240,20 @@ def orchestrate(args: argparse.Namespace) -> None:
     kinds = ["sqlite", "postgres"] if args.database == "both" else [args.database]
     scratch = tempfile.mkdtemp(prefix="rollcall-bench-rolls-")
     try:
-        folder = Path(scratch) / "files"
-        started = time.perf_counter()
-        made = write_files(args.pupils, args.files, folder)
-        print(f"wrote {args.files} files a day in {time.perf_counter() - started:.1f} s: {made}", flush=True)
+        if args.files_in:
+            # The same seed writes the same files: written once, read by every later run.
+            folder = Path(args.files_in).resolve() / f"{args.pupils}-{args.files}"
+        else:
+            folder = Path(scratch) / "files"
+        if (folder / "written").exists():
+            print(f"reading the files written earlier in {folder}", flush=True)
+        else:
+            started = time.perf_counter()
+            made = write_files(args.pupils, args.files, folder)
+            (folder / "written").write_text(json.dumps(made))
+            print(
+                f"wrote {args.files} files a day in {time.perf_counter() - started:.1f} s: {made}", flush=True
+            )
         ref = duckdb_diff(folder, DAY_2)
         print(f"DuckDB diff in {ref['seconds']:.2f} s", flush=True)
         rows = []
@@ -444,6 +454,11 @@ def main() -> None:
         "--pg-database",
         default=PG_BENCH_DB,
         help=f"The throwaway PostgreSQL database (dropped and created; default {PG_BENCH_DB}).",
+    )
+    parser.add_argument(
+        "--files-in",
+        help="Keep the generated files in this folder and reuse them on later runs (at 1,000,000 pupils "
+        "they take minutes to write); default: a temporary folder, deleted afterwards.",
     )
     parser.add_argument("--folder", help=argparse.SUPPRESS)
     parser.add_argument("--day", type=int, choices=[1, 2], help=argparse.SUPPRESS)
