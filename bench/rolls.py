@@ -262,9 +262,9 @@ def orchestrate(args: argparse.Namespace) -> None:
                 env = phase_env(url, scratch)
                 options = ["--folder", str(folder), "--files", str(args.files)]
                 setup = run_phase(__file__, "setup", env, options)
-                day1 = run_phase(__file__, "load", env, [*options, "--day", "1"])
+                day1 = run_phase(__file__, "load", env, [*options, "--day", "1"], show_progress=True)
                 print(f"[{kind}] day 1: {_times(day1)}", flush=True)
-                day2 = run_phase(__file__, "load", env, [*options, "--day", "2"])
+                day2 = run_phase(__file__, "load", env, [*options, "--day", "2"], show_progress=True)
                 print(f"[{kind}] day 2: {_times(day2)}", flush=True)
             app = {
                 "day1_joiners": day1["joiners"],
@@ -399,6 +399,13 @@ def _load_all(folder: Path, files: int, as_of: dt.date) -> tuple[list[Any], floa
                 original_name=path.name,
             )
         )
+        if (k + 1) % 250 == 0 and k + 1 < files:
+            print(
+                f"  {k + 1:,} of {files:,} files in {time.perf_counter() - started:.0f} s "
+                f"(CPU {time.process_time():.0f} s so far)",
+                file=sys.stderr,
+                flush=True,
+            )
     return results, time.perf_counter() - started
 
 

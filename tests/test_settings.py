@@ -193,3 +193,14 @@ def test_a_mistyped_setting_stops_the_process_and_names_the_variable(tmp_path, n
 
     assert result.returncode != 0
     assert f"ImproperlyConfigured: {message}" in result.stderr
+
+
+@pytest.mark.django_db
+def test_postgresql_connections_never_compile_queries_with_jit():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL setting (make test-postgres runs this)")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)

@@ -209,7 +209,10 @@ def evaluate(
     # Each school's window: its school days up to the last one with any mark (one aggregate).
     marked = PupilMarks.objects.filter(academic_year=year)
     if scope is not None:
-        marked = marked.filter(school_id__in=records.values("school_id"))
+        # The schools as a list, not a subquery of a subquery: PostgreSQL could not estimate that
+        # nesting (a few schools taken for a hundred thousand records), so the plan was compiled
+        # with JIT and chosen for a table scan on every import.
+        marked = marked.filter(school_id__in=sorted(set(records.values_list("school_id", flat=True))))
     window_of: dict[int, int] = {}
     for school_id, last_length in (
         marked.values("school_id")
