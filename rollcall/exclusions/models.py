@@ -258,14 +258,16 @@ class ExclusionStep(models.Model):
         RECONSIDERED = "reconsidered", "Governing board reconsidered"
 
     class Outcome(models.TextChoices):
+        # The same values and labels as rollcall.rules.exclusions.ReviewOutcome.
         REINSTATED = "reinstated", "Reinstated"
         UPHELD = "upheld", "Upheld"
-        RECONSIDER = "reconsider", "Reconsider"
+        RECONSIDERATION_RECOMMENDED = "reconsideration_recommended", "Reconsideration recommended"
+        QUASHED = "quashed", "Quashed and reconsideration directed"
 
     exclusion = models.ForeignKey(Exclusion, on_delete=models.PROTECT, related_name="steps")
     step = models.CharField(max_length=20, choices=Step.choices)
     on = models.DateField()
-    outcome = models.CharField(max_length=12, choices=Outcome.choices, blank=True)
+    outcome = models.CharField(max_length=30, choices=Outcome.choices, blank=True)
     notice_sent_on = models.DateField(
         null=True, blank=True, help_text="The board's decision sent to the parents."
     )

@@ -185,8 +185,12 @@ TIMELINE: list[tuple[str, dict[str, Any], str]] = [
     ),
     (
         "exclusion.step",
-        {"step": "Independent review panel met", "on": "4 December 2026", "outcome": ": reconsider"},
-        "Independent review panel met on 4 December 2026: reconsider",
+        {
+            "step": "Independent review panel met",
+            "on": "4 December 2026",
+            "outcome": ": quashed and reconsideration directed",
+        },
+        "Independent review panel met on 4 December 2026: quashed and reconsideration directed",
     ),
     (
         "exclusion.provision",
