@@ -193,6 +193,12 @@ TIMELINE: list[tuple[str, dict[str, Any], str]] = [
         "Independent review panel met on 4 December 2026: quashed and reconsideration directed",
     ),
     (
+        "exclusion.budget_adjustment",
+        {"amount": "4,000", "school": "Moorside Academy", "on": "20 January 2027"},
+        "Budget adjustment of £4,000 for Moorside Academy: the review panel quashed the permanent "
+        "exclusion and the board did not reinstate when it reconsidered on 20 January 2027",
+    ),
+    (
         "exclusion.provision",
         {"provision_from": "9 November 2026", "provider": "Moorside Pupil Referral Unit"},
         "Full-time education from 9 November 2026: Moorside Pupil Referral Unit",
