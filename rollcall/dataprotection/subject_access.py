@@ -49,6 +49,7 @@ from rollcall.casework.models import (
     Task,
 )
 from rollcall.exclusions.models import (
+    BudgetAdjustment,
     Consideration,
     Exclusion,
     ExclusionStep,
@@ -176,6 +177,12 @@ SECTIONS: tuple[Section, ...] = (
     ),
     Section("exclusions", "Suspensions and exclusions", Exclusion, "child_id"),
     Section("exclusion_steps", "Exclusion board and review steps", ExclusionStep, "exclusion__child_id"),
+    Section(
+        "exclusion_budget_adjustments",
+        "School budget adjustments after a quashed exclusion",
+        BudgetAdjustment,
+        "exclusion__child_id",
+    ),
     Section("penalty_considerations", "Penalty notice considerations", Consideration, "child_id"),
     Section("penalty_notices", "Penalty notices", PenaltyNotice, "child_id"),
     Section("prosecution_steps", "Prosecution steps", ProsecutionStep, "consideration__child_id"),

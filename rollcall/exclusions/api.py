@@ -32,10 +32,16 @@ from rollcall.exclusions.access import (
     considerations_visible_to,
     exclusions_visible_to,
 )
-from rollcall.exclusions.models import Consideration, Exclusion, ExclusionStep
+from rollcall.exclusions.models import BudgetAdjustment, Consideration, Exclusion, ExclusionStep
 from rollcall.returns.claims import RECEIVED_MESSAGE
 from rollcall.returns.serializers import PupilSerializer, pupil_from
-from rollcall.rules.exclusions import ExclusionKind, ReviewOutcome, ReviewStep
+from rollcall.rules.exclusions import (
+    ExclusionKind,
+    ReviewOutcome,
+    ReviewStep,
+    ReviewStepRefused,
+    outcome_check,
+)
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 IDEMPOTENCY_KEY_MAX_LENGTH = 100
@@ -84,11 +90,28 @@ class ExclusionInputSerializer(StrictSerializer):
         )
 
 
+class BudgetAdjustmentSerializer(serializers.ModelSerializer[BudgetAdjustment]):
+    """The school budget adjustment after a review panel quashed the exclusion and the board,
+    reconsidering, did not reinstate."""
+
+    school = serializers.CharField(source="school.urn", read_only=True)
+
+    class Meta:
+        model = BudgetAdjustment
+        fields = ["amount", "on", "school"]
+        read_only_fields = fields
+
+
 class ExclusionSerializer(serializers.ModelSerializer[Exclusion]):
     """An exclusion as recorded, with the deadlines the rules gave it."""
 
     school = serializers.CharField(source="school.urn", read_only=True)
     child = serializers.IntegerField(source="child_id", read_only=True)
+    budget_adjustment = BudgetAdjustmentSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="Pounds and the day of the board's reconsideration; null when none is due.",
+    )
 
     class Meta:
         model = Exclusion
@@ -112,6 +135,7 @@ class ExclusionSerializer(serializers.ModelSerializer[Exclusion]):
             "provision_by",
             "review_next",
             "review_due",
+            "budget_adjustment",
         ]
         read_only_fields = fields
 
@@ -134,7 +158,7 @@ class ExclusionListCreate(LogsChildrenShown, ApiView):
     def get_queryset(self) -> QuerySet[Exclusion]:
         return (
             exclusions_visible_to(signed_in_user(self.request))
-            .select_related("school")
+            .select_related("school", "budget_adjustment__school")
             .order_by("-first_day", "-pk")
         )
 
@@ -235,6 +259,16 @@ class ReviewStepInputSerializer(StrictSerializer):
     notice_by_post = serializers.BooleanField(required=False, default=False)
     note = text_field("a note", required=False, max_length=2000, allow_blank=True)
 
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        """The outcome must be one the step may record (rules.exclusions.outcome_check): keyed
+        ``outcome``, as the page's form."""
+        outcome = attrs.get("outcome")
+        try:
+            outcome_check(ReviewStep(attrs["step"]), ReviewOutcome(outcome) if outcome else None)
+        except ReviewStepRefused as refused:
+            raise serializers.ValidationError({"outcome": [str(refused)]}) from None
+        return attrs
+
 
 class ReviewStepCreate(ApiView):
     """``POST``: record a step of an exclusion's route (the excluding school or Access to Education)."""
@@ -248,8 +282,11 @@ class ReviewStepCreate(ApiView):
         description=(
             "In the order the 2012 Regulations give: the board's meeting (outcome reinstated or upheld, "
             "with the day its decision was sent to the parents), the parents' application for an "
-            "independent review or their written refusal, the panel (upheld or reconsider), the board's "
-            "reconsideration. The answer is the exclusion with what the route waits for next."
+            "independent review or their written refusal, the panel (upheld, reconsideration_recommended "
+            "or quashed), the board's reconsideration (reinstated or upheld). A reconsideration that "
+            "upholds after a quashing panel records the school budget adjustment. The answer is the "
+            "exclusion with what the route waits for next and any budget adjustment. An outcome the step "
+            "cannot have is an error keyed `outcome`; a step out of order, `detail`."
         ),
         request=ReviewStepInputSerializer,
         responses={201: ExclusionSerializer, 400: OpenApiResponse(ERROR), 403: OpenApiResponse(ERROR)},

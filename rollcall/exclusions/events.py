@@ -11,6 +11,7 @@ EXCLUSION_NOTIFIED = "exclusion.notified"
 EXCLUSION_BOARD = "exclusion.board"  # timeline rows from before the route was recorded as steps
 EXCLUSION_STEP = "exclusion.step"
 EXCLUSION_PROVISION = "exclusion.provision"
+EXCLUSION_BUDGET_ADJUSTMENT = "exclusion.budget_adjustment"
 EXCLUSION_NO_PROVISION = "exclusion.no_provision"
 PENALTY_THRESHOLD = "penalty.threshold"
 PENALTY_DECIDED = "penalty.decided"
@@ -26,6 +27,10 @@ events_words_register(
         EXCLUSION_NOTIFIED: "{kind} from {first_day} notified by {school} ({length})",
         EXCLUSION_BOARD: "Governing board met on {met_on}: {decision}",
         EXCLUSION_STEP: "{step} on {on}{outcome}",
+        EXCLUSION_BUDGET_ADJUSTMENT: (
+            "Budget adjustment of £{amount} for {school}: the review panel quashed the permanent "
+            "exclusion and the board did not reinstate when it reconsidered on {on}"
+        ),
         EXCLUSION_PROVISION: "Full-time education from {provision_from}: {provider}",
         EXCLUSION_NO_PROVISION: "No full-time education recorded by the sixth school day ({sixth_day}): escalated",
         PENALTY_THRESHOLD: (

@@ -12,7 +12,14 @@ from rollcall.exclusions.services import ExclusionFacts
 from rollcall.forms import DateField
 from rollcall.returns.claims import Pupil
 from rollcall.returns.forms import PupilDetailsForm
-from rollcall.rules.exclusions import REVIEW_OUTCOMES, ExclusionKind, ReviewOutcome, ReviewStep
+from rollcall.rules.exclusions import (
+    REVIEW_OUTCOMES,
+    ExclusionKind,
+    ReviewOutcome,
+    ReviewStep,
+    ReviewStepRefused,
+    outcome_check,
+)
 from rollcall.rules.penalties import MAX_FINE, ProsecutionStep
 
 
@@ -109,6 +116,11 @@ class ReviewStepForm(forms.Form):
         label="Outcome (of a meeting)",
         choices=[("", "No outcome (an application)"), *((o.value, o.label) for o in ReviewOutcome)],
         required=False,
+        help_text=(
+            "A board: reinstated or upheld. A review panel: upheld, reconsideration recommended, or "
+            "quashed and reconsideration directed."
+        ),
+        error_messages={"invalid_choice": "Select an outcome from the list"},
     )
     notice_sent_on = DateField(
         label="Date the board's decision was sent to the parents",
@@ -120,9 +132,16 @@ class ReviewStepForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        step = cleaned.get("step")
-        if step and REVIEW_OUTCOMES[ReviewStep(step)] and not cleaned.get("outcome"):
+        step, outcome = cleaned.get("step"), cleaned.get("outcome")
+        if not step or "outcome" in self.errors:
+            return cleaned
+        if REVIEW_OUTCOMES[ReviewStep(step)] and not outcome:
             self.add_error("outcome", "Select the meeting's outcome")
+            return cleaned
+        try:
+            outcome_check(ReviewStep(step), ReviewOutcome(outcome) if outcome else None)
+        except ReviewStepRefused as refused:
+            self.add_error("outcome", str(refused))
         return cleaned
 
     def chosen_outcome(self) -> ReviewOutcome | None:

@@ -6,10 +6,12 @@ here holds the council's values for them, with DOMAIN.md's defaults.
 
 from __future__ import annotations
 
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from rollcall.rules.exclusions import DEFAULT_BUDGET_ADJUSTMENT
 from rollcall.rules.exclusions import ExclusionSettings as ExclusionRules
 from rollcall.rules.penalties import PenaltySettings
 from rollcall.singletons import SettingsRow
@@ -53,6 +55,14 @@ class EnforcementSettings(SettingsRow):
     post_working_days = models.PositiveSmallIntegerField(
         default=_E.post_working_days,
         help_text="Working days after first-class posting that a notice counts as given.",
+    )
+    budget_adjustment = models.PositiveIntegerField(
+        default=DEFAULT_BUDGET_ADJUSTMENT,
+        validators=[MinValueValidator(1)],
+        help_text=(
+            "Pounds adjusted from the school's budget when a review panel quashes a permanent "
+            "exclusion and the board, reconsidering, does not reinstate (£4,000: to confirm)."
+        ),
     )
     threshold_sessions = models.PositiveSmallIntegerField(
         default=_P.threshold_sessions,
@@ -258,14 +268,16 @@ class ExclusionStep(models.Model):
         RECONSIDERED = "reconsidered", "Governing board reconsidered"
 
     class Outcome(models.TextChoices):
+        # The same values and labels as rollcall.rules.exclusions.ReviewOutcome.
         REINSTATED = "reinstated", "Reinstated"
         UPHELD = "upheld", "Upheld"
-        RECONSIDER = "reconsider", "Reconsider"
+        RECONSIDERATION_RECOMMENDED = "reconsideration_recommended", "Reconsideration recommended"
+        QUASHED = "quashed", "Quashed and reconsideration directed"
 
     exclusion = models.ForeignKey(Exclusion, on_delete=models.PROTECT, related_name="steps")
     step = models.CharField(max_length=20, choices=Step.choices)
     on = models.DateField()
-    outcome = models.CharField(max_length=12, choices=Outcome.choices, blank=True)
+    outcome = models.CharField(max_length=30, choices=Outcome.choices, blank=True)
     notice_sent_on = models.DateField(
         null=True, blank=True, help_text="The board's decision sent to the parents."
     )
@@ -279,6 +291,33 @@ class ExclusionStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_step_display()} on {self.on:%d/%m/%Y}"
+
+
+class BudgetAdjustment(models.Model):
+    """The budget adjustment after an independent review panel quashed a permanent exclusion and
+    the governing board, reconsidering, did not reinstate (rollcall.rules.exclusions.
+    budget_adjustment). Recorded with the reconsideration, in its transaction, once per exclusion;
+    the amount is the council's setting on that day."""
+
+    exclusion = models.OneToOneField(Exclusion, on_delete=models.PROTECT, related_name="budget_adjustment")
+    step = models.OneToOneField(
+        ExclusionStep,
+        on_delete=models.PROTECT,
+        related_name="budget_adjustment",
+        help_text="The reconsideration.",
+    )
+    school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="budget_adjustments")
+    amount = models.PositiveIntegerField(help_text="Pounds.")
+    on = models.DateField(help_text="The day the board reconsidered.")
+    recorded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-on", "-pk"]
+        indexes = [models.Index(fields=["on"], name="budget_adjustment_on")]
+
+    def __str__(self) -> str:
+        return f"Budget adjustment of £{self.amount:,} on {self.on:%d/%m/%Y}"
 
 
 class ProsecutionStep(models.Model):

@@ -32,6 +32,7 @@ from rollcall.exclusions.access import (
     can_record_provision,
 )
 from rollcall.exclusions.events import (
+    EXCLUSION_BUDGET_ADJUSTMENT,
     EXCLUSION_NOTIFIED,
     EXCLUSION_PROVISION,
     EXCLUSION_STEP,
@@ -44,6 +45,7 @@ from rollcall.exclusions.events import (
     SUPPORT_ACTION,
 )
 from rollcall.exclusions.models import (
+    BudgetAdjustment,
     Consideration,
     EnforcementSettings,
     Exclusion,
@@ -66,6 +68,7 @@ from rollcall.rules.exclusions import (
     ReviewStepRefused,
     Suspension,
     board_meeting,
+    budget_adjustment,
     council_told_without_delay,
     days_by_term,
     first_school_day_of_exclusion,
@@ -365,7 +368,9 @@ def review_step_record(
     """Record a step of the route (the board, the review application, the panel, the
     reconsideration) in the order rules.exclusions.review_step_check allows, and keep what the
     route waits for next on the exclusion for the sweep's reminders. A board's meeting also fills
-    the exclusion's board fields."""
+    the exclusion's board fields. A reconsideration that does not reinstate after a panel that
+    quashed the exclusion records the budget adjustment (rules.exclusions.budget_adjustment, the
+    council's amount) in the same transaction, on the child's timeline."""
     if not can_record_board(actor, exclusion):
         raise CaseworkError("Only the excluding school or Access to Education can record this")
     instant = at or clock.now()
@@ -416,7 +421,38 @@ def review_step_record(
             on=long_date(on),
             outcome=f": {outcome.label.lower()}" if outcome else "",
         )
+        if step is ReviewStep.RECONSIDERED:
+            _budget_adjustment_record(exclusion, row, [*steps, new], actor, instant)
     return row
+
+
+def _budget_adjustment_record(
+    exclusion: Exclusion, row: ExclusionStep, steps: list[RecordedStep], actor: User, instant: dt.datetime
+) -> BudgetAdjustment | None:
+    """The adjustment the route now calls for, if any, recorded for the excluding school."""
+    amount = budget_adjustment(steps, EnforcementSettings.current().budget_adjustment)
+    if amount is None:
+        return None
+    adjustment = BudgetAdjustment.objects.create(
+        exclusion=exclusion,
+        step=row,
+        school_id=exclusion.school_id,
+        amount=amount,
+        on=row.on,
+        recorded_by=actor,
+        recorded_at=instant,
+    )
+    events.event_record(
+        at=instant,
+        verb=EXCLUSION_BUDGET_ADJUSTMENT,
+        child=exclusion.child_id,
+        case=exclusion.case,
+        actor=actor,
+        amount=f"{amount:,}",
+        school=exclusion.school.name,
+        on=long_date(row.on),
+    )
+    return adjustment
 
 
 # ---- penalty notices ----------------------------------------------------------------------------

@@ -44,6 +44,7 @@ from rollcall.exclusions.forms import (
     WithdrawForm,
 )
 from rollcall.exclusions.models import (
+    BudgetAdjustment,
     Consideration,
     EnforcementSettings,
     Exclusion,
@@ -166,7 +167,11 @@ def exclusion_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 raise PermissionDenied("You cannot record that for this exclusion.")
         except CaseworkError as refused:
-            messages.error(request, str(refused))
+            if step_form.is_bound:
+                # The route's order (rules.exclusions.review_step_check): in the form's error summary.
+                step_form.add_error(None, str(refused))
+            else:
+                messages.error(request, str(refused))
     record_view(user=user, child=exclusion.child, what="exclusion", path=request.path)
     return render(
         request,
@@ -177,6 +182,9 @@ def exclusion_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "provision_form": provision_form if may_provide else None,
             "step_form": step_form if may_step else None,
             "steps": list(exclusion.steps.select_related("recorded_by").order_by("on", "pk")),
+            "budget_adjustment": BudgetAdjustment.objects.filter(exclusion=exclusion)
+            .select_related("school")
+            .first(),
             "review_next": ReviewStep(exclusion.review_next).label if exclusion.review_next else "",
             "is_school": user.is_school_user,
         },

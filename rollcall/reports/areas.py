@@ -9,7 +9,8 @@ tables for the monthly and scrutiny reports; ``hub_tables`` gives the same count
 As at a past month: records by their case's ``opened_on``, outcomes by the case's ``closed_at``,
 notices by ``served_on``; exclusions by the day the council received them, the sixth day by its
 date and the provision's start; penalty-notice stages by the date of each stage (consideration
-reached, decision made, notice issued, paid, withdrawn; each prosecution step on its date).
+reached, decision made, notice issued, paid, withdrawn; each prosecution step on its date);
+school budget adjustments after a quashed permanent exclusion by the day the board reconsidered.
 """
 
 from __future__ import annotations
@@ -23,7 +24,13 @@ from django.db.models import Count, Q
 
 from rollcall import clock
 from rollcall.casework.models import Case
-from rollcall.exclusions.models import Consideration, Exclusion, PenaltyNotice, ProsecutionStep
+from rollcall.exclusions.models import (
+    BudgetAdjustment,
+    Consideration,
+    Exclusion,
+    PenaltyNotice,
+    ProsecutionStep,
+)
 from rollcall.homeeducation.models import STEP_CHOICES, EHERecord, SAONotice
 from rollcall.reports.documents import ReportDocument, Table, Value
 from rollcall.reports.figures import SuppressedCounts, closed_between, day_start, open_at
@@ -253,6 +260,10 @@ class EnforcementFigures:
     stages: tuple[tuple[str, tuple[int, ...]], ...]
     """Penalty-notice stages reached each month."""
     undecided_at_end: int
+    budget_adjustments: tuple[int, ...]
+    """School budget adjustments after a quashed permanent exclusion, each month."""
+    budget_adjustment_pounds: tuple[int, ...]
+    """Their total in pounds, each month."""
 
 
 def _sixth_day(rows: Iterable[tuple[dt.date | None, dt.date | None]], as_at: dt.date) -> SixthDay:
@@ -273,8 +284,8 @@ def _sixth_day(rows: Iterable[tuple[dt.date | None, dt.date | None]], as_at: dt.
 
 
 def enforcement_figures(period: Period, as_at: dt.date) -> EnforcementFigures:
-    """Exclusions, sixth-day provision, penalty notices and prosecutions through ``period``. Eight
-    queries."""
+    """Exclusions, sixth-day provision, penalty notices, prosecutions and budget adjustments through
+    ``period``. Nine queries."""
     months = months_in(period, as_at)
     notified = list(
         Exclusion.objects.filter(_received(period.start, as_at)).values_list(
@@ -335,6 +346,12 @@ def enforcement_figures(period: Period, as_at: dt.date) -> EnforcementFigures:
         .filter(Q(decided_at__isnull=True) | Q(decided_at__gte=day_start(as_at + dt.timedelta(days=1))))
         .count()
     )
+    adjusted = list(
+        BudgetAdjustment.objects.filter(on__range=(period.start, as_at)).values_list("on", "amount")
+    )
+    pounds: Counter[tuple[int, int]] = Counter()
+    for on, amount in adjusted:
+        pounds[_month_of(on)] += amount
     return EnforcementFigures(
         months=tuple(m.label for m in months),
         suspensions=_by_month((d for d, k, _c in days if k == Exclusion.Kind.SUSPENSION), months),
@@ -345,6 +362,8 @@ def enforcement_figures(period: Period, as_at: dt.date) -> EnforcementFigures:
         school_sixth_day=_sixth_day(school_rows, as_at),
         stages=tuple(stages),
         undecided_at_end=undecided,
+        budget_adjustments=_by_month((on for on, _amount in adjusted), months),
+        budget_adjustment_pounds=tuple(pounds[(m.start.year, m.start.month)] for m in months),
     )
 
 
@@ -387,6 +406,16 @@ def enforcement_tables(f: EnforcementFigures) -> tuple[Table, ...]:
             f.stages,
             heading="Stage",
             note=f"Considerations not yet decided at the end of the period: {f.undecided_at_end}.",
+        ),
+        _month_table(
+            "budget-adjustments",
+            "School budget adjustments after a quashed permanent exclusion",
+            f.months,
+            (("Adjustments", f.budget_adjustments), ("Total, in pounds", f.budget_adjustment_pounds)),
+            heading="Budget adjustments",
+            note="Recorded when an independent review panel quashed a permanent exclusion and the "
+            "governing board, reconsidering, did not reinstate; counted by the day of the "
+            "reconsideration. The amount is the council's setting (£4,000: to confirm).",
         ),
     )
 
@@ -431,14 +460,27 @@ def hub_counts(ehe: EHEFigures, enforcement: EnforcementFigures) -> tuple[Suppre
             [(label, sum(values)) for label, values in enforcement.stages],
             additive=False,
         ),
+        # The count only: the total in pounds (the count times the amount) would reveal a withheld count.
+        _suppressed(
+            "School budget adjustments after a quashed permanent exclusion",
+            [("Adjustments", sum(enforcement.budget_adjustments))],
+            additive=False,
+        ),
     )
 
 
 def hub_tables(period: Period, as_at: dt.date) -> tuple[Table, ...]:
     """The hub profile's tables for home education and enforcement, suppressed."""
     counts = hub_counts(ehe_figures(period, as_at), enforcement_figures(period, as_at))
-    slugs = ("ehe-reason", "ehe-outcome", "exclusions", "sixth-day", "penalty-stages")
-    headings = ("Parent's main reason", "Outcome", "Kind", "Sixth-day provision", "Stage")
+    slugs = ("ehe-reason", "ehe-outcome", "exclusions", "sixth-day", "penalty-stages", "budget-adjustments")
+    headings = (
+        "Parent's main reason",
+        "Outcome",
+        "Kind",
+        "Sixth-day provision",
+        "Stage",
+        "Budget adjustments",
+    )
     return tuple(
         Table(
             slug,
@@ -447,7 +489,7 @@ def hub_tables(period: Period, as_at: dt.date) -> tuple[Table, ...]:
             tuple(zip(c.labels, c.counts, strict=True)),
             ("Total", c.total) if c.total is not None else None,
             ""
-            if c.total is not None
+            if c.total is not None or len(c.labels) < 2
             else "A case can be counted in more than one row, so these do not add up.",
         )
         for slug, heading, c in zip(slugs, headings, counts, strict=True)

@@ -17,6 +17,10 @@ Sources (DOMAIN.md, "Suspensions and permanent exclusions"; DOMAIN-SOURCES.md §
   decision (a notice sent by first-class post counts as given on the **2nd working day** after
   posting); the panel meets **within 15 school days** of the application; the board reconsiders
   **within 10 school days** of the panel's decision.
+- The panel upholds the board's decision, recommends that the board reconsiders, or quashes it
+  and directs the board to reconsider. A quashed decision the board does not reverse by
+  reinstating, when it reconsiders, costs the school a budget adjustment: **£4,000** in DOMAIN.md
+  (*to confirm*), so the amount is a parameter (a council setting).
 - The Education (Provision of Full-Time Education for Excluded Pupils) (England) Regulations 2007
   (SI 2007/1870) regs 3 and 4: full-time education "from the **sixth school day** of exclusion",
   arranged by the school for a suspension of more than 5 consecutive school days and by the
@@ -49,6 +53,7 @@ from typing import Final
 from rollcall.rules.calendar import SchoolCalendar, academic_year_of, easter_sunday
 
 __all__ = [
+    "DEFAULT_BUDGET_ADJUSTMENT",
     "DEFAULT_EXCLUSION_SETTINGS",
     "REVIEW_OUTCOMES",
     "BoardMeeting",
@@ -62,11 +67,15 @@ __all__ = [
     "Suspension",
     "TermName",
     "board_meeting",
+    "budget_adjustment",
+    "budget_adjustment_due",
     "council_told_without_delay",
     "days_by_term",
     "deemed_given",
     "exceeds_year_limit",
     "first_school_day_of_exclusion",
+    "outcome_check",
+    "outcome_choices",
     "reconsideration_due",
     "reminder_from",
     "review_application_due",
@@ -382,23 +391,34 @@ _REVIEW_LABELS: Final = {
 
 
 class ReviewOutcome(enum.StrEnum):
-    """What a board, panel or reconsideration decided. A panel upholds or asks for reconsideration
-    (recommended or directed); a board reinstates or upholds."""
+    """What a board, panel or reconsideration decided. A board reinstates or upholds; a panel
+    upholds, recommends reconsideration, or quashes the decision and directs reconsideration."""
 
     REINSTATED = "reinstated"
     UPHELD = "upheld"
-    RECONSIDER = "reconsider"
+    RECONSIDERATION_RECOMMENDED = "reconsideration_recommended"
+    QUASHED = "quashed"
 
     @property
     def label(self) -> str:
-        return {"reinstated": "Reinstated", "upheld": "Upheld", "reconsider": "Reconsider"}[self.value]
+        return _OUTCOME_LABELS[self]
+
+
+_OUTCOME_LABELS: Final = {
+    ReviewOutcome.REINSTATED: "Reinstated",
+    ReviewOutcome.UPHELD: "Upheld",
+    ReviewOutcome.RECONSIDERATION_RECOMMENDED: "Reconsideration recommended",
+    ReviewOutcome.QUASHED: "Quashed and reconsideration directed",
+}
 
 
 REVIEW_OUTCOMES: Final[dict[ReviewStep, frozenset[ReviewOutcome]]] = {
     ReviewStep.BOARD: frozenset({ReviewOutcome.REINSTATED, ReviewOutcome.UPHELD}),
     ReviewStep.APPLIED: frozenset(),
     ReviewStep.NO_REVIEW: frozenset(),
-    ReviewStep.PANEL: frozenset({ReviewOutcome.UPHELD, ReviewOutcome.RECONSIDER}),
+    ReviewStep.PANEL: frozenset(
+        {ReviewOutcome.UPHELD, ReviewOutcome.RECONSIDERATION_RECOMMENDED, ReviewOutcome.QUASHED}
+    ),
     ReviewStep.RECONSIDERED: frozenset({ReviewOutcome.REINSTATED, ReviewOutcome.UPHELD}),
 }
 """The outcomes each step may record (none for an application or a refusal to apply)."""
@@ -422,6 +442,9 @@ class NextReviewStep:
 
     step: ReviewStep
     due: date | None
+
+
+_RECONSIDER: Final = frozenset({ReviewOutcome.RECONSIDERATION_RECOMMENDED, ReviewOutcome.QUASHED})
 
 
 class ReviewStepRefused(ValueError):
@@ -457,7 +480,7 @@ def review_next(
         return NextReviewStep(ReviewStep.APPLIED, due)
     if last.step is ReviewStep.APPLIED:
         return NextReviewStep(ReviewStep.PANEL, review_panel_due(calendar, last.on, settings))
-    if last.step is ReviewStep.PANEL and last.outcome is ReviewOutcome.RECONSIDER:
+    if last.step is ReviewStep.PANEL and last.outcome in _RECONSIDER:
         return NextReviewStep(ReviewStep.RECONSIDERED, reconsideration_due(calendar, last.on, settings))
     return None
 
@@ -478,6 +501,25 @@ def review_route_ended(
     return following.step is ReviewStep.APPLIED and following.due is not None and following.due < today
 
 
+def outcome_choices(step: ReviewStep) -> str:
+    """The outcomes ``step`` may record, in words for the user: "upheld, reconsideration
+    recommended or quashed and reconsideration directed"."""
+    names = [o.label.lower() for o in ReviewOutcome if o in REVIEW_OUTCOMES[step]]
+    if len(names) < 2:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " or " + names[-1]
+
+
+def outcome_check(step: ReviewStep, outcome: ReviewOutcome | None) -> None:
+    """Raise :class:`ReviewStepRefused` unless ``outcome`` is one ``step`` may record (none for an
+    application or the parents' refusal)."""
+    allowed = REVIEW_OUTCOMES[step]
+    if allowed and outcome not in allowed:
+        raise ReviewStepRefused(f"{step.label}: choose an outcome, {outcome_choices(step)}")
+    if not allowed and outcome is not None:
+        raise ReviewStepRefused(f"{step.label}: this step has no outcome")
+
+
 def review_step_check(
     calendar: SchoolCalendar,
     kind: ExclusionKind,
@@ -493,12 +535,7 @@ def review_step_check(
     one its kind allows, and its day not before the previous step's. A board may meet though no
     meeting was due (6 to 15 days, when the parents ask after all).
     """
-    allowed = REVIEW_OUTCOMES[new.step]
-    if allowed and new.outcome not in allowed:
-        choices = " or ".join(sorted(o.label.lower() for o in allowed))
-        raise ReviewStepRefused(f"{new.step.label}: choose an outcome, {choices}")
-    if not allowed and new.outcome is not None:
-        raise ReviewStepRefused(f"{new.step.label}: this step has no outcome")
+    outcome_check(new.step, new.outcome)
     if new.notice_sent_on is not None and (new.step is not ReviewStep.BOARD or new.notice_sent_on < new.on):
         raise ReviewStepRefused(
             "The decision's notice is sent on or after the board's meeting, and only for a board"
@@ -518,3 +555,39 @@ def review_step_check(
             raise ReviewStepRefused("The review route of this exclusion has ended: no further step")
         names = " or ".join(sorted(s.label.lower() for s in awaited))
         raise ReviewStepRefused(f"The next step is: {names}")
+
+
+# --- the budget adjustment after a quashed permanent exclusion ------------------------------------
+
+DEFAULT_BUDGET_ADJUSTMENT: Final = 4000
+"""Pounds (DOMAIN.md, *to confirm*); the council's setting is EnforcementSettings.budget_adjustment."""
+
+
+def budget_adjustment_due(panel: ReviewOutcome | None, reconsideration: ReviewOutcome | None) -> bool:
+    """Say whether a budget adjustment is due: the panel quashed the decision and the board,
+    reconsidering, did not reinstate (upheld its decision).
+
+    ``panel`` and ``reconsideration``: the outcomes recorded for the two steps, None while a step
+    is not recorded. Nothing is due before the reconsideration is recorded, after a panel that
+    upheld or only recommended reconsideration, or when the board reinstates. An outcome its step
+    cannot record raises ValueError.
+    """
+    for step, outcome in ((ReviewStep.PANEL, panel), (ReviewStep.RECONSIDERED, reconsideration)):
+        if outcome is not None and outcome not in REVIEW_OUTCOMES[step]:
+            msg = f"{step.label}: {outcome.label.lower()} is not an outcome of this step"
+            raise ValueError(msg)
+    return panel is ReviewOutcome.QUASHED and reconsideration is ReviewOutcome.UPHELD
+
+
+def budget_adjustment(steps: Sequence[RecordedStep], amount: int) -> int | None:
+    """The budget adjustment, in pounds, the route ``steps`` (recorded in order) calls for: ``amount``
+    when :func:`budget_adjustment_due` says so for its panel and reconsideration, otherwise None.
+
+    ``amount``: the council's figure (DEFAULT_BUDGET_ADJUSTMENT), whole pounds, at least 1.
+    """
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount < 1:
+        msg = f"The budget adjustment must be a whole number of pounds, at least 1 (got {amount!r})"
+        raise ValueError(msg)
+    panel = next((s.outcome for s in reversed(steps) if s.step is ReviewStep.PANEL), None)
+    reconsideration = next((s.outcome for s in reversed(steps) if s.step is ReviewStep.RECONSIDERED), None)
+    return amount if budget_adjustment_due(panel, reconsideration) else None

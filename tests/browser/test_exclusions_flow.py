@@ -20,10 +20,13 @@ from rollcall import clock
 from rollcall.accounts.models import Team
 from rollcall.attendance.models import PupilMarks
 from rollcall.casework.calendar import council_calendar
+from rollcall.exclusions import services
 from rollcall.exclusions.models import Consideration, Exclusion, SupportAction
 from rollcall.exclusions.sweep import exclusions_sweep, penalties_sweep, support_meetings_sweep
+from rollcall.returns.claims import Pupil
 from rollcall.rules.attendance import CODE_BY_CODE, blank_marks, session_index
 from rollcall.rules.calendar import academic_year_of
+from rollcall.rules.exclusions import ExclusionKind, ReviewOutcome, ReviewStep
 from rollcall.rules.workflow import Role
 from tests import factories
 from tests.browser.conftest import Checker
@@ -147,3 +150,85 @@ def test_a_permanent_exclusion_escalates_and_a_pupil_gets_a_notice_to_improve(
     checker.check("support action recorded")
     assert SupportAction.objects.filter(child=absent).count() == 1
     assert len(checker.checked) >= 12
+
+
+def _fill_step_date(page: Page, day: dt.date) -> None:
+    group = page.get_by_role("group", name="Date", exact=True)
+    group.get_by_label("Day").fill(str(day.day))
+    group.get_by_label("Month").fill(str(day.month))
+    group.get_by_label("Year").fill(str(day.year))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_quashed_exclusion_the_board_does_not_reinstate_shows_the_budget_adjustment(
+    live_server, page: Page, checker: Checker
+) -> None:
+    """The review panel quashes a permanent exclusion (after a wrong outcome is refused on its
+    field); the school records that the board, reconsidering, did not reinstate, and the page shows
+    the £4,000 budget adjustment."""
+    today = clock.today()
+    for year in (today.year - 1, today.year):
+        factories.academic_year_terms(year)
+    for kind in Team.Kind.values:
+        factories.TeamFactory.create(kind=kind)
+    officer = factories.staff(Role.OFFICER, Team.Kind.ACCESS, username="access.officer", password=PASSWORD)
+    school = factories.SchoolFactory.create(name="Moorside Academy")
+    school_user = factories.school_user(school, username="moorside", password=PASSWORD)
+    child = factories.RollEntryFactory.create(
+        school=school, child__legal_forename="Robin", child__legal_surname="Ashdown"
+    ).child
+    calendar = council_calendar()
+    last_day = today if calendar.is_school_day(today) else calendar.previous_school_day(today)
+    first_day = calendar.add_school_days(last_day, -20)
+    exclusion = services.exclusion_notify(
+        school=school,
+        actor=school_user,
+        pupil=Pupil(child.legal_forename, child.legal_surname, child.date_of_birth, child.upn),
+        facts=services.ExclusionFacts(ExclusionKind.PERMANENT, first_day, "Serious assault"),
+    ).exclusion
+    assert exclusion is not None
+    services.review_step_record(
+        exclusion=exclusion,
+        actor=school_user,
+        step=ReviewStep.BOARD,
+        on=first_day,
+        outcome=ReviewOutcome.UPHELD,
+    )
+    services.review_step_record(
+        exclusion=exclusion, actor=officer, step=ReviewStep.APPLIED, on=calendar.add_school_days(first_day, 3)
+    )
+    base = live_server.url
+
+    # 1. The officer records the panel: a board's outcome is refused on the outcome field.
+    sign_in(page, base, "access.officer")
+    page.goto(f"{base}/exclusions/{exclusion.pk}/")
+    page.get_by_label("Independent review panel met").check()
+    _fill_step_date(page, last_day)
+    page.get_by_label("Outcome (of a meeting)").select_option("reinstated")
+    page.get_by_role("button", name="Record the step").click()
+    expect(page.get_by_role("alert")).to_contain_text(
+        "Independent review panel met: choose an outcome, upheld, reconsideration recommended or "
+        "quashed and reconsideration directed"
+    )
+    checker.check("panel outcome refused")
+    page.get_by_label("Outcome (of a meeting)").select_option("quashed")
+    page.get_by_role("button", name="Record the step").click()
+    expect(page.get_by_text("Next: governing board reconsidered, by")).to_be_visible()
+    expect(page.get_by_role("cell", name="Quashed and reconsideration directed")).to_be_visible()
+    checker.check("panel quashed")
+    sign_out(page)
+
+    # 2. The school records the reconsideration: the board did not reinstate.
+    sign_in(page, base, "moorside")
+    page.goto(f"{base}/exclusions/{exclusion.pk}/")
+    page.get_by_label("Governing board reconsidered").check()
+    _fill_step_date(page, last_day)
+    page.get_by_label("Outcome (of a meeting)").select_option("upheld")
+    page.get_by_role("button", name="Record the step").click()
+    expect(page.get_by_text("School budget adjustment")).to_be_visible()
+    expect(
+        page.get_by_text("£4,000 for Moorside Academy: the review panel quashed the exclusion")
+    ).to_be_visible()
+    checker.check("budget adjustment shown")
+    assert exclusion.steps.count() == 4
+    assert len(checker.checked) == 3

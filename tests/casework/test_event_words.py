@@ -185,8 +185,18 @@ TIMELINE: list[tuple[str, dict[str, Any], str]] = [
     ),
     (
         "exclusion.step",
-        {"step": "Independent review panel met", "on": "4 December 2026", "outcome": ": reconsider"},
-        "Independent review panel met on 4 December 2026: reconsider",
+        {
+            "step": "Independent review panel met",
+            "on": "4 December 2026",
+            "outcome": ": quashed and reconsideration directed",
+        },
+        "Independent review panel met on 4 December 2026: quashed and reconsideration directed",
+    ),
+    (
+        "exclusion.budget_adjustment",
+        {"amount": "4,000", "school": "Moorside Academy", "on": "20 January 2027"},
+        "Budget adjustment of £4,000 for Moorside Academy: the review panel quashed the permanent "
+        "exclusion and the board did not reinstate when it reconsidered on 20 January 2027",
     ),
     (
         "exclusion.provision",

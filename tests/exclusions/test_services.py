@@ -275,7 +275,7 @@ def test_the_whole_review_route_to_reconsideration(
         actor=access_officer,
         step=ReviewStep.PANEL,
         on=dt.date(2027, 1, 8),
-        outcome=ReviewOutcome.RECONSIDER,
+        outcome=ReviewOutcome.RECONSIDERATION_RECOMMENDED,
     )
     exclusion.refresh_from_db()
     assert (exclusion.review_next, exclusion.review_due) == ("reconsidered", dt.date(2027, 1, 22))

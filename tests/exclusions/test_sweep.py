@@ -254,7 +254,7 @@ def test_the_school_is_reminded_of_the_reconsideration_and_the_team_told_when_it
     for step, outcome in (
         (ReviewStep.BOARD, ReviewOutcome.UPHELD),
         (ReviewStep.APPLIED, None),
-        (ReviewStep.PANEL, ReviewOutcome.RECONSIDER),
+        (ReviewStep.PANEL, ReviewOutcome.RECONSIDERATION_RECOMMENDED),
     ):
         services.review_step_record(
             exclusion=exclusion, actor=access_officer, step=step, on=day, outcome=outcome

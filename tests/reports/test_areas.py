@@ -11,7 +11,14 @@ from django.test import Client
 
 from rollcall.accounts.models import Team, User
 from rollcall.casework.models import Case
-from rollcall.exclusions.models import Consideration, Exclusion, PenaltyNotice, ProsecutionStep
+from rollcall.exclusions.models import (
+    BudgetAdjustment,
+    Consideration,
+    Exclusion,
+    ExclusionStep,
+    PenaltyNotice,
+    ProsecutionStep,
+)
 from rollcall.homeeducation.models import EHERecord, SAONotice
 from rollcall.reports import areas
 from rollcall.rules.reporting import SMALL, month, quarter
@@ -69,6 +76,29 @@ def _consideration(
         decision=decision,
         decided_by=user if decision else None,
         decided_at=decided,
+    )
+
+
+def _budget_adjustment(council: Council, on: dt.date, amount: int) -> BudgetAdjustment:
+    """A permanent exclusion received in October 2025 (outside the periods' exclusion counts) whose
+    board, reconsidering after a quashing panel, did not reinstate on ``on``."""
+    exclusion = _exclusion(council, Exclusion.Kind.PERMANENT, at(D(2025, 10, 1)))
+    step = ExclusionStep.objects.create(
+        exclusion=exclusion,
+        step="reconsidered",
+        on=on,
+        outcome="upheld",
+        recorded_by=council.officer,
+        recorded_at=at(on),
+    )
+    return BudgetAdjustment.objects.create(
+        exclusion=exclusion,
+        step=step,
+        school=council.school,
+        amount=amount,
+        on=on,
+        recorded_by=council.officer,
+        recorded_at=at(on),
     )
 
 
@@ -145,6 +175,12 @@ def area_records(council: Council) -> Council:
         ProsecutionStep.objects.create(
             consideration=fined, step=step, on=on, recorded_by=council.officer, recorded_at=at(on)
         )
+    # Budget adjustments: one in February, two in March (one at the council's changed amount), one
+    # in April (not counted).
+    _budget_adjustment(council, D(2026, 2, 20), 4000)
+    _budget_adjustment(council, D(2026, 3, 2), 4000)
+    _budget_adjustment(council, D(2026, 3, 31), 4250)
+    _budget_adjustment(council, D(2026, 4, 1), 4000)
     return council
 
 
@@ -212,6 +248,30 @@ def test_exclusions_sixth_day_and_penalty_stages_in_march(area_records: Council)
     assert stages["Prosecution: case prepared"] == (1,)
     assert stages["Prosecution: convicted"] == (0,)
     assert e.undecided_at_end == 2
+    assert (e.budget_adjustments, e.budget_adjustment_pounds) == ((2,), (8250,))
+
+
+def test_budget_adjustments_are_split_by_month_and_shown(area_records: Council) -> None:
+    e = areas.enforcement_figures(Q4, D(2026, 3, 31))
+    assert e.budget_adjustments == (0, 1, 2)
+    assert e.budget_adjustment_pounds == (0, 4000, 8250)
+    # On 30 March the adjustment of the 31st was not yet recorded.
+    e = areas.enforcement_figures(MARCH, D(2026, 3, 30))
+    assert (e.budget_adjustments, e.budget_adjustment_pounds) == ((1,), (4000,))
+    client = Client()
+    client.force_login(area_records.head)
+    _shown, tables = read_page(client.get("/reports/quarterly/?period=2025-26-Q4").content.decode())
+    rows = tables["budget-adjustments"]
+    assert rows[0][1:] == ["January 2026", "February 2026", "March 2026", "Period"]
+    assert rows[1:] == [
+        ["Adjustments", "0", "1", "2", "3"],
+        ["Total, in pounds", "0", "4,000", "8,250", "12,250"],
+    ]
+    _shown, tables = read_page(client.get("/reports/monthly/?period=2026-03").content.decode())
+    assert tables["budget-adjustments"][1:] == [
+        ["Adjustments", "2", "2"],
+        ["Total, in pounds", "8,250", "8,250"],
+    ]
 
 
 def test_provision_recorded_after_the_as_at_day_is_not_counted_yet(area_records: Council) -> None:
@@ -243,6 +303,10 @@ def test_the_hub_profile_suppresses_the_small_counts(area_records: Council) -> N
     assert exclusions["Permanent exclusions"] == SMALL
     assert "2" not in exclusions.values()
     assert "4" not in exclusions.values()
+    # 3 budget adjustments in the quarter: withheld, and no total in pounds to give them away.
+    assert tables["budget-adjustments"][1:] == [["Adjustments", SMALL]]
+    assert "12,250" not in str(tables)
+    assert "12250" not in str(tables)
     reasons = {row[0]: row[1] for row in tables["ehe-reason"][1:]}
     assert reasons["Mental health"] == SMALL
     assert reasons["Religious or cultural reasons"] == "0"
