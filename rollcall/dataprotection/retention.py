@@ -245,16 +245,41 @@ def _anonymise_one_by_one(kept: list[tuple[int, AnonymisedCase]]) -> int:
     return done
 
 
+# How far to follow records that protect records about a child (an exclusion's review step and
+# its budget adjustment are two steps from the child).
+_PROTECTION_DEPTH = 3
+
+
+def _names_a_child(model: type[models.Model]) -> bool:
+    return any(field.is_relation and field.related_model is Child for field in model._meta.fields)
+
+
 def _records_about_children() -> list[tuple[type[models.Model], str]]:
-    """Every (model, foreign key name) pointing at a child, hidden relations included, except
-    the change history (erased after) and other children (a merged child is its own record)."""
-    return [
-        (rel.field.model, rel.field.name)
-        for rel in Child._meta.get_fields(include_hidden=True)
-        if isinstance(rel, models.ForeignObjectRel)
-        and rel.field.model is not Child
-        and not hasattr(rel.field.model, "instance_type")  # django-simple-history's rows
-    ]
+    """Every (model, lookup to the child) of a record about a child: each foreign key pointing at
+    a child, hidden relations included, except the change history (erased after) and other
+    children (a merged child is its own record); then the records that protect those (PROTECT or
+    RESTRICT) and name no child, such as an exclusion's review steps, followed
+    ``_PROTECTION_DEPTH`` deep. Records that cascade go with theirs."""
+    found: list[tuple[type[models.Model], str]] = []
+    frontier: list[tuple[type[models.Model], str]] = [(Child, "")]
+    for depth in range(_PROTECTION_DEPTH + 1):
+        following = []
+        for model, path in frontier:
+            for rel in model._meta.get_fields(include_hidden=True):
+                if (
+                    not isinstance(rel, models.ForeignObjectRel)
+                    or rel.field.model is Child
+                    or hasattr(rel.field.model, "instance_type")  # django-simple-history's rows
+                    or (depth and rel.on_delete not in (models.PROTECT, models.RESTRICT))
+                    # A record naming a child is that child's: it goes with its own child, and
+                    # one about another child holds this one back (never erased with it).
+                    or (depth and _names_a_child(rel.field.model))
+                ):
+                    continue
+                following.append((rel.field.model, f"{rel.field.name}__{path}" if path else rel.field.name))
+        found += following
+        frontier = following
+    return found
 
 
 def _history_about_children() -> list[tuple[Any, str]]:

@@ -370,3 +370,63 @@ def test_a_child_another_childs_record_still_needs_is_held_and_the_rest_go(
     assert erased["child_records"] == 1
     assert Child.objects.filter(pk=child.pk).exists()
     assert not Child.objects.filter(pk=other.pk).exists()
+
+
+@pytest.mark.django_db
+def test_records_that_protect_a_childs_records_without_naming_the_child_go_with_them(
+    grown_up: dict[str, Any], school: School
+) -> None:
+    """A permanent exclusion's review steps and budget adjustment point at the exclusion, not the
+    child; a prosecution step points at the penalty-notice consideration. They held the whole
+    record back (each protects a record about the child) until the step followed them."""
+    from rollcall.exclusions.models import (
+        BudgetAdjustment,
+        Consideration,
+        Exclusion,
+        ExclusionStep,
+        ProsecutionStep,
+    )
+
+    child: Child = grown_up["child"]
+    officer: User = grown_up["officer"]
+    made = {"recorded_by": officer, "recorded_at": CLOSED}
+    exclusion = Exclusion.objects.create(
+        child=child,
+        school=school,
+        kind="permanent",
+        first_day=dt.date(2015, 3, 2),
+        reason="Assault",
+        received_at=CLOSED,
+        sent_by=officer,
+    )
+    ExclusionStep.objects.create(
+        exclusion=exclusion, step="panel", on=dt.date(2015, 4, 1), outcome="quashed", **made
+    )
+    reconsidered = ExclusionStep.objects.create(
+        exclusion=exclusion, step="reconsidered", on=dt.date(2015, 4, 10), outcome="upheld", **made
+    )
+    BudgetAdjustment.objects.create(
+        exclusion=exclusion, step=reconsidered, school=school, amount=4000, on=dt.date(2015, 4, 10), **made
+    )
+    consideration = Consideration.objects.create(
+        child=child,
+        academic_year=2014,
+        term="spring",
+        reached_on=dt.date(2015, 3, 2),
+        sessions=10,
+        window_start=dt.date(2015, 1, 5),
+        schools=[school.urn],
+        created_at=CLOSED,
+    )
+    ProsecutionStep.objects.create(
+        consideration=consideration, step="referred", on=dt.date(2015, 6, 1), **made
+    )
+
+    erased = retention_apply(TWENTY_FIFTH_BIRTHDAY)
+
+    assert erased["child_records"] == 1
+    assert _rows_naming(child.pk) == {}
+    assert not ExclusionStep.objects.exists()
+    assert not BudgetAdjustment.objects.exists()
+    assert not ProsecutionStep.objects.exists()
+    assert not Consideration.objects.exists()
