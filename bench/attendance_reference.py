@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 __all__ = [
     "FACT_FIELDS",
     "PENALTY_FIELDS",
+    "REACHED_FIELDS",
     "facts_by_upn",
     "load_marks",
     "penalty_facts",
@@ -53,6 +54,9 @@ FACT_FIELDS = (
     "ground_i_streak",
     "unmarked_days",
 )
+# And the days the returns' thresholds were first reached (offsets from 1 September, or NULL): in
+# the answer and in facts_by_upn, not compared by the benchmark's agreement phase.
+REACHED_FIELDS = ("unexplained_reached_offset", "illness_reached_offset")
 
 # The national codes by category (DOMAIN.md "Attendance codes"; spec §1), as the CSV writes them.
 PRESENT = ("/", "\\", "L")
@@ -151,6 +155,15 @@ illness AS (
     WHERE code = '{ILLNESS}'
     GROUP BY upn
 ),
+-- The school day of the pupil's $illness_needed-th illness day (the sickness return's trigger).
+illness_reached AS (
+    SELECT upn, n
+    FROM (
+        SELECT upn, n, row_number() OVER (PARTITION BY upn ORDER BY n) AS k
+        FROM (SELECT DISTINCT upn, n FROM notable WHERE code = '{ILLNESS}')
+    )
+    WHERE k = $illness_needed
+),
 -- An unexplained day: both sessions (AM and PM) G, N, O or U. A ground (i) day: both G, N or O.
 -- (Two rows on a day means AM and PM, as no pupil has two rows for one session.)
 unexplained_days AS (
@@ -163,7 +176,7 @@ unexplained_days AS (
 -- Gaps and islands: along a run of consecutive school days, n - row_number() is constant, so it
 -- names the run ("island"). One row per run: its length and its last day.
 unexplained_runs AS (
-    SELECT upn, count(*) AS length, max(n) AS last_day
+    SELECT upn, count(*) AS length, min(n) AS first_day, max(n) AS last_day
     FROM (
         SELECT upn, n, n - row_number() OVER (PARTITION BY upn ORDER BY n) AS island
         FROM unexplained_days
@@ -184,7 +197,10 @@ streaks AS (
     SELECT
         upn,
         max(length) FILTER (WHERE last_day = $last_day) AS unexplained_streak,
-        max(length) AS longest_unexplained_streak
+        max(length) AS longest_unexplained_streak,
+        -- The day the first run of $unexplained_needed days reached it (the attendance return's).
+        min(first_day) FILTER (WHERE length >= $unexplained_needed) + $unexplained_needed - 1
+            AS unexplained_reached
     FROM unexplained_runs
     GROUP BY upn
 ),
@@ -204,17 +220,30 @@ SELECT
     coalesce(s.longest_unexplained_streak, 0) AS longest_unexplained_streak,
     coalesce(g.ground_i_streak, 0) AS ground_i_streak,
     -- unmarked_days: the school days after the last marked one, up to as_of (all N if none).
-    $last_day - coalesce(c.last_marked, 0) AS unmarked_days
+    $last_day - coalesce(c.last_marked, 0) AS unmarked_days,
+    date_diff('day', $year_start, ud.day) AS unexplained_reached_offset,
+    date_diff('day', $year_start, id.day) AS illness_reached_offset
 FROM counts AS c
 LEFT JOIN illness AS i USING (upn)
 LEFT JOIN streaks AS s USING (upn)
 LEFT JOIN ground_i AS g USING (upn)
+LEFT JOIN school_day AS ud ON ud.n = s.unexplained_reached
+LEFT JOIN illness_reached AS ir USING (upn)
+LEFT JOIN school_day AS id ON id.n = ir.n
 ORDER BY c.upn
 """  # noqa: S608
 
 
-def rules_facts(connection: duckdb.DuckDBPyConnection, school_days: Sequence[dt.date], as_of: dt.date) -> Any:
-    """The facts for every UPN in ``marks`` as of ``as_of``, as a pyarrow Table (upn + FACT_FIELDS).
+def rules_facts(
+    connection: duckdb.DuckDBPyConnection,
+    school_days: Sequence[dt.date],
+    as_of: dt.date,
+    *,
+    unexplained_needed: int = 10,
+    illness_needed: int = 15,
+) -> Any:
+    """The facts for every UPN in ``marks`` as of ``as_of``, as a pyarrow Table (upn, FACT_FIELDS
+    and REACHED_FIELDS; the thresholds are ``Thresholds``' defaults).
 
     ``school_days`` are the council's school days (any superset of the window will do: only those
     from 1 September of as_of's academic year to as_of are used). Returns a ``pyarrow.Table``
@@ -238,7 +267,13 @@ def rules_facts(connection: duckdb.DuckDBPyConnection, school_days: Sequence[dt.
     connection.executemany("INSERT INTO school_day VALUES (?, ?)", [[d, i] for i, d in enumerate(window, 1)])
     return connection.execute(
         _FACTS_SQL,
-        {"year_start": year_start, "year_end": dt.date(year + 1, 8, 31), "last_day": len(window)},
+        {
+            "year_start": year_start,
+            "year_end": dt.date(year + 1, 8, 31),
+            "last_day": len(window),
+            "unexplained_needed": unexplained_needed,
+            "illness_needed": illness_needed,
+        },
     ).to_arrow_table()
 
 
@@ -253,10 +288,10 @@ def facts_by_upn(table: Any) -> dict[str, PupilFacts]:
     """The reference's answer as ``{upn: PupilFacts}``, to compare with the Evaluator's."""
     from rollcall.rules.attendance import PupilFacts
 
-    columns = [table.column(name).to_pylist() for name in ("upn", *FACT_FIELDS)]
+    fields = (*FACT_FIELDS, *REACHED_FIELDS)
+    columns = [table.column(name).to_pylist() for name in ("upn", *fields)]
     return {
-        row[0]: PupilFacts(**dict(zip(FACT_FIELDS, row[1:], strict=True)))
-        for row in zip(*columns, strict=True)
+        row[0]: PupilFacts(**dict(zip(fields, row[1:], strict=True))) for row in zip(*columns, strict=True)
     }
 
 

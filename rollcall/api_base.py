@@ -47,7 +47,7 @@ ERROR = inline_serializer("Error", fields={"detail": serializers.CharField()})
 SCOPES: dict[str, str] = {
     "removals": "Send and read removal-from-roll notices, and read the school's returns",
     "new-pupils": "Send new pupil returns, and read the school's returns",
-    "attendance": "Send and read attendance imports",
+    "attendance": "Send and read attendance imports, send attendance returns and read the school's returns",
     "admissions": "Read and answer put-on-roll requests",
     "exclusions": "Send and read exclusion notifications",
     "rolls": "Send a school's whole roll",

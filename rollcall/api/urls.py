@@ -47,6 +47,7 @@ urlpatterns = [
     ),
     path("v1/removals/", returns_api.RemovalNoticeListCreate.as_view(), name="removals"),
     path("v1/new-pupils/", returns_api.NewPupilCreate.as_view(), name="new-pupils"),
+    path("v1/attendance-returns/", returns_api.AttendanceReturnCreate.as_view(), name="attendance-returns"),
     path("v1/returns/", returns_api.SchoolReturnList.as_view(), name="returns"),
     path("v1/schools/<str:urn>/roll/", rolls_api.SchoolRoll.as_view(), name="school-roll"),
     path("v1/cases/", views.CaseList.as_view(), name="cases"),

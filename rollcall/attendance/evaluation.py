@@ -60,6 +60,7 @@ from rollcall.rules.attendance import (
     Thresholds,
     Trigger,
     merge_marks,
+    offset_day,
     school_day_offsets,
 )
 from rollcall.rules.calendar import SchoolCalendar, academic_year_of
@@ -86,6 +87,8 @@ FACT_FIELDS = (
     "persistent",
     "severe",
     "evaluated_as_of",
+    "tenth_unexplained_day",
+    "fifteenth_illness_day",
 )
 
 
@@ -131,6 +134,10 @@ class _RTrim(Func):
 
     function = "RTRIM"
     output_field = TextField()
+
+
+def _day(year: int, offset: int | None) -> dt.date | None:
+    return None if offset is None else offset_day(year, offset)
 
 
 def _chunks(values: Sequence[int], size: int = _IN_CHUNK) -> Iterable[Sequence[int]]:
@@ -285,9 +292,20 @@ def evaluate(
                 bool(possible) and rate >= persistent,
                 bool(possible) and rate >= severe,
                 window_days[days - 1] if days else None,
+                _day(year, facts.unexplained_reached_offset),
+                _day(year, facts.illness_reached_offset),
             )
             if new != row[4 : 4 + n_fields]:
-                updates.append((*new[:-1], adapt_date(new[-1]), row[0]))
+                evaluated_as_of, unexplained_day, illness_day = new[9:]
+                updates.append(
+                    (
+                        *new[:9],
+                        adapt_date(evaluated_as_of),
+                        adapt_date(unexplained_day),
+                        adapt_date(illness_day),
+                        row[0],
+                    )
+                )
             if on_roll_since is not None and days and unmarked >= unmarked_needed:
                 possibly_left.append(
                     Finding(
@@ -399,7 +417,7 @@ def _facts_copy(updates: Sequence[tuple[Any, ...]], table: str, pk: str) -> int:
     """PostgreSQL: COPY the new facts into a temporary table, then one UPDATE … FROM it."""
     quote = connection.ops.quote_name
     columns = [quote(_column(name)) for name in FACT_FIELDS]
-    types = ["integer"] * 7 + ["boolean", "boolean", "date"]
+    types = ["integer"] * 7 + ["boolean", "boolean", "date", "date", "date"]
     definition = ", ".join(f"{c} {t}" for c, t in zip(columns, types, strict=True))
     with connection.cursor() as cursor:
         cursor.execute(

@@ -91,6 +91,20 @@ class PupilMarks(models.Model):
     unmarked_days = models.PositiveIntegerField(default=0)
     persistent = models.BooleanField(default=False)
     severe = models.BooleanField(default=False)
+    # The days the returns' thresholds were first reached this year at this school (own marks):
+    # what the attendance return and the sickness return are owed for (returns completeness).
+    tenth_unexplained_day = models.DateField(
+        null=True,
+        blank=True,
+        verbose_name="10th school day absent without a reason",
+        help_text="The day the pupil first reached 10 continuous school days coded G, N, O or U this year.",
+    )
+    fifteenth_illness_day = models.DateField(
+        null=True,
+        blank=True,
+        verbose_name="15th school day of illness",
+        help_text="The day of the pupil's 15th school day coded I this year (the council's threshold).",
+    )
 
     class Meta:
         verbose_name = "attendance record"

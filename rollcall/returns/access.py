@@ -15,6 +15,8 @@ OWNING_TEAM = {
     SchoolReturn.Kind.NEW_PUPIL: Team.Kind.INCLUSION,
     SchoolReturn.Kind.ILLNESS_REPORT: Team.Kind.ACCESS,
     SchoolReturn.Kind.EXCLUSION: Team.Kind.ACCESS,
+    # 10 school days' unexplained absence is the child missing education prompt: Inclusion's.
+    SchoolReturn.Kind.ATTENDANCE: Team.Kind.INCLUSION,
 }
 # Officers and managers of the owning team check a return (a reader in the team does not).
 CHECKING_ROLES = (Role.OFFICER, Role.MANAGER)

@@ -1,4 +1,5 @@
-"""The returns a school system sends: removal notices and new pupil returns, under /api/v1/.
+"""The returns a school system sends: removal notices, new pupil returns and attendance returns,
+under /api/v1/.
 
 Every view starts from the same access rules as the pages (``removal_notices_visible_to``) and
 every write goes through the same service, so the API can neither show nor change more than the
@@ -24,11 +25,13 @@ from rollcall.audit.services import LogsChildrenShown
 from rollcall.casework.models import Case
 from rollcall.casework.services import CaseworkError
 from rollcall.returns.access import removal_notices_visible_to
+from rollcall.returns.attendance_returns import AbsenceFacts, attendance_return_receive
 from rollcall.returns.claims import Received
 from rollcall.returns.models import SchoolReturn
 from rollcall.returns.new_pupils import new_pupil_notify
 from rollcall.returns.removals import removal_notify
 from rollcall.returns.serializers import (
+    AttendanceReturnInputSerializer,
     NewPupilInputSerializer,
     NewPupilResultSerializer,
     RemovalNoticeInputSerializer,
@@ -230,10 +233,84 @@ class NewPupilCreate(ApiView):
         return Response(NewPupilResultSerializer(body).data, status=_answer_status(result.received))
 
 
+def _optional_key(request: Request) -> str:
+    key = (request.headers.get(IDEMPOTENCY_HEADER) or "").strip()
+    if len(key) > IDEMPOTENCY_KEY_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "detail": f"The {IDEMPOTENCY_HEADER} header must be {IDEMPOTENCY_KEY_MAX_LENGTH} characters or fewer"
+            }
+        )
+    return key
+
+
+class AttendanceReturnCreate(ApiView):
+    """``POST``: a school's attendance return (10 continuous school days coded G, N, O or U)."""
+
+    api_scopes = {"POST": ("attendance",)}
+
+    serializer_class = AttendanceReturnInputSerializer
+    permission_classes = [IsAuthenticated, IsSchoolUserToWrite]
+
+    @extend_schema(
+        summary="Send an attendance return",
+        description=(
+            "A school tells the council a pupil has been absent 10 continuous school days with the "
+            "codes G, N, O or U. A return about a pupil the council holds is accepted (201) when the "
+            "details agree and the pupil is on your roll; otherwise it is received (202) and the "
+            "council checks it first. An optional Idempotency-Key header makes a retry record "
+            "nothing new (200). School users only."
+        ),
+        parameters=[
+            OpenApiParameter(
+                IDEMPOTENCY_HEADER,
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                required=False,
+                description="A value unique to this return, such as a UUID.",
+            )
+        ],
+        request=AttendanceReturnInputSerializer,
+        responses={
+            201: OpenApiResponse(SchoolReturnSerializer, description="Accepted."),
+            202: OpenApiResponse(
+                SchoolReturnSerializer, description="Received: the council checks the details first."
+            ),
+            200: OpenApiResponse(SchoolReturnSerializer, description="Already received with this key."),
+            400: OpenApiResponse(description="The return has errors, keyed by field; nothing was recorded."),
+            403: OpenApiResponse(ERROR, description="Only school users may send attendance returns."),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        user = signed_in_user(request)
+        school = user.school
+        if school is None:
+            raise PermissionDenied(IsSchoolUserToWrite.message)
+        key = _optional_key(request)
+        incoming = AttendanceReturnInputSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        try:
+            received = attendance_return_receive(
+                school=school,
+                actor=user,
+                pupil=pupil_from(data["pupil"]),
+                facts=AbsenceFacts(
+                    first_day_absent=data["first_day_absent"],
+                    school_days_absent=data["school_days_absent"],
+                    details=(data.get("details") or "").strip(),
+                ),
+                idempotency_key=key,
+            )
+        except CaseworkError as error:
+            return Response({"detail": str(error)}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
+        return Response(SchoolReturnSerializer(received.school_return).data, status=_answer_status(received))
+
+
 class SchoolReturnList(LogsChildrenShown, ApiView):
     """``GET``: the returns your school sent, newest first, as you sent them."""
 
-    api_scopes = {"GET": ("removals", "new-pupils")}
+    api_scopes = {"GET": ("removals", "new-pupils", "attendance")}
 
     serializer_class = SchoolReturnSerializer
     child_field = "removal_notice__child_id"

@@ -10,6 +10,7 @@ class ReturnsConfig(AppConfig):
         # The timeline words of the verbs this app records.
         # Each kind of return registers how a confirmed claim is applied.
         from rollcall.returns import (  # noqa: F401
+            attendance_returns,
             events,
             new_pupils,
             removals,

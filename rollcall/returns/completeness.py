@@ -1,5 +1,5 @@
-"""Returns completeness (issue 16): the new pupil and deletion returns each school owed in a period,
-and whether each came on time, late, not at all, or is not yet due (rules/returns_due.py).
+"""Returns completeness (issue 16): the statutory returns each school owed in a period, and whether
+each came on time, late, not at all, or is not yet due (rules/returns_due.py).
 
 - **New pupil return** owed for each roll spell that began in the period (``RollEntry.on_roll_from``),
   the September reception intake excepted. Answered by the school's earliest new pupil return for
@@ -8,17 +8,22 @@ and whether each came on time, late, not at all, or is not yet due (rules/return
 - **Deletion return** owed for each roll spell that ended in the period (``RollEntry.on_roll_to``).
   Answered by the school's earliest removal notice for that child with a removal date in the spell.
 
-Set-based: one query per kind, whatever the number of pupils; the calendar decides in Python.
-The attendance return (10 days' unexplained absence) and the sickness return (15 days coded I)
-have due-date rules but are not counted here: no return of the first kind exists to receive, and
-the day the 15th day of illness was reached is not recorded (docs/returns.md).
+- **Attendance return** (10 continuous school days coded G, N, O or U) and **sickness return**
+  (15 school days coded I): owed for each attendance record whose day the threshold was reached
+  falls in the period. They are counted by the attendance app, which holds those days
+  (rollcall/attendance/returns_owed.py) and registers its counting here with
+  :func:`owed_source_register`: this app cannot import the attendance app, which imports the
+  health app, which imports this one (the same pattern as ``claim_kind_register``).
+
+Set-based: a fixed number of queries per kind, whatever the number of pupils; the calendar decides
+in Python.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import DateField, ExpressionWrapper, OuterRef, Subquery, Value
@@ -38,7 +43,24 @@ ADVANCE_DAYS = 60
 
 NEW_PUPIL = "new_pupil"
 DELETION = "deletion"
-KINDS = {NEW_PUPIL: "New pupil return", DELETION: "Deletion return"}
+ATTENDANCE = "attendance"
+SICKNESS = "sickness"
+KINDS = {
+    NEW_PUPIL: "New pupil return",
+    DELETION: "Deletion return",
+    ATTENDANCE: "Attendance return",
+    SICKNESS: "Sickness return",
+}
+# The reference a school is given: a prefix and the number of what the return is about (the roll
+# spell for new pupil and deletion returns, the attendance record for the other two).
+PREFIXES = {NEW_PUPIL: "NPR", DELETION: "DEL", ATTENDANCE: "ATT", SICKNESS: "SIC"}
+# What happened on the trigger day, for the pages.
+EVENTS = {
+    NEW_PUPIL: "Joined",
+    DELETION: "Left",
+    ATTENDANCE: "10th day absent without a reason",
+    SICKNESS: "15th day ill",
+}
 
 
 @dataclass(frozen=True)
@@ -48,8 +70,10 @@ class OwedReturn:
     kind: str
     school_id: int
     child_id: int
-    entry_id: int
-    trigger: dt.date  # the day the pupil was entered on, or came off, the register
+    entry_id: int  # the roll spell (new pupil, deletion) or the attendance record (attendance, sickness)
+    # The day the pupil was entered on, or came off, the register; or reached the 10th continuous
+    # day of unexplained absence, or the 15th day of illness.
+    trigger: dt.date
     due: dt.date
     received_on: dt.date | None
     standing: ReturnStanding
@@ -59,9 +83,31 @@ class OwedReturn:
         return KINDS[self.kind]
 
     @property
+    def event(self) -> str:
+        return EVENTS[self.kind]
+
+    @property
     def reference(self) -> str:
-        """The reference a school is given for the return (the roll spell it is about)."""
-        return f"{'DEL' if self.kind == DELETION else 'NPR'}-{self.entry_id:06d}"
+        """The reference a school is given for the return (what it is about: see ``PREFIXES``)."""
+        return f"{PREFIXES[self.kind]}-{self.entry_id:06d}"
+
+
+# source(calendar=, start=, end=, today=, school_ids=) -> the returns of one kind owed.
+Source = Callable[..., Iterable[OwedReturn]]
+_SOURCES: dict[str, Source] = {}
+
+
+def owed_source_register(kind: str, source: Source) -> None:
+    """Say how the returns of ``kind`` are counted (the attendance app, once, at start-up).
+
+    ``source(calendar=, start=, end=, today=, school_ids=)`` gives every return of that kind owed
+    for a trigger day from ``start`` to ``end`` (inclusive), classified as of ``today``, in a
+    fixed number of queries.
+    """
+    if kind not in KINDS:
+        msg = f"Unknown kind of return owed: {kind!r}"
+        raise ValueError(msg)
+    _SOURCES[kind] = source
 
 
 @dataclass
@@ -82,10 +128,11 @@ def owed_returns(
     end: dt.date,
     today: dt.date,
     school_ids: Collection[int] | None = None,
-    kinds: Collection[str] = tuple(KINDS),
+    kinds: Collection[str] | None = None,
 ) -> list[OwedReturn]:
-    """Every new pupil and deletion return owed for roll spells that began or ended from ``start``
-    to ``end`` (inclusive), classified as of ``today``."""
+    """Every return owed for roll spells that began or ended from ``start`` to ``end`` (inclusive),
+    and for thresholds reached in those days, classified as of ``today``; ``kinds`` default: all."""
+    kinds = tuple(KINDS) if kinds is None else kinds
     found: list[OwedReturn] = []
     spells = RollEntry.objects.all()
     if school_ids is not None:
@@ -139,6 +186,9 @@ def owed_returns(
             due = deletion_return_due(left)
             standing = classify(due=due, received_on=received, today=today)
             found.append(OwedReturn(DELETION, school_id, child_id, pk, left, due, received, standing))
+    for kind, source in _SOURCES.items():
+        if kind in kinds:
+            found.extend(source(calendar=calendar, start=start, end=end, today=today, school_ids=school_ids))
     found.sort(key=lambda r: (r.due, r.kind, r.entry_id))
     return found
 
@@ -152,11 +202,22 @@ def counts_by_school(owed: Collection[OwedReturn]) -> dict[int, SchoolCounts]:
 
 
 __all__ = [
+    "ATTENDANCE",
     "DELETION",
+    "EVENTS",
     "KINDS",
     "NEW_PUPIL",
+    "PREFIXES",
+    "SICKNESS",
     "OwedReturn",
     "SchoolCounts",
     "counts_by_school",
     "owed_returns",
+    "owed_source_register",
+    "registered_kinds",
 ]
+
+
+def registered_kinds() -> frozenset[str]:
+    """The kinds counted: the two of this app and those registered (all four once apps are ready)."""
+    return frozenset({NEW_PUPIL, DELETION, *_SOURCES})

@@ -21,7 +21,7 @@ from rollcall.people.models import Child
 from rollcall.returns.access import can_see_own_returns_owed, can_see_returns_by_school
 from rollcall.returns.completeness import KINDS, OwedReturn, counts_by_school, owed_returns
 from rollcall.rules.calendar import SchoolCalendar
-from rollcall.rules.returns_due import ReturnStanding
+from rollcall.rules.returns_due import ATTENDANCE_RETURN_SCHOOL_DAYS, ReturnStanding
 from rollcall.schools.models import School
 
 PERIODS = {
@@ -69,6 +69,7 @@ def _owed(request: HttpRequest, school_ids: list[int] | None) -> tuple[list[Owed
         "end": end,
         "today": today,
         "standings": list(ReturnStanding),
+        "return_school_days": ATTENDANCE_RETURN_SCHOOL_DAYS,
     }
     return owed, context
 

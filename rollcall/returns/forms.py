@@ -138,6 +138,42 @@ class NewPupilForm(PupilDetailsForm):
         return cleaned
 
 
+class AttendanceReturnForm(PupilDetailsForm):
+    """The attendance return: a pupil absent 10 continuous school days coded G, N, O or U."""
+
+    first_day_absent = RequiredDateField(
+        label="First day of the absence",
+        past_only=True,
+        required_message="Enter the first school day the pupil was absent without a reason",
+        help_text="The first of the continuous school days coded G, N, O or U. For example, 2 11 2026",
+    )
+    school_days_absent = forms.IntegerField(
+        label="School days absent without a reason so far",
+        min_value=10,
+        max_value=200,
+        help_text="Continuous school days coded G, N, O or U, at least 10",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "width": "3"}),
+        error_messages={
+            "required": "Enter how many school days the pupil has been absent without a reason",
+            "invalid": "Enter the number of school days as a whole number, like 12",
+            "min_value": "The attendance return is for 10 or more continuous school days",
+            "max_value": "Enter a number of school days of 200 or fewer",
+        },
+    )
+    details = forms.CharField(
+        label="What the school has done so far (optional)",
+        required=False,
+        max_length=2000,
+        help_text="For example, calls and home visits. Do not include medical details",
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        self._clean_typed_pupil(cleaned)
+        return cleaned
+
+
 class RemovalForm(PupilDetailsForm):
     """A removal notice from one school; ``school`` limits the pupil list to that school's roll."""
 

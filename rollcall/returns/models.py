@@ -13,13 +13,15 @@ from simple_history.models import HistoricalRecords
 
 
 class SchoolReturn(models.Model):
-    """One return from a school: a removal notice, a new pupil return or an illness report."""
+    """One return from a school: a removal notice, a new pupil return, an illness report (the
+    sickness return) or an attendance return."""
 
     class Kind(models.TextChoices):
         REMOVAL = "removal", "Pupil left the roll"
         NEW_PUPIL = "new_pupil", "New pupil"
         ILLNESS_REPORT = "illness_report", "Absent through illness"
         EXCLUSION = "exclusion", "Suspension or permanent exclusion"
+        ATTENDANCE = "attendance", "Absent 10 school days without a reason"
 
     class Status(models.TextChoices):
         ACCEPTED = "accepted", "Accepted"

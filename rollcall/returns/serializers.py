@@ -115,6 +115,28 @@ class NewPupilResultSerializer(serializers.Serializer[Any]):
     on_roll_from = serializers.DateField(allow_null=True)
 
 
+class AttendanceReturnInputSerializer(StrictSerializer):
+    """A school's attendance return: absent 10 continuous school days coded G, N, O or U."""
+
+    pupil = PupilSerializer(error_messages={"required": "Enter the pupil's details"})
+    first_day_absent = date_field("the first school day the pupil was absent without a reason")
+    school_days_absent = serializers.IntegerField(
+        min_value=10,
+        max_value=200,
+        help_text="Continuous school days coded G, N, O or U so far (10 or more).",
+        error_messages={
+            "required": "Enter how many school days the pupil has been absent without a reason",
+            "invalid": "Enter the number of school days as a whole number",
+            "min_value": "The attendance return is for 10 or more continuous school days",
+            "max_value": "Enter a number of school days of 200 or fewer",
+        },
+    )
+    details = text_field("what the school has done so far", required=False, max_length=2000, allow_blank=True)
+
+    def validate_first_day_absent(self, value: dt.date) -> dt.date | None:
+        return not_after_today(value, "The first day of the absence must be today or in the past")
+
+
 class RemovalNoticeInputSerializer(StrictSerializer):
     """A school's deletion return (Pupil Registration Regulations 2024, reg. 13(4))."""
 
@@ -317,7 +339,9 @@ class SchoolReturnSerializer(serializers.ModelSerializer[SchoolReturn]):
     """A return as the school sent it and what became of it: never anything the council holds."""
 
     reference = serializers.CharField(read_only=True)
-    kind = serializers.CharField(read_only=True, help_text="removal, new_pupil or illness_report.")
+    kind = serializers.CharField(
+        read_only=True, help_text="removal, new_pupil, illness_report or attendance."
+    )
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     status = serializers.SerializerMethodField(
         help_text="accepted, or received (the council is checking the details)."

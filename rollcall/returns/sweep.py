@@ -1,5 +1,5 @@
-"""The returns step of the daily sweep (settings.SWEEP_STEPS): tell a school once when a new pupil
-return it owes becomes missing (rules/returns_due.py; returns/completeness.py).
+"""The returns step of the daily sweep (settings.SWEEP_STEPS): tell a school once when a new pupil,
+attendance or sickness return it owes becomes missing (rules/returns_due.py; returns/completeness.py).
 
 A missing deletion return is chased by the rolls step instead (rolls/sweep.py): the leaver's
 "deletion return missing" request has its own due date, reminders to the school and the Inclusion
@@ -7,7 +7,7 @@ team, and a CME case when it stays unanswered, so this step does not send a seco
 
 Each school's active users get one message per missing return, carrying only a reference and a link
 to the school's list of returns owed: no name, no date of birth, no reason. Idempotent: every
-message has a key (return kind, roll spell, user), so a second run for the same or a later day
+message has a key (the return's reference, user), so a second run for the same or a later day
 sends nothing new for the same return.
 """
 
@@ -28,7 +28,8 @@ LOOK_BACK_DAYS = 366
 
 
 def returns_sweep(*, today: dt.date, calendar: SchoolCalendar) -> dict[str, int]:
-    """Remind each school of every new pupil return of the last year missing as of ``today``."""
+    """Remind each school of every new pupil, attendance and sickness return of the last year
+    missing as of ``today``."""
     missing = [
         row
         for row in owed_returns(
@@ -45,7 +46,7 @@ def returns_sweep(*, today: dt.date, calendar: SchoolCalendar) -> dict[str, int]
     items = []
     for row in missing:
         ref = row.reference
-        subject = f"A {row.kind_label.lower()} is missing ({ref})"
+        subject = f"{row.kind_label} {ref} is missing"
         body = (
             f"The council has not received {row.kind_label.lower()} {ref}, now past its due date. "
             "The returns your school owes are listed at the link below."

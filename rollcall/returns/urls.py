@@ -9,6 +9,7 @@ urlpatterns = [
     path("removals/new/", views.removal_new, name="removal-new"),
     path("removals/<int:pk>/", views.removal_done, name="removal-done"),
     path("new-pupils/new/", views.new_pupil, name="new-pupil"),
+    path("attendance-returns/new/", views.attendance_return, name="attendance-return"),
     path("returns/to-check/", claim_views.claim_list, name="claims"),
     path("returns/to-check/<int:pk>/", claim_views.claim_detail, name="claim"),
     path("returns/watch/", claim_views.returns_watch, name="watch"),

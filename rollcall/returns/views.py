@@ -17,8 +17,9 @@ from rollcall.accounts.models import User
 from rollcall.audit.services import child_of, child_record
 from rollcall.casework.services import CaseworkError
 from rollcall.formats import long_date
+from rollcall.returns.attendance_returns import AbsenceFacts, attendance_return_receive
 from rollcall.returns.claims import RECEIVED_MESSAGE
-from rollcall.returns.forms import NewPupilForm, RemovalForm
+from rollcall.returns.forms import AttendanceReturnForm, NewPupilForm, RemovalForm
 from rollcall.returns.models import SchoolReturn
 from rollcall.returns.new_pupils import new_pupil_notify
 from rollcall.returns.removals import removal_notify
@@ -102,6 +103,53 @@ def new_pupil(request: HttpRequest) -> HttpResponse:
         request,
         "returns/new_pupil_form.html",
         {"page_title": "Tell the council about a new pupil", "form": form, "school": school},
+    )
+
+
+def attendance_return(request: HttpRequest) -> HttpResponse:
+    """Tell the council a pupil has been absent 10 continuous school days without a reason."""
+    user = signed_in_user(request)
+    school = _school_of(user)
+    if request.method == "POST":
+        form = AttendanceReturnForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                received = attendance_return_receive(
+                    school=school,
+                    actor=user,
+                    pupil=form.typed_pupil(),
+                    facts=AbsenceFacts(
+                        first_day_absent=data["first_day_absent"],
+                        school_days_absent=data["school_days_absent"],
+                        details=data["details"].strip(),
+                    ),
+                )
+            except (CaseworkError, ValidationError) as refused:
+                form.add_error(
+                    None, refused.messages[0] if isinstance(refused, ValidationError) else str(refused)
+                )
+            else:
+                # Only what the school typed is said back: never what the council holds.
+                pupil = form.typed_pupil()
+                name = f"{pupil.forename} {pupil.surname}"
+                reference = received.school_return.reference
+                if received.held:
+                    text = f"Attendance return {reference} received for {name}. {RECEIVED_MESSAGE}"
+                else:
+                    text = f"Attendance return {reference} received for {name}."
+                messages.success(request, text)
+                return redirect("returns:owed")
+    else:
+        form = AttendanceReturnForm()
+    return render(
+        request,
+        "returns/attendance_return_form.html",
+        {
+            "page_title": "Tell the council about a pupil absent 10 school days without a reason",
+            "form": form,
+            "school": school,
+        },
     )
 
 

@@ -63,6 +63,7 @@ __all__ = [
     "blank_marks",
     "marks_length",
     "merge_marks",
+    "offset_day",
     "school_day_offsets",
     "session_day",
     "session_index",
@@ -221,6 +222,12 @@ def merge_marks(strings: Sequence[str]) -> str:
     return "".join(merged)
 
 
+def offset_day(academic_year: int, offset: int) -> date:
+    """The day ``offset`` days after 1 September of ``academic_year`` (the inverse of the offsets
+    :func:`school_day_offsets` gives and :class:`PupilFacts` reports)."""
+    return _first_day(academic_year) + timedelta(days=offset)
+
+
 def school_day_offsets(calendar_days: Iterable[date], academic_year: int) -> list[int]:
     """The offsets from 1 September of the school days in ``calendar_days`` within ``academic_year``.
 
@@ -287,6 +294,13 @@ class PupilFacts:
     consecutive school days ending on the last day of the window (``longest_unexplained_streak``:
     the longest run anywhere in it) on which both sessions are G, N, O or U (unexplained), both
     G, N or O (ground (i)), or both blank (unmarked).
+
+    The days each threshold was first reached, as offsets in days from 1 September (see
+    :func:`offset_day`), None when never reached in the window: ``unexplained_reached_offset`` is
+    the school day on which a run of unexplained days first reached ``Thresholds.unexplained_days``
+    (the 10th day of the first such run: the attendance return's trigger),
+    ``illness_reached_offset`` the school day of the ``Thresholds.illness_days``-th illness day
+    (the 15th: the sickness return's trigger).
     """
 
     possible_sessions: int
@@ -297,6 +311,8 @@ class PupilFacts:
     longest_unexplained_streak: int
     ground_i_streak: int
     unmarked_days: int
+    unexplained_reached_offset: int | None = None
+    illness_reached_offset: int | None = None
 
     @property
     def absence_rate(self) -> float:
@@ -352,7 +368,7 @@ class Evaluator:
     call :meth:`facts` for each pupil's (merged) marks string.
     """
 
-    __slots__ = ("_days", "_length", "_ones", "_sessions", "thresholds")
+    __slots__ = ("_days", "_length", "_offsets", "_ones", "_run", "_sessions", "thresholds")
 
     def __init__(self, school_day_offsets: Sequence[int], thresholds: Thresholds = Thresholds()) -> None:  # noqa: B008
         offsets = list(school_day_offsets)
@@ -361,6 +377,9 @@ class Evaluator:
             raise ValueError(msg)
         self.thresholds = thresholds
         self._days = len(offsets)
+        self._offsets = tuple(offsets)
+        # A run of unexplained days long enough for the attendance return, as day digits.
+        self._run = "1" * thresholds.unexplained_days
         # The window's days come in runs of consecutive days (school weeks). One slice per run
         # picks out its sessions, AM and PM alternating; joined, they are the window's sessions
         # in order, and [::2] / [1::2] split them into mornings and afternoons.
@@ -404,17 +423,39 @@ class Evaluator:
         unexplained = format(both >> _UNEXPLAINED & ones, "x")
         ground_i = format(both >> _GROUND_I & ones, "x")
         unmarked = format(both & ones, "x")
+        ill = (am | pm) >> _ILL & ones
+        illness_days = ill.bit_count()
+        # The runs of "1"s; split() with no separator drops the empty strings split("0") would
+        # make between adjacent zeros, and the longest run of one character sorts last.
+        longest = len(max(unexplained.replace("0", " ").split(), default=""))
+
+        # The days the thresholds were first reached: only looked for when they were reached at
+        # all (a few pupils), each with one str method in C. The hex forms have the window's first
+        # day as their highest digit, with the leading zeros dropped: the digit at position i of
+        # a form of length n is the window's day (days - n + i).
+        days = self._days
+        unexplained_reached = illness_reached = None
+        needed = self.thresholds.unexplained_days
+        if longest >= needed:
+            run_start = unexplained.find(self._run)
+            unexplained_reached = self._offsets[days - len(unexplained) + run_start + needed - 1]
+        needed = self.thresholds.illness_days
+        if illness_days >= needed:
+            ill_days = format(ill, "x")
+            # What follows the needed-th "1": the "1" itself is just before it.
+            after = ill_days.split("1", needed)[-1]
+            illness_reached = self._offsets[days - len(after) - 1]
         return PupilFacts(
             possible,
             absent,
             unauthorised,
-            ((am | pm) >> _ILL & ones).bit_count(),
+            illness_days,
             len(unexplained) - len(unexplained.rstrip("1")),
-            # The runs of "1"s; split() with no separator drops the empty strings split("0") would
-            # make between adjacent zeros, and the longest run of one character sorts last.
-            len(max(unexplained.replace("0", " ").split(), default="")),
+            longest,
             len(ground_i) - len(ground_i.rstrip("1")),
             len(unmarked) - len(unmarked.rstrip("1")),
+            unexplained_reached,
+            illness_reached,
         )
 
     def triggers(self, facts: PupilFacts) -> frozenset[Trigger]:

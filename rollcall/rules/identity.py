@@ -6,7 +6,8 @@ return, an illness report) changes the record only when
 1. **the details agree**: the same UPN (when both sides have one) and the same date of birth, and
    a name that matches allowing for the way names are mistyped (case, accents, spaces and hyphens,
    one slipped letter, forename and surname swapped, a second forename missing); and
-2. **the sender has a reason to know the child**: for a removal or an illness report, the pupil
+2. **the sender has a reason to know the child**: for a removal, an illness report or an
+   attendance return, the pupil
    is (or was until recently) on the sending school's roll; for a new pupil return, the council
    expected the pupil there (an admission, a put-on-roll request, a destination an officer or the
    previous school named) or the pupil is already on that roll.
@@ -49,6 +50,7 @@ class ClaimKind(StrEnum):
     NEW_PUPIL = "new_pupil"
     ILLNESS_REPORT = "illness_report"
     EXCLUSION = "exclusion"
+    ATTENDANCE = "attendance"
 
 
 class Decision(StrEnum):

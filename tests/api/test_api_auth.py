@@ -84,6 +84,7 @@ def test_the_schema_is_openapi_3_with_every_endpoint(inclusion_officer: User, to
     assert set(schema["paths"]) == {
         "/api/v1/removals/",
         "/api/v1/new-pupils/",
+        "/api/v1/attendance-returns/",
         "/api/v1/returns/",
         "/api/v1/cases/",
         "/api/v1/cases/{id}/",

@@ -21,6 +21,7 @@ ROUTES = [
     "/api/schema/",
     "/api/v1/removals/",
     "/api/v1/new-pupils/",
+    "/api/v1/attendance-returns/",
     "/api/v1/returns/",
     "/api/v1/schools/100000/roll/",
     "/api/v1/cases/",

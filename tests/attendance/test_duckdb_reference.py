@@ -128,6 +128,9 @@ def test_the_reference_agrees_with_the_evaluator_for_every_pupil(
     assert max(f.unmarked_days for f in facts) >= 1
     assert max(f.longest_unexplained_streak for f in facts) >= 10
     assert min(f.illness_days for f in facts) < 15 <= max(f.illness_days for f in facts)
+    # Some pupils reached the returns' thresholds and some did not.
+    assert {f.unexplained_reached_offset is None for f in facts} == {True, False}
+    assert {f.illness_reached_offset is None for f in facts} == {True, False}
     window = len(calendar.school_days_in(FIRST_DAY, as_of))
     assert expected[weekend_only] == PupilFacts(0, 0, 0, 0, 0, 0, 0, unmarked_days=window)
 

@@ -289,6 +289,32 @@ def test_the_facts_are_written_to_each_record_over_its_schools_window(
     assert result.facts_written == 10
 
 
+def test_the_days_the_returns_thresholds_were_reached_are_written_and_cleared(
+    pupils: Any, school: School, school_b: School
+) -> None:
+    evaluate()
+
+    def days(child: Child, at: School) -> tuple[dt.date | None, dt.date | None]:
+        row = PupilMarks.objects.get(child=child, school=at)
+        return row.tenth_unexplained_day, row.fifteenth_illness_day
+
+    # The ill pupil's 15th day ill: Friday 6 November (5 days in each of three weeks).
+    assert days(pupils.ill, school) == (None, dt.date(2026, 11, 6))
+    # U on 19 October then N: the 10th day is after the half-term, Friday 6 November.
+    assert days(pupils.truant, school) == (dt.date(2026, 11, 6), None)
+    # G/O from 12 October: the 10th day is Friday 23 October, before the half-term.
+    assert days(pupils.ground, school) == (dt.date(2026, 10, 23), None)
+    # Each record holds its own school's marks: 8 days ill at each school reach 15 at neither.
+    assert days(pupils.mover, school) == days(pupils.mover, school_b) == (None, None)
+    assert days(pupils.steady, school_b) == (None, None)
+
+    # The school corrects the register: the days are cleared on the next evaluation.
+    PupilMarks.objects.filter(child=pupils.truant).update(marks=marks(until=A_LAST))
+    again = evaluate()
+    assert days(pupils.truant, school) == (None, None)
+    assert again.facts_written == 1
+
+
 def test_running_evaluate_twice_creates_nothing_new(pupils: Any) -> None:
     evaluate()
     before = totals()

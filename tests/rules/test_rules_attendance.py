@@ -23,6 +23,7 @@ from rollcall.rules.attendance import (
     blank_marks,
     marks_length,
     merge_marks,
+    offset_day,
     school_day_offsets,
     session_day,
     session_index,
@@ -454,6 +455,103 @@ def test_the_longest_run_is_found_anywhere_in_the_window() -> None:
 
 
 # ------------------------------------------------------------------------------------------------
+# The days the returns' thresholds were first reached (attendance return, sickness return)
+
+
+def reached(facts: PupilFacts) -> tuple[date | None, date | None]:
+    """The 10th unexplained day and the 15th illness day as dates (None: not reached)."""
+    return (
+        None
+        if facts.unexplained_reached_offset is None
+        else offset_day(YEAR, facts.unexplained_reached_offset),
+        None if facts.illness_reached_offset is None else offset_day(YEAR, facts.illness_reached_offset),
+    )
+
+
+def test_offset_day_is_the_inverse_of_the_window_offsets() -> None:
+    days = CAL.school_days_in(date(YEAR, 9, 1), date(2027, 7, 20))
+    assert [offset_day(YEAR, o) for o in school_day_offsets(days, YEAR)] == days
+
+
+def test_nine_unexplained_days_reach_no_tenth_day() -> None:
+    days = school_days_to(date(2026, 11, 13), 9)
+    marks = register(present(date(2026, 9, 1), date(2026, 12, 18)), (days, "N", "O"))
+    assert reached(facts_as_of(marks, date(2026, 12, 18))) == (None, None)
+
+
+def test_the_tenth_unexplained_day_is_recorded_across_a_weekend() -> None:
+    days = school_days_to(date(2026, 11, 13), 10)  # Mon 2 to Fri 13 Nov
+    marks = register(present(date(2026, 9, 1), date(2026, 12, 18)), (days, "U", "G"))
+    assert reached(facts_as_of(marks, date(2026, 11, 13)))[0] == date(2026, 11, 13)
+    # Still the same day once the pupil is back and the run is over.
+    facts = facts_as_of(marks, date(2026, 12, 18))
+    assert facts.unexplained_streak == 0
+    assert reached(facts)[0] == date(2026, 11, 13)
+    # Not reached yet the day before.
+    assert reached(facts_as_of(marks, date(2026, 11, 12)))[0] is None
+
+
+def test_the_tenth_day_of_a_run_across_half_term_is_after_the_holiday() -> None:
+    days = school_days_from(date(2026, 10, 19), 10)  # 19-23 Oct, half-term, 2-6 Nov
+    marks = register(present(date(2026, 9, 1), date(2026, 10, 16)), (days, "O", "O"))
+    assert reached(facts_as_of(marks, date(2026, 11, 6)))[0] == date(2026, 11, 6)
+    assert reached(facts_as_of(marks, date(2026, 11, 5)))[0] is None
+
+
+def test_a_longer_run_is_reached_on_its_tenth_day_and_the_first_run_counts() -> None:
+    first = school_days_from(date(2026, 9, 14), 14)
+    second = school_days_from(date(2026, 11, 2), 10)
+    marks = register(present(date(2026, 9, 1), date(2026, 12, 18)), (first, "N", "N"), (second, "G", "G"))
+    assert reached(facts_as_of(marks, date(2026, 12, 18)))[0] == first[9]
+
+
+def test_a_day_present_in_one_session_splits_the_run_so_the_tenth_day_moves() -> None:
+    days = school_days_from(date(2026, 11, 2), 12)
+    marks = register((days, "O", "O"), ([days[1]], "O", "\\"))  # back for the afternoon of day 2
+    # Days 3 to 12 are the first 10 in a row.
+    assert reached(facts_as_of(marks, days[-1]))[0] == days[11]
+    half_days = register((days, "O", "O"), ([days[1]], BLANK, "O"))  # half-marked day breaks it too
+    assert reached(facts_as_of(half_days, days[-1]))[0] == days[11]
+    split = register((days, "O", "O"), ([days[1]], "U", "G"))  # different unexplained codes AM and PM
+    assert reached(facts_as_of(split, days[-1]))[0] == days[9]
+
+
+def test_fourteen_illness_days_reach_no_fifteenth_day() -> None:
+    ill = school_days_from(date(2026, 9, 2), 28)[::2]
+    marks = register(present(date(2026, 9, 1), date(2026, 10, 23)), (ill, "I", "I"))
+    assert reached(facts_as_of(marks, date(2026, 12, 18))) == (None, None)
+
+
+def test_the_fifteenth_illness_day_here_and_there_is_recorded() -> None:
+    ill = school_days_from(date(2026, 9, 2), 40)[::2]  # 20 days ill, every other day
+    marks = register(present(date(2026, 9, 1), date(2026, 12, 18)), (ill, "I", "I"))
+    facts = facts_as_of(marks, date(2026, 12, 18))
+    assert facts.illness_days == 20
+    assert reached(facts)[1] == ill[14]
+    assert reached(facts_as_of(marks, ill[14] - timedelta(days=1)))[1] is None
+    assert reached(facts_as_of(marks, ill[14]))[1] == ill[14]
+
+
+def test_the_fifteenth_illness_day_counts_mornings_and_afternoons_and_skips_half_term() -> None:
+    ill = school_days_from(date(2026, 10, 12), 15)  # 12-23 Oct and 2-6 Nov
+    marks = register((ill[:8], "I", "\\"), (ill[8:], "/", "I"))
+    assert reached(facts_as_of(marks, date(2026, 12, 18)))[1] == date(2026, 11, 6)
+
+
+def test_illness_on_days_that_are_not_school_days_never_reaches_the_fifteenth() -> None:
+    weekends = [date(2026, 11, 7) + timedelta(days=7 * w + d) for w in range(8) for d in (0, 1)]
+    marks = register((weekends, "I", "I"))
+    assert reached(facts_as_of(marks, date(2026, 12, 18)))[1] is None
+
+
+def test_the_council_threshold_moves_the_day() -> None:
+    ill = school_days_from(date(2026, 11, 2), 15)
+    marks = register((ill, "I", "I"), (ill[:5], "N", "N"))
+    facts = Evaluator(window(date(2026, 12, 18)), Thresholds(illness_days=5, unexplained_days=3)).facts(marks)
+    assert reached(facts) == (ill[2], ill[9])
+
+
+# ------------------------------------------------------------------------------------------------
 # Ground (i): 20 consecutive school days all G, N or O
 
 
@@ -706,6 +804,8 @@ def test_facts_are_immutable() -> None:
         "longest_unexplained_streak",
         "ground_i_streak",
         "unmarked_days",
+        "unexplained_reached_offset",
+        "illness_reached_offset",
     ]
 
 
@@ -713,10 +813,13 @@ def test_facts_are_immutable() -> None:
 # The key property: the fast evaluator agrees with an obviously correct day-by-day one
 
 
-def reference_facts(marks: str, offsets: Sequence[int]) -> PupilFacts:
+def reference_facts(marks: str, offsets: Sequence[int], thresholds: Thresholds | None = None) -> PupilFacts:
     """The §2 definitions read literally, one school day at a time."""
+    thresholds = thresholds or Thresholds()
     possible = absent = unauthorised = illness = 0
     unexplained = longest = ground_i = unmarked = 0
+    unexplained_reached: int | None = None
+    illness_reached: int | None = None
     for offset in offsets:
         day_codes = []
         for position in (2 * offset, 2 * offset + 1):
@@ -732,7 +835,22 @@ def reference_facts(marks: str, offsets: Sequence[int]) -> PupilFacts:
         longest = max(longest, unexplained)
         ground_i = ground_i + 1 if all(c in {"G", "N", "O"} for c in day_codes) else 0
         unmarked = unmarked + 1 if all(c == BLANK for c in day_codes) else 0
-    return PupilFacts(possible, absent, unauthorised, illness, unexplained, longest, ground_i, unmarked)
+        if unexplained_reached is None and unexplained == thresholds.unexplained_days:
+            unexplained_reached = offset
+        if illness_reached is None and illness == thresholds.illness_days:
+            illness_reached = offset
+    return PupilFacts(
+        possible,
+        absent,
+        unauthorised,
+        illness,
+        unexplained,
+        longest,
+        ground_i,
+        unmarked,
+        unexplained_reached,
+        illness_reached,
+    )
 
 
 ALPHABET = [c.mark for c in CODES] + [BLANK]
@@ -789,6 +907,20 @@ def test_evaluating_a_merged_string_agrees_with_the_reference(strings: list[str]
     merged = merge_marks(strings)
     assert merged == slow_merge(strings)
     assert Evaluator(offsets).facts(merged) == reference_facts(merged, offsets)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    marks=marks_strings(),
+    offsets=windows(),
+    unexplained_days=st.integers(1, 25),
+    illness_days=st.integers(1, 25),
+)
+def test_the_days_thresholds_were_reached_agree_with_the_reference_for_any_threshold(
+    marks: str, offsets: list[int], unexplained_days: int, illness_days: int
+) -> None:
+    thresholds = Thresholds(unexplained_days=unexplained_days, illness_days=illness_days)
+    assert Evaluator(offsets, thresholds).facts(marks) == reference_facts(marks, offsets, thresholds)
 
 
 @given(

@@ -111,7 +111,9 @@ def test_a_different_upn_disagrees_but_a_missing_one_does_not() -> None:
 ON_ROLL = Link(on_roll_now=True, on_roll_until=None)
 
 
-@pytest.mark.parametrize("kind", [ClaimKind.REMOVAL, ClaimKind.ILLNESS_REPORT, ClaimKind.EXCLUSION])
+@pytest.mark.parametrize(
+    "kind", [ClaimKind.REMOVAL, ClaimKind.ILLNESS_REPORT, ClaimKind.EXCLUSION, ClaimKind.ATTENDANCE]
+)
 def test_a_school_with_the_pupil_on_roll_is_accepted_when_details_agree(kind: ClaimKind) -> None:
     verdict = claim_decision(kind=kind, sent=HELD, held=HELD, link=ON_ROLL, on=TODAY)
     assert (verdict.decision, verdict.reasons) == (Decision.ACCEPT, ())
