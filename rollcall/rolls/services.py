@@ -41,6 +41,7 @@ from rollcall.casework.events import BulkEvent, events_record_bulk
 from rollcall.casework.models import Case
 from rollcall.casework.services import roll_join
 from rollcall.notify.services import message_send, team_members
+from rollcall.people.birthday_lookup import children_born_like
 from rollcall.people.models import Address, Carer, Child
 from rollcall.planner_statistics import refresh_statistics
 from rollcall.returns.claims import Pupil, claim_receive, school_link
@@ -130,61 +131,21 @@ def _children_by_upn(upns: list[str]) -> dict[str, _Held]:
     return found
 
 
-# A held surname in SQL, normalised as rules.identity.normalise_name would when it holds only ASCII
-# letters, digits, spaces, full stops, apostrophes and hyphens. Any other surname is not "plain":
-# always a candidate (Python decides), so narrowing in SQL never loses a child.
-_PLAIN = {
-    "sqlite": "c.legal_surname NOT GLOB '*[^A-Za-z0-9 .''-]*'",
-    "postgresql": (
-        "c.legal_surname !~ '[^A-Za-z0-9 .''-]' AND octet_length(c.legal_surname) = char_length(c.legal_surname)"
-    ),
-}
-_HELD = "lower(replace(replace(replace(replace(c.legal_surname, ' ', ''), '-', ''), '''', ''), '.', ''))"
-_LAST_TWO = {"sqlite": f"substr({_HELD}, -2)", "postgresql": f"right({_HELD}, 2)"}
-_BORN = {"sqlite": "%s", "postgresql": "CAST(%s AS date)"}
-# Each database reads only the children born on the pupils' birthdays, through child_date_of_birth:
-# SQLite would otherwise walk every child not merged away (or build an index for each query), and
-# PostgreSQL would hash-join the whole table, both once per school.
-_BY_BIRTH = {"sqlite": " INDEXED BY child_date_of_birth", "postgresql": ""}
-_BORN_ANY = {"sqlite": "", "postgresql": " AND c.date_of_birth = ANY(CAST(%s AS date[]))"}
-
-
 def _children_by_dob(rows: list[PupilRow]) -> dict[dt.date, list[_Held]]:
     """The children (not merged away) born on these rows' birthdays whose surname could agree with
-    a row's surname or forename (rules.identity.name_ends): one indexed join per batch, narrowed in
-    SQL, so a county's first roll does not read every child born on each pupil's birthday into
-    Python for every school (at a million children, about 100,000 rows for a school of 400).
-    """
-    vendor = connection.vendor
-    if vendor not in _PLAIN:  # another database: every child born on those days
-        return _children_born(sorted({row.date_of_birth for row in rows}))
+    a row's surname or forename (rules.identity.name_ends), found through indexes a batch at a time
+    (people.birthday_lookup), so a national roll does not read every child born on each pupil's
+    birthday for every school."""
     wanted = sorted({(row.date_of_birth, *name_ends(row.surname), *name_ends(row.forename)) for row in rows})
-    quote = connection.ops.quote_name
     found: dict[dt.date, list[_Held]] = defaultdict(list)
     seen: set[int] = set()
     for start in range(0, len(wanted), CHUNK):
-        chunk = wanted[start : start + CHUNK]
-        values = ", ".join(f"({_BORN[vendor]}, %s, %s, %s, %s)" for _ in chunk)
-        sql = (
-            # The table's name comes from the model's metadata; every value is a parameter.
-            f"WITH wanted(born, s_first, s_last, f_first, f_last) AS (VALUES {values}) "  # noqa: S608
-            "SELECT DISTINCT c.id, c.legal_forename, c.legal_surname, c.date_of_birth, c.upn "
-            f"FROM wanted w CROSS JOIN {quote(Child._meta.db_table)} c{_BY_BIRTH[vendor]} "
-            f"WHERE c.date_of_birth = w.born{_BORN_ANY[vendor]} AND c.merged_into_id IS NULL "
-            f"AND (NOT ({_PLAIN[vendor]}) "
-            f"OR substr({_HELD}, 1, 2) IN (w.s_first, w.f_first) "
-            f"OR {_LAST_TWO[vendor]} IN (w.s_last, w.f_last))"
-        )
-        params: list[Any] = [value for key in chunk for value in (_day_db(key[0]), *key[1:])]
-        if _BORN_ANY[vendor]:
-            params.append(sorted({key[0] for key in chunk}))
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            for pk, forename, surname, dob, upn in cursor.fetchall():
-                if pk in seen:  # found again by a later batch
-                    continue
+        batch = children_born_like(wanted[start : start + CHUNK])
+        if batch is None:  # another database: every child born on those days
+            return _children_born(sorted({row.date_of_birth for row in rows}))
+        for pk, forename, surname, born, upn in batch:
+            if pk not in seen:  # found again by a later batch
                 seen.add(pk)
-                born = dob if isinstance(dob, dt.date) else dt.date.fromisoformat(dob)
                 found[born].append(_Held(pk, forename, surname, born, upn))
     return found
 

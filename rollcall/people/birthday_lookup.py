@@ -1,0 +1,127 @@
+"""The children born on given days whose surname could agree with a name sent: the database side
+of ``rules.identity.name_ends``, for the roll engine's matching of pupils without a known UPN.
+
+A school's roll sends hundreds of pupils; each is compared with the children born on the same
+day whose normalised surname shares its first two or its last two letters with the pupil's
+surname or forename (names that agree always do; tests/rules prove it). A surname with any letter
+beyond plain ASCII is "unusual": its normalisation in SQL could differ from Python's, so it is
+always a candidate and Python decides.
+
+Three indexes serve the lookup (migration 0007 creates them from :func:`create_index_sql`): one on
+(date of birth, the first two letters), one on (date of birth, the last two letters), and a
+partial one on the date of birth of unusual surnames. The query reads them with the same
+expressions, so each pupil costs a few index probes, not a read of every child born that day (at a
+million children, about 230 a day, each normalised in SQL for each pupil). A database keeps using
+an expression index only while the query writes the expression as the index does:
+``tests/people/test_birthday_lookup.py`` checks the plans. Changing an expression here needs a new
+migration that rebuilds the indexes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import connection
+
+from rollcall.people.models import Child
+
+VENDORS = ("sqlite", "postgresql")
+
+# (index name, what it is on) for each vendor; see create_index_sql.
+INDEX_NAMES = ("child_born_surname_start", "child_born_surname_end", "child_born_unusual_surname")
+
+
+def _normalised(column: str) -> str:
+    """``rules.identity.normalise_name`` in SQL for a surname of plain ASCII letters, digits,
+    spaces, full stops, apostrophes and hyphens."""
+    return f"lower(replace(replace(replace(replace({column}, ' ', ''), '-', ''), '''', ''), '.', ''))"
+
+
+def surname_start(vendor: str, column: str = "legal_surname") -> str:
+    return f"substr({_normalised(column)}, 1, 2)"
+
+
+def surname_end(vendor: str, column: str = "legal_surname") -> str:
+    if vendor == "sqlite":
+        return f"substr({_normalised(column)}, -2)"
+    return f"right({_normalised(column)}, 2)"
+
+
+def unusual_surname(vendor: str, column: str = "legal_surname") -> str:
+    if vendor == "sqlite":
+        return f"{column} GLOB '*[^A-Za-z0-9 .''-]*'"
+    return f"({column} ~ '[^A-Za-z0-9 .''-]' OR octet_length({column}) <> char_length({column}))"
+
+
+def create_index_sql(vendor: str) -> list[str]:
+    table = Child._meta.db_table
+    start, end, unusual = INDEX_NAMES
+    return [
+        f"CREATE INDEX {start} ON {table} (date_of_birth, ({surname_start(vendor)}))",
+        f"CREATE INDEX {end} ON {table} (date_of_birth, ({surname_end(vendor)}))",
+        f"CREATE INDEX {unusual} ON {table} (date_of_birth) WHERE {unusual_surname(vendor)}",
+    ]
+
+
+def drop_index_sql() -> list[str]:
+    return [f"DROP INDEX IF EXISTS {name}" for name in INDEX_NAMES]
+
+
+# One row per child found: (id, forename, surname, date of birth, UPN).
+Found = tuple[int, str, str, dt.date, str | None]
+# One row per pupil sent: (date of birth, surname's first two, its last two, forename's first two,
+# its last two), as rules.identity.name_ends gives them.
+Wanted = tuple[dt.date, str, str, str, str]
+
+
+def _indexed_by(vendor: str, index: str) -> str:
+    """SQLite, without statistics, took the index of children not merged away for some arms (every
+    child); told which index, it also refuses to run if the expressions stop matching it."""
+    return f" INDEXED BY {index}" if vendor == "sqlite" else ""
+
+
+def _query(vendor: str, rows: int) -> str:
+    born = "CAST(%s AS date)" if vendor == "postgresql" else "%s"
+    values = ", ".join(f"({born}, %s, %s, %s, %s)" for _ in range(rows))
+    table = connection.ops.quote_name(Child._meta.db_table)
+    columns = "c.id, c.legal_forename, c.legal_surname, c.date_of_birth, c.upn"
+    start, end = surname_start(vendor, "c.legal_surname"), surname_end(vendor, "c.legal_surname")
+    start_index, end_index, unusual_index = INDEX_NAMES
+    arms = [
+        (start_index, f"{start} = w.s_first"),
+        (start_index, f"{start} = w.f_first"),
+        (end_index, f"{end} = w.s_last"),
+        (end_index, f"{end} = w.f_last"),
+        (unusual_index, unusual_surname(vendor, "c.legal_surname")),
+    ]
+    # The table's name comes from the model's metadata, the expressions are constants above; every
+    # value is a parameter.
+    union = " UNION ".join(
+        f"SELECT {columns} FROM wanted w JOIN {table} c{_indexed_by(vendor, index)} "  # noqa: S608
+        f"ON c.date_of_birth = w.born WHERE {arm} AND c.merged_into_id IS NULL"
+        for index, arm in arms
+    )
+    return f"WITH wanted(born, s_first, s_last, f_first, f_last) AS (VALUES {values}) {union}"
+
+
+def children_born_like(wanted: Sequence[Wanted]) -> list[Found] | None:
+    """The children (not merged away) born on each wanted day whose surname shares an end with the
+    surname or forename wanted, each once, in one query. None on a database without the indexes
+    (the caller then reads every child born on those days)."""
+    vendor = connection.vendor
+    if vendor not in VENDORS:
+        return None
+    if not wanted:
+        return []
+    params: list[Any] = []
+    for born, *ends in wanted:
+        params += [connection.ops.adapt_datefield_value(born), *ends]
+    with connection.cursor() as cursor:
+        cursor.execute(_query(vendor, len(wanted)), params)
+        found = cursor.fetchall()
+    return [
+        (pk, forename, surname, dob if isinstance(dob, dt.date) else dt.date.fromisoformat(dob), upn)
+        for pk, forename, surname, dob, upn in found
+    ]
