@@ -115,6 +115,18 @@ class PupilMarks(models.Model):
         ]
         indexes = [
             models.Index(fields=["school", "academic_year"], name="marks_school_year"),
+            # Returns completeness reads the records whose day fell in a period: a few in a
+            # hundred, so partial indexes, not a read of every pupil's marks.
+            models.Index(
+                fields=["tenth_unexplained_day"],
+                condition=models.Q(tenth_unexplained_day__isnull=False),
+                name="marks_tenth_unexplained_day",
+            ),
+            models.Index(
+                fields=["fifteenth_illness_day"],
+                condition=models.Q(fifteenth_illness_day__isnull=False),
+                name="marks_fifteenth_illness_day",
+            ),
         ]
 
     def __str__(self) -> str:
