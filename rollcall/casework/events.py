@@ -18,6 +18,7 @@ from django.db import connection
 
 from rollcall import clock
 from rollcall.accounts.models import Team, User
+from rollcall.bulk_insert import insert_rows
 from rollcall.casework.models import Case, Event
 from rollcall.people.models import Child
 
@@ -88,8 +89,8 @@ def events_record_bulk(*, records: Iterable[BulkEvent], at: dt.datetime) -> int:
     attendance prompts do with ``attendance_key``, or claims its rows with a conditional update.
     Unlike :func:`event_record`, the team is not taken from the case: pass ``team_id``.
 
-    One parameterised INSERT run by ``executemany`` per batch, with the values adapted once per
-    column rather than through a model instance per event (the first roll of a county records
+    Written by ``rollcall.bulk_insert.insert_rows``, with the values adapted once per column
+    rather than through a model instance per event (the first roll of a county records
     100,000 "record created" events: ``bulk_create`` spent most of its time building instances).
     """
     by_name = {f.name: f for f in Event._meta.concrete_fields}
@@ -108,18 +109,7 @@ def events_record_bulk(*, records: Iterable[BulkEvent], at: dt.datetime) -> int:
         )
         for record in records
     ]
-    if not values:
-        return 0
-    quote = connection.ops.quote_name
-    sql = (
-        # Table and column names come from the model's metadata (quoted); values are parameters.
-        f"INSERT INTO {quote(Event._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
-        f"VALUES ({', '.join(['%s'] * len(fields))})"
-    )
-    with connection.cursor() as cursor:
-        for start in range(0, len(values), 1000):
-            cursor.executemany(sql, values[start : start + 1000])
-    return len(values)
+    return insert_rows(Event, [field.column for field in fields], values)
 
 
 Words = Callable[[Mapping[str, Any]], str]

@@ -35,6 +35,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from rollcall import clock
 from rollcall.accounts.models import Team, User
 from rollcall.admissions.services import requests_answered_by_roll
+from rollcall.bulk_insert import insert_rows
 from rollcall.casework import events as case_events
 from rollcall.casework.calendar import council_calendar
 from rollcall.casework.events import BulkEvent, events_record_bulk
@@ -210,26 +211,6 @@ def _match(rows: list[PupilRow]) -> tuple[dict[int, int], list[PupilRow], list[P
     return matched, new, claims
 
 
-def _insert_many(table: str, columns: Sequence[str], values: list[tuple[Any, ...]]) -> None:
-    """One multi-row INSERT per batch, without building a model instance per row.
-
-    For the first load of a county (100,000 children, their spells and history rows): Django's
-    bulk_create spends most of its time preparing each field of each instance. Values must be
-    already adapted (see :func:`_when_db`, :func:`_day_db`).
-    """
-    if not values:
-        return
-    quote = connection.ops.quote_name
-    sql = (
-        # Table and column names come from the models' metadata (quoted); values are parameters.
-        f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608
-        f"VALUES ({', '.join(['%s'] * len(columns))})"
-    )
-    with connection.cursor() as cursor:
-        for start in range(0, len(values), 2000):
-            cursor.executemany(sql, values[start : start + 2000])
-
-
 def _when_db(instant: dt.datetime) -> Any:
     return connection.ops.adapt_datetimefield_value(instant)
 
@@ -247,8 +228,8 @@ def _create_children(
     at, actor_id = _when_db(instant), actor.pk if actor else None
     before = Child.objects.aggregate(last=Max("pk"))["last"] or 0
     columns = ("legal_forename", "legal_surname", "preferred_name", "date_of_birth", "gender", "upn")
-    _insert_many(
-        Child._meta.db_table,
+    insert_rows(
+        Child,
         (*columns, "created_at", "updated_at"),
         [
             (row.forename, row.surname, "", _day_db(row.date_of_birth), row.sex, row.upn, at, at)
@@ -266,8 +247,8 @@ def _create_children(
     made: dict[int, int] = {}
     for row in rows:
         made[row.line] = by_key[(row.upn, row.forename, row.surname, row.date_of_birth)].pop(0)
-    history = Child.history.model._meta.db_table
-    _insert_many(
+    history = Child.history.model
+    insert_rows(
         history,
         ("id", *columns, "created_at", "updated_at", "history_date", "history_type", "history_user_id"),
         [
@@ -312,16 +293,16 @@ def _open_spells(
         return
     at, actor_id = _when_db(instant), actor.pk if actor else None
     before = RollEntry.objects.aggregate(last=Max("pk"))["last"] or 0
-    _insert_many(
-        RollEntry._meta.db_table,
+    insert_rows(
+        RollEntry,
         ("child_id", "school_id", "on_roll_from", "leaving_ground", "destination_details", "source"),
         [(child_id, school.pk, _day_db(since), "", "", source) for child_id, since in joiners.items()],
     )
     opened = RollEntry.objects.filter(pk__gt=before, school=school, on_roll_to__isnull=True).values_list(
         "pk", "child_id", "on_roll_from"
     )
-    history = RollEntry.history.model._meta.db_table
-    _insert_many(
+    history = RollEntry.history.model
+    insert_rows(
         history,
         (
             "id",
@@ -700,8 +681,8 @@ def _store_characteristics(
     for chunk in _chunks(stale):
         PupilCharacteristics.objects.filter(school=school, child_id__in=chunk).delete()
     day = _day_db(as_of)
-    _insert_many(
-        PupilCharacteristics._meta.db_table,
+    insert_rows(
+        PupilCharacteristics,
         ("child_id", "school_id", "as_of", *fields),
         [(child_id, school.pk, day, *wanted[child_id]) for child_id in changed],
     )
