@@ -510,8 +510,9 @@ def roll_load(
             _store_details(school, details, matched, actor, instant)
         if progress:
             progress(total, total)
-        # A first load can double a table: the next school's lookups need statistics that say so.
-        transaction.on_commit(refresh_statistics)
+        # A first load can double a table: the next school's lookups need statistics that say so
+        # (the tables this engine reads by child; the rest are written, not searched, here).
+        transaction.on_commit(lambda: refresh_statistics(Child, RollEntry, PupilCharacteristics))
     return result
 
 

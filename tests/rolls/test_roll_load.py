@@ -244,14 +244,16 @@ def test_narrowing_by_name_in_the_database_finds_every_child_the_names_could_mat
 def test_after_a_load_commits_the_planner_statistics_are_refreshed_outside_the_transaction(
     council, frozen_clock, school, monkeypatch: pytest.MonkeyPatch
 ):
-    calls: list[tuple[bool, int]] = []
+    calls: list[tuple[bool, int, tuple[str, ...]]] = []
 
-    def refresh() -> list[str]:
-        calls.append((connection.in_atomic_block, Child.objects.count()))
+    def refresh(*models: Any) -> list[str]:
+        tables = tuple(model._meta.db_table for model in models)
+        calls.append((connection.in_atomic_block, Child.objects.count(), tables))
         return []
 
     monkeypatch.setattr("rollcall.rolls.services.refresh_statistics", refresh)
     _load(school, AS_OF, [_row(n) for n in range(2, 12)])
-    assert calls == [(False, 10)]  # once, after the children were committed
+    # Once, after the children were committed, for the tables the engine searches.
+    assert calls == [(False, 10, ("people_child", "schools_rollentry", "rolls_pupilcharacteristics"))]
     _load(school, AS_OF, [_row(n) for n in range(2, 12)])  # unchanged: nothing written
     assert len(calls) == 1
