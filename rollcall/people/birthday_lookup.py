@@ -94,15 +94,23 @@ def _query(vendor: str, rows: int) -> str:
         (start_index, f"{start} = w.f_first"),
         (end_index, f"{end} = w.s_last"),
         (end_index, f"{end} = w.f_last"),
-        (unusual_index, unusual_surname(vendor, "c.legal_surname")),
     ]
     # The table's name comes from the model's metadata, the expressions are constants above; every
     # value is a parameter.
-    union = " UNION ".join(
+    selects = [
         f"SELECT {columns} FROM wanted w JOIN {table} c{_indexed_by(vendor, index)} "  # noqa: S608
         f"ON c.date_of_birth = w.born WHERE {arm} AND c.merged_into_id IS NULL"
         for index, arm in arms
+    ]
+    # The unusual surnames born on any of the days, whatever the names. PostgreSQL is given the
+    # days as an array: it cannot estimate the pattern, and joined it read the whole table.
+    born_any = "= ANY(CAST(%s AS date[]))" if vendor == "postgresql" else "IN (SELECT born FROM wanted)"
+    selects.append(
+        f"SELECT {columns} FROM {table} c{_indexed_by(vendor, unusual_index)} "  # noqa: S608
+        f"WHERE c.date_of_birth {born_any} AND {unusual_surname(vendor, 'c.legal_surname')} "
+        "AND c.merged_into_id IS NULL"
     )
+    union = " UNION ".join(selects)
     return f"WITH wanted(born, s_first, s_last, f_first, f_last) AS (VALUES {values}) {union}"
 
 
@@ -118,6 +126,8 @@ def children_born_like(wanted: Sequence[Wanted]) -> list[Found] | None:
     params: list[Any] = []
     for born, *ends in wanted:
         params += [connection.ops.adapt_datefield_value(born), *ends]
+    if vendor == "postgresql":
+        params.append(sorted({born for born, *_ends in wanted}))
     with connection.cursor() as cursor:
         cursor.execute(_query(vendor, len(wanted)), params)
         found = cursor.fetchall()
