@@ -1,5 +1,5 @@
-"""rollcall.bulk_insert.insert_rows: every value arrives as sent, nulls, JSON and batches
-included."""
+"""rollcall.bulk_insert.insert_rows: every value arrives as sent, on SQLite (executemany) and on
+PostgreSQL (one unnest of arrays per batch), nulls, JSON and batches included."""
 
 from __future__ import annotations
 
