@@ -219,7 +219,7 @@ def evaluate(
         # The schools as a list, not a subquery of a subquery: PostgreSQL could not estimate that
         # nesting (a few schools taken for a hundred thousand records), so the plan was compiled
         # with JIT and chosen for a table scan on every import.
-        marked = marked.filter(school_id__in=sorted(set(records.values_list("school_id", flat=True))))
+        marked = marked.filter(school_id__in=sorted(records.values_list("school_id", flat=True).distinct()))
     window_of: dict[int, int] = {}
     for school_id, last_length in (
         marked.values("school_id")

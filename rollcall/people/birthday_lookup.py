@@ -29,7 +29,7 @@ from rollcall.people.models import Child
 
 VENDORS = ("sqlite", "postgresql")
 
-# (index name, what it is on) for each vendor; see create_index_sql.
+# The three indexes (create_index_sql): first two letters, last two, unusual surnames.
 INDEX_NAMES = ("child_born_surname_start", "child_born_surname_end", "child_born_unusual_surname")
 
 

@@ -45,6 +45,18 @@ IDEMPOTENCY_HEADER = "Idempotency-Key"
 IDEMPOTENCY_KEY_MAX_LENGTH = 100  # RemovalNotice.idempotency_key
 
 
+def _optional_key(request: Request) -> str:
+    """The request's Idempotency-Key header ("" when there is none), refused when too long."""
+    key = (request.headers.get(IDEMPOTENCY_HEADER) or "").strip()
+    if len(key) > IDEMPOTENCY_KEY_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "detail": f"The {IDEMPOTENCY_HEADER} header must be {IDEMPOTENCY_KEY_MAX_LENGTH} characters or fewer"
+            }
+        )
+    return key
+
+
 class IsSchoolUserToWrite(BasePermission):
     """Reading is for any signed-in user (the queryset scopes it); sending is for school users.
 
@@ -140,22 +152,13 @@ class RemovalNoticeListCreate(LogsChildrenShown, ApiView):
         school = user.school
         if school is None:  # IsSchoolUserToWrite has refused council staff already
             raise PermissionDenied(IsSchoolUserToWrite.message)
-        key = (request.headers.get(IDEMPOTENCY_HEADER) or "").strip()
+        key = _optional_key(request)
         if not key:
             raise ValidationError(
                 {
                     "detail": (
                         f"Send an {IDEMPOTENCY_HEADER} header with a value unique to this notice, "
                         "such as a UUID, so that a retry cannot record the notice twice"
-                    )
-                }
-            )
-        if len(key) > IDEMPOTENCY_KEY_MAX_LENGTH:
-            raise ValidationError(
-                {
-                    "detail": (
-                        f"The {IDEMPOTENCY_HEADER} header must be {IDEMPOTENCY_KEY_MAX_LENGTH} "
-                        "characters or fewer"
                     )
                 }
             )
@@ -231,17 +234,6 @@ class NewPupilCreate(ApiView):
             "on_roll_from": result.entry.on_roll_from if result.entry else None,
         }
         return Response(NewPupilResultSerializer(body).data, status=_answer_status(result.received))
-
-
-def _optional_key(request: Request) -> str:
-    key = (request.headers.get(IDEMPOTENCY_HEADER) or "").strip()
-    if len(key) > IDEMPOTENCY_KEY_MAX_LENGTH:
-        raise ValidationError(
-            {
-                "detail": f"The {IDEMPOTENCY_HEADER} header must be {IDEMPOTENCY_KEY_MAX_LENGTH} characters or fewer"
-            }
-        )
-    return key
 
 
 class AttendanceReturnCreate(ApiView):
