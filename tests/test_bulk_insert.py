@@ -1,12 +1,12 @@
 """rollcall.bulk_insert.insert_rows: every value arrives as sent, on SQLite (executemany) and on
-PostgreSQL (one unnest of arrays per batch), nulls, JSON and batches included."""
+PostgreSQL (one COPY), nulls, JSON and batches included; a bad row saves nothing."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 
 from rollcall import bulk_insert
 from rollcall.casework.models import Event
@@ -45,3 +45,17 @@ def test_rows_arrive_as_sent_across_batches(monkeypatch: pytest.MonkeyPatch) -> 
     assert stored == [(children[i % 2].pk, "child.created", AT, {"n": i, "é": [i]}) for i in range(7)]
     assert not Event.objects.filter(case__isnull=False).exists()
     assert bulk_insert.insert_rows(Event, ["child_id"], []) == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_bad_row_is_a_database_error_and_nothing_is_saved() -> None:
+    child = factories.ChildFactory.create()
+    when = connection.ops.adapt_datetimefield_value(AT)
+    payload = Event._meta.get_field("payload").get_db_prep_save({}, connection)
+    good = (child.pk, "child.created", when, payload)
+    bad = (child.pk, None, when, payload)  # the verb may not be null
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        bulk_insert.insert_rows(Event, ["child_id", "verb", "at", "payload"], [good, good, bad])
+
+    assert not Event.objects.filter(child=child).exists()
