@@ -45,7 +45,10 @@ class Child(models.Model):
     merged_into = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="absorbed_records"
     )
-    history = HistoricalRecords()
+    # The history is read by child (``id``), by who changed it and by date (casework.school_view,
+    # audit.views): the indexes a unique or foreign key would give its copies are never used, and
+    # each costs every new child an index write (100,000 on a county's first rolls).
+    history = HistoricalRecords(no_db_index=["upn", "consistent_identifier", "merged_into"])
 
     class Meta:
         verbose_name_plural = "children"
@@ -53,8 +56,7 @@ class Child(models.Model):
             # Matching looks children up by surname (ignoring case) and date of birth when there
             # is no UPN; an index on the upper-cased surname serves that lookup on PostgreSQL.
             models.Index(Upper("legal_surname"), F("date_of_birth"), name="child_surname_dob"),
-            # A school's roll looks up everyone born on its pupils' birthdays (rolls.services).
-            models.Index(fields=["date_of_birth"], name="child_date_of_birth"),
+            # Searches by date of birth read people.birthday_lookup's indexes, which lead with it.
         ]
 
     def __str__(self) -> str:

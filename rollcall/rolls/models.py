@@ -149,7 +149,8 @@ class PupilCharacteristics(models.Model):
         SUPPORT = "K", "SEN support"
         EHC_PLAN = "E", "Education, health and care plan"
 
-    child = models.ForeignKey("people.Child", on_delete=models.CASCADE, related_name="+")
+    # Found by child through the unique (child, school), which leads with it: no index of its own.
+    child = models.ForeignKey("people.Child", on_delete=models.CASCADE, related_name="+", db_index=False)
     school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="+")
     as_of = models.DateField("as of the roll of")
     year_group = models.CharField(max_length=2, blank=True)

@@ -132,9 +132,13 @@ def _flag(value: str, field: str, line: int, errors: list[LineError]) -> bool | 
     return YES_NO[key]
 
 
+def _text(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else "" if value is None else str(value).strip()
+
+
 def row_from_record(line: int, record: Mapping[str, Any], errors: list[LineError]) -> PupilRow | None:
     found = len(errors)
-    text = {name: ("" if record.get(name) is None else str(record.get(name))).strip() for name in COLUMNS}
+    text = {name: _text(record.get(name)) for name in COLUMNS}
     for name in REQUIRED:
         if not text[name]:
             errors.append(LineError(line, name, "is required"))

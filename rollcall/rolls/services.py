@@ -372,10 +372,7 @@ def _sender(school: School) -> User | None:
 def _system_user(school: School) -> User:
     """Who sent a return read from a roll loaded by a command: the school's first user, else the
     first administrator."""
-    user = (
-        User.objects.filter(memberships__school=school, is_active=True).order_by("pk").first()
-        or User.objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
-    )
+    user = _sender(school)
     if user is None:
         raise RollFileError(
             [
@@ -495,9 +492,9 @@ def roll_load(
             result.requests_answered = requests_answered_by_roll(
                 school=school, joiners=changes.joiners, at=instant
             )
-        sender = actor or _sender(school)
+        # A school's first roll holds every pupil it has: only later rolls show new pupils.
+        sender = actor or (_sender(school) if changes.joiners and latest is not None else None)
         if changes.joiners and latest is not None and sender is not None:
-            # A school's first roll holds every pupil it has: only later rolls show new pupils.
             result.new_pupil_returns = new_pupil_returns_from_roll(
                 school=school,
                 sender=sender,

@@ -18,6 +18,7 @@ calendar is built: no question walks the calendar day by day.
 from __future__ import annotations
 
 import bisect
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -243,10 +244,15 @@ def england_bank_holidays(years: Iterable[int]) -> frozenset[date]:
     Coronation (8 May 2023). It also lists the nominal date of a holiday that falls at a weekend
     beside its weekday substitute; that is harmless, as weekends are never school days.
     """
-    year_list = sorted(set(years))
-    if not year_list:
+    return _bank_holidays(tuple(sorted(set(years))))
+
+
+@functools.cache
+def _bank_holidays(years: tuple[int, ...]) -> frozenset[date]:
+    """Fixed for given years, and built for each calendar (each request, each school's roll): kept."""
+    if not years:
         return frozenset()
-    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year_list).keys())
+    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=list(years)).keys())
 
 
 def calendar_for(

@@ -17,6 +17,7 @@ Letters are never I, O or S.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Collection
 
 __all__ = [
@@ -65,8 +66,8 @@ def upn_check_letter(body: str) -> str:
     else:
         msg = f"The last character of a UPN must be a digit or a letter other than I, O or S; got {last!r}"
         raise ValueError(msg)
-    values = [int(char) for char in body[:-1]] + [last_value]
-    total = sum(position * value for position, value in enumerate(values, start=2))
+    # Positions 2 to 12 are digits; position 13 is last_value (a roll of a county checks 100,000).
+    total = sum(map(operator.mul, range(2, UPN_LENGTH), map(int, body[:-1]))) + UPN_LENGTH * last_value
     return CHECK_LETTERS[total % 23]
 
 

@@ -5,7 +5,7 @@ Common Transfer File, loaded all or nothing. The
 school is ``--school`` (one file), or the URN the file's name starts with ("100001.csv",
 "100001_roll.csv"). A progress bar on stderr counts the pupils; each file's result is printed,
 or its errors as ``file: line N: field: reason`` lines; the exit status is 1 when any file was
-not loaded.
+not loaded. The next file is read while this one loads (``rollcall.read_ahead``).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from rollcall.attendance.management.commands.attendance_import import ProgressBar
+from rollcall.read_ahead import read_ahead
 from rollcall.rolls.ctf import PupilDetails, rows_from_ctf
 from rollcall.rolls.imports import ctf_school_check
 from rollcall.rolls.models import RollSnapshot
@@ -72,11 +73,12 @@ class Command(BaseCommand):
         bar = ProgressBar(self.stderr, "files")
         failed = 0
         lines: list[str] = []
+        files = read_ahead(zip(paths, urns, strict=True), lambda file: _read(file[0], schools[file[1]]))
         try:
-            for done, (path, urn) in enumerate(zip(paths, urns, strict=True)):
+            for done, ((path, urn), read) in enumerate(files):
                 bar(done, len(paths))
                 try:
-                    rows, details, source = _read(path, schools[urn])
+                    rows, details, source = read.result()
                     loaded = roll_load(
                         school=schools[urn],
                         as_of=as_of,
