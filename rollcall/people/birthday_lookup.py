@@ -1,11 +1,17 @@
-"""The children born on given days whose surname could agree with a name sent: the database side
-of ``rules.identity.name_ends``, for the roll engine's matching of pupils without a known UPN.
+"""The children born on given days who could be a pupil sent: the database side of
+``rules.identity.could_be_the_pupil``, for the roll engine's matching of pupils without a known UPN.
 
 A school's roll sends hundreds of pupils; each is compared with the children born on the same
 day whose normalised surname shares its first two or its last two letters with the pupil's
-surname or forename (names that agree always do; tests/rules prove it). A surname with any letter
-beyond plain ASCII is "unusual": its normalisation in SQL could differ from Python's, so it is
-always a candidate and Python decides.
+surname or forename, and whose forename then agrees that far too (could_be_the_pupil: names that
+agree always pass it; tests/rules prove it, and tests/people check this SQL against it). A name
+with any letter beyond plain ASCII is "unusual": its normalisation in SQL could differ from
+Python's, so a child with an unusual surname is always a candidate, and one with an unusual
+forename is judged by the surname alone; Python decides.
+
+At a million children, the surname alone let through about one child in five born on the day
+(endings such as "-son" and "-er" are common), each sent to Python and compared there; the
+forename cuts that to the few that look alike.
 
 Three indexes serve the lookup (migration 0007 creates them from :func:`create_index_sql`): one on
 (date of birth, the first two letters), one on (date of birth, the last two letters), and a
@@ -71,9 +77,17 @@ def drop_index_sql() -> list[str]:
 
 # One row per child found: (id, forename, surname, date of birth, UPN).
 Found = tuple[int, str, str, dt.date, str | None]
-# One row per pupil sent: (date of birth, surname's first two, its last two, forename's first two,
-# its last two), as rules.identity.name_ends gives them.
-Wanted = tuple[dt.date, str, str, str, str]
+# One row per pupil sent: (date of birth, *rules.identity.lookup_ends(forename, surname)).
+Wanted = tuple[dt.date, str, str, str, str, str, str]
+WANTED_COLUMNS = "born, s_first, s_last, f_first, f_last, w_first, w_last"
+
+
+def _first_word(vendor: str, column: str) -> str:
+    """``rules.identity``'s first word of a forename, for a name of the plain letters above."""
+    words = f"ltrim(replace({column}, '-', ' '))"
+    if vendor == "sqlite":
+        return f"substr({words}, 1, instr({words} || ' ', ' ') - 1)"
+    return f"split_part({words}, ' ', 1)"
 
 
 def _indexed_by(vendor: str, index: str) -> str:
@@ -87,20 +101,37 @@ def _wanted(vendor: str, rows: int) -> str:
     costs psycopg about 26 ms a query to split into parameters on our side, and the server as much
     to parse); on SQLite, which has no arrays, a VALUES list."""
     if vendor == "postgresql":
-        return "SELECT * FROM unnest(CAST(%s AS date[]), CAST(%s AS text[]), CAST(%s AS text[]), CAST(%s AS text[]), CAST(%s AS text[]))"
-    return "VALUES " + ", ".join("(%s, %s, %s, %s, %s)" for _ in range(rows))
+        texts = ", ".join(["CAST(%s AS text[])"] * 6)
+        return f"SELECT * FROM unnest(CAST(%s AS date[]), {texts})"  # noqa: S608 (placeholders only)
+    return "VALUES " + ", ".join("(%s, %s, %s, %s, %s, %s, %s)" for _ in range(rows))
 
 
 def _query(vendor: str, rows: int) -> str:
     table = connection.ops.quote_name(Child._meta.db_table)
     columns = "c.id, c.legal_forename, c.legal_surname, c.date_of_birth, c.upn"
     start, end = surname_start(vendor, "c.legal_surname"), surname_end(vendor, "c.legal_surname")
+    forename_start, forename_end = (
+        surname_start(vendor, "c.legal_forename"),
+        surname_end(vendor, "c.legal_forename"),
+    )
+    word = _first_word(vendor, "c.legal_forename")
+    # rules.identity.could_be_the_pupil, for the child's forename (one of unusual letters is
+    # always kept: its normalisation in SQL could differ from Python's). As given: the forenames
+    # or their first words share an end, or the surname has both the pupil's ends. Swapped: the
+    # child's forename shares an end with the pupil's surname.
+    unusual_forename = unusual_surname(vendor, "c.legal_forename")
+    as_given = (
+        f"(({start} = w.s_first AND {end} = w.s_last) OR {forename_start} = w.f_first "
+        f"OR {forename_end} = w.f_last OR {surname_start(vendor, word)} = w.w_first "
+        f"OR {surname_end(vendor, word)} = w.w_last OR {unusual_forename})"
+    )
+    swapped = f"({forename_start} = w.s_first OR {forename_end} = w.s_last OR {unusual_forename})"
     start_index, end_index, unusual_index = INDEX_NAMES
     arms = [
-        (start_index, f"{start} = w.s_first"),
-        (start_index, f"{start} = w.f_first"),
-        (end_index, f"{end} = w.s_last"),
-        (end_index, f"{end} = w.f_last"),
+        (start_index, f"{start} = w.s_first AND {as_given}"),
+        (start_index, f"{start} = w.f_first AND {swapped}"),
+        (end_index, f"{end} = w.s_last AND {as_given}"),
+        (end_index, f"{end} = w.f_last AND {swapped}"),
     ]
     # The table's name comes from the model's metadata, the expressions are constants above; every
     # value is a parameter.
@@ -130,7 +161,7 @@ def _query(vendor: str, rows: int) -> str:
         "AND c.merged_into_id IS NULL"
     )
     union = " UNION ".join(selects)
-    return f"WITH wanted(born, s_first, s_last, f_first, f_last) AS ({_wanted(vendor, rows)}) {union}"
+    return f"WITH wanted({WANTED_COLUMNS}) AS ({_wanted(vendor, rows)}) {union}"
 
 
 def _statement(vendor: str, wanted: Sequence[Wanted]) -> tuple[str, list[Any]]:
@@ -146,9 +177,10 @@ def _statement(vendor: str, wanted: Sequence[Wanted]) -> tuple[str, list[Any]]:
 
 
 def children_born_like(wanted: Sequence[Wanted]) -> list[Found] | None:
-    """The children (not merged away) born on each wanted day whose surname shares an end with the
-    surname or forename wanted, each once, in one query. None on a database without the indexes
-    (the caller then reads every child born on those days)."""
+    """The children (not merged away) born on each wanted day who could be the pupil wanted
+    (``rules.identity.could_be_the_pupil``), and every child with an unusual surname born on those
+    days, each once, in one query. None on a database without the indexes (the caller then reads
+    every child born on those days)."""
     vendor = connection.vendor
     if vendor not in VENDORS:
         return None

@@ -59,7 +59,7 @@ from rollcall.rules.identity import (
     Link,
     claim_decision,
     details_disagreements,
-    name_ends,
+    lookup_ends,
     names_agree,
     normalise_name,
 )
@@ -133,11 +133,11 @@ def _children_by_upn(upns: list[str]) -> dict[str, _Held]:
 
 
 def _children_by_dob(rows: list[PupilRow]) -> dict[dt.date, list[_Held]]:
-    """The children (not merged away) born on these rows' birthdays whose surname could agree with
-    a row's surname or forename (rules.identity.name_ends), found through indexes a batch at a time
+    """The children (not merged away) born on these rows' birthdays who could be a row's pupil
+    (rules.identity.could_be_the_pupil), found through indexes a batch at a time
     (people.birthday_lookup), so a national roll does not read every child born on each pupil's
     birthday for every school."""
-    wanted = sorted({(row.date_of_birth, *name_ends(row.surname), *name_ends(row.forename)) for row in rows})
+    wanted = sorted({(row.date_of_birth, *lookup_ends(row.forename, row.surname)) for row in rows})
     found: dict[dt.date, list[_Held]] = defaultdict(list)
     seen: set[int] = set()
     for start in range(0, len(wanted), CHUNK):

@@ -24,6 +24,7 @@ import functools
 import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 __all__ = [
     "RECENT_LEAVER_DAYS",
@@ -31,9 +32,12 @@ __all__ = [
     "Decision",
     "Details",
     "Link",
+    "LookupEnds",
     "Verdict",
     "claim_decision",
+    "could_be_the_pupil",
     "details_disagreements",
+    "lookup_ends",
     "name_ends",
     "names_agree",
     "normalise_name",
@@ -148,6 +152,50 @@ def name_ends(name: str) -> tuple[str, str]:
     """
     normal = normalise_name(name)
     return normal[:2], normal[-2:]
+
+
+class LookupEnds(NamedTuple):
+    """A pupil's name as a search narrows by it (:func:`name_ends` of each part)."""
+
+    surname_first: str
+    surname_last: str
+    forename_first: str
+    forename_last: str
+    first_word_first: str  # the forename's first word ("Mary" of "Mary-Jane")
+    first_word_last: str
+
+
+def lookup_ends(forename: str, surname: str) -> LookupEnds:
+    return LookupEnds(*name_ends(surname), *name_ends(forename), *name_ends(_first_word(forename)))
+
+
+def could_be_the_pupil(pupil: LookupEnds, held_forename: str, held_surname: str) -> bool:
+    """Whether a child born on the pupil's birthday could be the pupil: the narrowing a lookup does
+    in SQL (people.birthday_lookup), written here so tests can prove it safe.
+
+    It keeps every child whose names agree with the pupil's (:func:`names_agree`) or whose
+    normalised surname is the pupil's, since those always share ends (:func:`name_ends`):
+
+    - names as given: the surnames share an end, and so do the forenames or their first words;
+    - forename and surname swapped: the held surname shares an end with the pupil's forename, and
+      the held forename with the pupil's surname;
+    - the same surname: both of its ends are the pupil's.
+    """
+    surname = name_ends(held_surname)
+    forename = name_ends(held_forename)
+    word = name_ends(_first_word(held_forename))
+    surnames_share = surname[0] == pupil.surname_first or surname[1] == pupil.surname_last
+    same_surname_ends = surname == (pupil.surname_first, pupil.surname_last)
+    forenames_share = (
+        forename[0] == pupil.forename_first
+        or forename[1] == pupil.forename_last
+        or word[0] == pupil.first_word_first
+        or word[1] == pupil.first_word_last
+    )
+    swapped = (surname[0] == pupil.forename_first or surname[1] == pupil.forename_last) and (
+        forename[0] == pupil.surname_first or forename[1] == pupil.surname_last
+    )
+    return (surnames_share and (same_surname_ends or forenames_share)) or swapped
 
 
 def details_disagreements(sent: Details, held: Details) -> tuple[str, ...]:

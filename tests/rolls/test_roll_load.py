@@ -215,7 +215,7 @@ SENT_NAMES = [
 @pytest.mark.django_db
 @pytest.mark.parametrize(("forename", "surname"), SENT_NAMES)
 def test_narrowing_by_name_in_the_database_finds_every_child_the_names_could_match(forename, surname):
-    """The engine narrows the children born on a pupil's birthday in SQL (rules.identity.name_ends):
+    """The engine narrows the children born on a pupil's birthday in SQL (could_be_the_pupil):
     it must find every child whose name agrees or who shares the surname, whatever the letters."""
     from rollcall.rolls.services import _children_born, _children_by_dob
     from rollcall.rules.identity import names_agree, normalise_name

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rollcall.rules.identity import (
@@ -15,7 +15,9 @@ from rollcall.rules.identity import (
     Details,
     Link,
     claim_decision,
+    could_be_the_pupil,
     details_disagreements,
+    lookup_ends,
     name_ends,
     names_agree,
     normalise_name,
@@ -190,6 +192,72 @@ def test_names_that_agree_share_an_end_of_the_surname(
     agree = names_agree(sent_forename, sent_surname, held_forename, held_surname)
     if agree or normalise_name(held_surname) == normalise_name(sent_surname):
         assert _share_an_end(held_surname, sent_forename, sent_surname)
+
+
+# Forenames of several words too, so the first-word rule ("Mary" for "Mary Jane") comes up.
+FORENAMES = st.lists(NAMES, min_size=1, max_size=3).map(" ".join)
+
+
+@settings(max_examples=3000)
+@given(FORENAMES, NAMES, FORENAMES, NAMES)
+def test_a_child_whose_names_agree_could_be_the_pupil(
+    sent_forename: str, sent_surname: str, held_forename: str, held_surname: str
+) -> None:
+    agree = names_agree(sent_forename, sent_surname, held_forename, held_surname)
+    if agree or normalise_name(held_surname) == normalise_name(sent_surname):
+        assert could_be_the_pupil(lookup_ends(sent_forename, sent_surname), held_forename, held_surname)
+
+
+@st.composite
+def _slipped(draw: st.DrawFn, name: str) -> str:
+    """``name`` with one typing slip: a letter inserted, deleted or changed, or two swapped."""
+    i = draw(st.integers(min_value=0, max_value=len(name) - 1))
+    letter = draw(st.sampled_from("abz"))
+    return draw(
+        st.sampled_from(
+            [
+                name[:i] + letter + name[i:],
+                name[:i] + name[i + 1 :],
+                name[:i] + letter + name[i + 1 :],
+                name[:i] + name[i + 1 : i + 2] + name[i : i + 1] + name[i + 2 :],
+            ]
+        )
+    )
+
+
+@st.composite
+def _look_alikes(draw: st.DrawFn) -> tuple[str, str, str, str]:
+    """A pupil and a held child whose names are built to agree: slips, extra forenames, swaps."""
+    word = st.text(alphabet="abcdeé", min_size=1, max_size=8)
+    forename, surname = draw(word), draw(word)
+    held_forename = draw(st.sampled_from([forename, draw(_slipped(forename))]))
+    extra = draw(st.sampled_from(["", " " + draw(word), "-" + draw(word), ". " + draw(word)]))
+    held_surname = draw(st.sampled_from([surname, draw(_slipped(surname)), surname.upper()]))
+    sent_extra = draw(st.sampled_from(["", " " + draw(word)]))
+    if draw(st.booleans()):
+        return forename + sent_extra, surname, held_forename + extra, held_surname
+    return forename + sent_extra, surname, held_surname, held_forename + extra  # swapped
+
+
+@settings(max_examples=3000)
+@given(_look_alikes())
+def test_a_look_alike_whose_names_agree_could_be_the_pupil(names: tuple[str, str, str, str]) -> None:
+    sent_forename, sent_surname, held_forename, held_surname = names
+    agree = names_agree(sent_forename, sent_surname, held_forename, held_surname)
+    if agree or normalise_name(held_surname) == normalise_name(sent_surname):
+        assert could_be_the_pupil(lookup_ends(sent_forename, sent_surname), held_forename, held_surname)
+
+
+def test_lookup_ends_and_who_could_be_the_pupil() -> None:
+    assert lookup_ends("Mary-Jane", "O'Brien") == ("ob", "en", "ma", "ne", "ma", "ry")
+    pupil = lookup_ends("Ada", "Okafor")
+    assert could_be_the_pupil(pupil, "Ada", "Okafer")  # a slip in the surname
+    assert could_be_the_pupil(pupil, "Zed", "Okafor")  # the same surname: a possible duplicate
+    assert could_be_the_pupil(pupil, "Okafor", "Ada")  # swapped
+    assert could_be_the_pupil(lookup_ends("Mary", "Shah"), "Mary-Jane", "Shah")  # first word
+    assert not could_be_the_pupil(pupil, "Zed", "Okafer")  # the surname only looks alike
+    assert not could_be_the_pupil(pupil, "Zed", "Smith-Okafor")
+    assert not could_be_the_pupil(pupil, "Ada", "Brown")
 
 
 @given(
