@@ -9,9 +9,9 @@ with any letter beyond plain ASCII is "unusual": its normalisation in SQL could 
 Python's, so a child with an unusual surname is always a candidate, and one with an unusual
 forename is judged by the surname alone; Python decides.
 
-At a million children, the surname alone let through about one child in five born on the day
-(endings such as "-son" and "-er" are common), each sent to Python and compared there; the
-forename cuts that to the few that look alike.
+At a million children the surname alone let through many of the children born on the day
+(endings such as "-son" and "-er" are common), each sent to Python and compared there: the part
+of a school's cost that grew with the table. The forename cuts that to the few that look alike.
 
 Three indexes serve the lookup (migration 0007 creates them from :func:`create_index_sql`): one on
 (date of birth, the first two letters), one on (date of birth, the last two letters), and a
@@ -97,7 +97,7 @@ def _indexed_by(vendor: str, index: str) -> str:
 
 
 def _wanted(vendor: str, rows: int) -> str:
-    """The rows wanted, as a table: on PostgreSQL five arrays (a VALUES list of hundreds of rows
+    """The rows wanted, as a table: on PostgreSQL seven arrays (a VALUES list of hundreds of rows
     costs psycopg about 26 ms a query to split into parameters on our side, and the server as much
     to parse); on SQLite, which has no arrays, a VALUES list."""
     if vendor == "postgresql":
@@ -115,8 +115,8 @@ def _query(vendor: str, rows: int) -> str:
         surname_end(vendor, "c.legal_forename"),
     )
     word = _first_word(vendor, "c.legal_forename")
-    # rules.identity.could_be_the_pupil, for the child's forename (one of unusual letters is
-    # always kept: its normalisation in SQL could differ from Python's). As given: the forenames
+    # rules.identity.could_be_the_pupil, for the child's forename (a forename of unusual letters
+    # is always kept: its normalisation in SQL could differ from Python's). As given: the forenames
     # or their first words share an end, or the surname has both the pupil's ends. Swapped: the
     # child's forename shares an end with the pupil's surname.
     unusual_forename = unusual_surname(vendor, "c.legal_forename")
