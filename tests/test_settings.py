@@ -204,3 +204,16 @@ def test_postgresql_connections_never_compile_queries_with_jit():
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone() == ("off",)
+
+
+@pytest.mark.django_db
+def test_sqlite_connections_keep_a_large_page_cache_and_a_long_write_ahead_log():
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("a SQLite setting (make test runs this)")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        assert cursor.fetchone() == (-262144,)  # KiB: 256 MiB
+        cursor.execute("PRAGMA wal_autocheckpoint")
+        assert cursor.fetchone() == (20000,)
