@@ -244,7 +244,5 @@ def rows_from_csv(content: IO[bytes] | bytes) -> list[PupilRow]:
 def snapshot_hash(as_of: dt.date, rows: Iterable[PupilRow]) -> str:
     """The same date and the same pupils (in any order) give the same hash."""
     digest = hashlib.sha256(as_of.isoformat().encode())
-    for key in sorted(repr(row.key()) for row in rows):
-        digest.update(key.encode())
-        digest.update(b"\n")
+    digest.update("".join(f"{key}\n" for key in sorted(repr(row.key()) for row in rows)).encode())
     return digest.hexdigest()

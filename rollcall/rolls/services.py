@@ -169,12 +169,43 @@ def _held_details(held: _Held) -> Details:
     return Details(held.forename, held.surname, held.date_of_birth, held.upn)
 
 
-def _match(rows: list[PupilRow]) -> tuple[dict[int, int], list[PupilRow], list[PupilRow]]:
-    """Match rows to children: (row line -> child id), rows for new children, rows to claim."""
+def _current_spells(school: School) -> tuple[dict[int, tuple[int, dt.date]], dict[str, _Held]]:
+    """The school's open roll spells (child -> (spell, on roll from)), and their children (not
+    merged away) by UPN, in one query: the next day's roll is mostly the same pupils, found here
+    without sending every UPN back to the database."""
+    spells: dict[int, tuple[int, dt.date]] = {}
+    on_roll: dict[str, _Held] = {}
+    for pk, child_id, since, upn, forename, surname, dob, merged_into in RollEntry.objects.filter(
+        school=school, on_roll_to__isnull=True
+    ).values_list(
+        "pk",
+        "child_id",
+        "on_roll_from",
+        "child__upn",
+        "child__legal_forename",
+        "child__legal_surname",
+        "child__date_of_birth",
+        "child__merged_into_id",
+    ):
+        spells[child_id] = (pk, since)
+        if upn and merged_into is None:
+            on_roll[upn] = _Held(child_id, forename, surname, dob, upn)
+    return spells, on_roll
+
+
+def _match(
+    rows: list[PupilRow], on_roll: Mapping[str, _Held]
+) -> tuple[dict[int, int], list[PupilRow], list[PupilRow]]:
+    """Match rows to children: (row line -> child id), rows for new children, rows to claim.
+
+    ``on_roll``: children already known by UPN (UPNs are unique: the same child a lookup finds).
+    """
     matched: dict[int, int] = {}
     new: list[PupilRow] = []
     claims: list[PupilRow] = []
-    by_upn = _children_by_upn(sorted({row.upn for row in rows if row.upn}))
+    upns = {row.upn for row in rows if row.upn}
+    by_upn = {upn: on_roll[upn] for upn in upns if upn in on_roll}
+    by_upn.update(_children_by_upn(sorted(upns - by_upn.keys())))
     rest: list[PupilRow] = []
     for row in rows:
         held = by_upn.get(row.upn or "")
@@ -411,7 +442,8 @@ def roll_load(
         snapshot_date_check(school=school.name, as_of=as_of, latest=latest.as_of if latest else None)
         if latest is not None and latest.content_hash == content_hash:
             return RollLoaded(snapshot=latest, unchanged=True)
-        matched, new_rows, claim_rows = _match(rows)
+        spells, on_roll = _current_spells(school)
+        matched, new_rows, claim_rows = _match(rows, on_roll)
         if progress:
             progress(total // 3, total)
         matched.update(_create_children(new_rows, school, actor, instant))
@@ -432,12 +464,6 @@ def roll_load(
             current[child_id] = RollRow(row.admission_date, row.leaving_date)
         if errors:
             raise RollFileError(errors)
-        spells = {
-            child_id: (pk, since)
-            for pk, child_id, since in RollEntry.objects.filter(
-                school=school, on_roll_to__isnull=True
-            ).values_list("pk", "child_id", "on_roll_from")
-        }
         # A pupil whose details wait for an officer stays as the roll held them until then.
         for line, child_id in held.items():
             if child_id in spells and child_id not in current:

@@ -129,6 +129,43 @@ def test_a_disagreeing_record_becomes_a_claim_never_a_silent_change(
 
 
 @pytest.mark.django_db
+def test_a_pupil_already_on_the_roll_whose_record_changed_since_becomes_a_claim(
+    council, frozen_clock, school, school_user
+):
+    # Found through the school's open spells, not a lookup by UPN: the same checks apply.
+    rows = [_row(2), _row(3)]
+    _load(school, AS_OF, rows)
+    child = Child.objects.get(upn=rows[0].upn)
+    Child.objects.filter(pk=child.pk).update(date_of_birth=rows[0].date_of_birth - dt.timedelta(days=400))
+    loaded = _load(school, NEXT_DAY, rows)
+    assert loaded.held == 1
+    assert 2 not in loaded.children
+    assert 3 in loaded.children
+    assert SchoolReturn.objects.get(child=child).status == "to_confirm"
+    assert RollEntry.objects.get(child=child).on_roll_to is None  # kept as the roll held it
+
+
+@pytest.mark.django_db
+def test_a_pupil_on_the_roll_whose_record_was_merged_away_is_matched_to_the_surviving_record(
+    council, frozen_clock, school
+):
+    rows = [_row(2)]
+    _load(school, AS_OF, rows)
+    merged = Child.objects.get(upn=rows[0].upn)
+    survivor = factories.ChildFactory.create(
+        legal_forename=merged.legal_forename,
+        legal_surname=merged.legal_surname,
+        date_of_birth=merged.date_of_birth,
+        upn=None,
+    )
+    Child.objects.filter(pk=merged.pk).update(merged_into=survivor)
+    loaded = _load(school, NEXT_DAY, rows)
+    assert loaded.children == {2: survivor.pk}
+    assert loaded.joined == [survivor.pk]
+    assert loaded.left == [merged.pk]
+
+
+@pytest.mark.django_db
 def test_a_pupil_without_upn_matches_by_date_of_birth_and_a_tolerant_name(council, frozen_clock, school):
     child = factories.ChildFactory.create(legal_forename="Zofia", legal_surname="Kowalski", upn=None)
     loaded = _load(school, AS_OF, [_row(2, child, upn=None, forename="zofia", surname="Kowalksi")])
