@@ -403,6 +403,7 @@ CASE_PANELS: dict[str, str] = {
 # shown after the roll history in this order.
 CHILD_PANELS: list[str] = [
     "rollcall.rolls.panels.child_rolls_panel",
+    "rollcall.homeeducation.panels.child_arrangements_panel",
 ]
 
 # The children-not-in-school register (CWS Act 2026 s.38, new EA 1996 ss.436B-436G): not yet in

@@ -307,9 +307,10 @@ def test_the_child_page_costs_the_same_with_many_events_and_cases(
     client = signed_in(head_of_service)
     # Fixed: session, user, memberships, child, the log row, addresses, carers, rolls, cases,
     # flags, duplicates, and the timeline's count and page (team and actor joined in); the rolls
-    # section (settings.CHILD_PANELS): spells, deletion returns asked for, DfE items.
+    # section (settings.CHILD_PANELS): spells, deletion returns asked for, DfE items; the
+    # part-time arrangements section: the arrangements.
     # +1: the session's two-factor device (django-otp's middleware, docs/sign-in.md)
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(18):
         response = client.get(reverse("children:child", args=[child.pk]))
     assert len(response.context["timeline"]) == 20
     assert len(response.context["cases"]) == 3

@@ -11,10 +11,10 @@ import pytest
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from rollcall.accounts.models import User
+from rollcall.accounts.models import Team, User
 from rollcall.audit.models import RecordView
 from rollcall.casework.calendar import council_calendar
-from rollcall.casework.services import CaseworkError
+from rollcall.casework.services import CaseworkError, case_open
 from rollcall.homeeducation import notinschool, services
 from rollcall.homeeducation.models import EHERecord, InformationRequest, PartTimeArrangement
 from rollcall.homeeducation.register import arrangements_in_force
@@ -126,6 +126,34 @@ def test_the_ehe_team_sees_every_arrangement_and_the_list_logs_each_child(
     assert (
         RecordView.objects.filter(user=ehe_officer, child=child, what="part-time arrangements").count() == 1
     )
+
+
+def test_the_child_page_shows_the_arrangements_to_the_ehe_team_and_to_nobody_else(
+    client: Client, ehe_officer: User, head_of_service: User, inclusion_officer: User
+) -> None:
+    school = factories.SchoolFactory.create(name="Hill School")
+    child = pupil(school)
+    arrangement = notinschool.arrangement_record(
+        actor=ehe_officer, school=school, child=child, facts=facts(sessions_elsewhere=3)
+    )
+    url = reverse("children:child", args=[child.pk])
+    client.force_login(head_of_service)
+    page = client.get(url).content.decode()
+    assert "Part-time arrangements" in page
+    assert arrangement.reference in page
+    assert reverse("homeeducation:arrangement", args=[arrangement.pk]) in page
+    assert "Hill School" in page
+    assert "2 November 2026" in page
+    # An Inclusion officer sees the child through a case, but not the arrangements
+    # (homeeducation.access.arrangements_visible_to).
+    case_open(child=child, kind="cme", team=Team.objects.get(kind=Team.Kind.INCLUSION), source="test")
+    client.force_login(inclusion_officer)
+    officer_page = client.get(url)
+    assert officer_page.status_code == 200
+    assert "Part-time arrangements" not in officer_page.content.decode()
+    # The school sees the arrangement in its own portal, not on the council's child page.
+    client.force_login(factories.school_user(school))
+    assert "Part-time arrangements" not in client.get(url).content.decode()
 
 
 @ON
